@@ -1,0 +1,96 @@
+"""Command line: build, check, new and serve. Errors print as path:line:col lines, never tracebacks."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import pipeline, scaffold
+from .errors import BuildFailed
+from .output import UnsafeOutput
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command and return the process exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except BuildFailed as failed:
+        for diagnostic in failed.diagnostics:
+            print(diagnostic, file=sys.stderr)
+        count = len([d for d in failed.diagnostics if d.severity == "error"])
+        print(f"build failed: {count} error(s); the previous output was left as it was", file=sys.stderr)
+        return 1
+    except (UnsafeOutput, scaffold.ScaffoldError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _options(args, out: Path | None) -> pipeline.Options:
+    return pipeline.Options(content=Path(args.content), out=out, drafts=args.drafts, strict=args.strict)
+
+
+def _build(args) -> int:
+    result = pipeline.build(_options(args, Path(args.out)))
+    _print_warnings(result.site.warnings)
+    print(f"built {len(result.site.graph.pages)} pages, {result.stats.files} files into {args.out} "
+          f"in {result.seconds * 1000:.0f} ms")
+    return 0
+
+
+def _check(args) -> int:
+    result = pipeline.build(_options(args, None))
+    _print_warnings(result.site.warnings)
+    print(f"checked {len(result.site.graph.pages)} pages: no errors")
+    return 0
+
+
+def _new(args) -> int:
+    path = scaffold.new_page(Path(args.content), args.kind, args.title)
+    print(f"created {path}")
+    return 0
+
+
+def _serve(args) -> int:
+    from . import serve  # the server pulls in watchdog; builds should not pay for it
+
+    return serve.run(args)
+
+
+def _print_warnings(diagnostics) -> None:
+    for diagnostic in diagnostics:
+        print(diagnostic, file=sys.stderr)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="build.py", description="Build a concept site from Markdown.")
+    parser.set_defaults(run=_build, content="content", out="site", drafts=False, strict=False)
+    commands = parser.add_subparsers(title="commands")
+    build = commands.add_parser("build", help="build content/ into site/ (the default)")
+    _common(build)
+    build.add_argument("--out", default="site", help="output folder (default: site)")
+    build.set_defaults(run=_build)
+    check = commands.add_parser("check", help="validate everything, write nothing")
+    _common(check)
+    check.set_defaults(run=_check)
+    new = commands.add_parser("new", help="scaffold a page with every front-matter key")
+    new.add_argument("kind", choices=sorted(scaffold.FOLDERS))
+    new.add_argument("title")
+    new.add_argument("--content", default="content")
+    new.set_defaults(run=_new)
+    serve = commands.add_parser("serve", help="build, serve and rebuild on change")
+    _common(serve)
+    serve.add_argument("--out", default=None, help="output folder (default: a cache folder, never site/)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--open", action="store_true", help="open the site in a browser")
+    serve.set_defaults(run=_serve)
+    return parser
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", default="content", help="content folder (default: content)")
+    parser.add_argument("--drafts", action="store_true", help="include pages marked draft")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")

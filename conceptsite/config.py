@@ -1,0 +1,144 @@
+"""Site settings from content/site.yml, checked like front-matter."""
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .discover import show_path
+from .errors import Report, did_you_mean
+from .frontmatter import FrontMatterError, load_yaml
+from .parse import decode
+
+RESERVED_KEYS = {"T", "/", "?"}
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A header link with its single-letter shortcut."""
+
+    label: str
+    path: str
+    key: str
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The site's settings; every field has a usable default."""
+
+    title: str = "Concepts"
+    author: str = "Anonymous"
+    short_name: str = ""
+    tagline: str = ""
+    base_url: str = "http://127.0.0.1:8000/"
+    language: str = "en"
+    timezone: str = "UTC"
+    timezone_label: str = "UTC"
+    footer: tuple[str, ...] = ()
+    nav: tuple[NavItem, ...] = (
+        NavItem("Writeups", "/writeups/", "W"), NavItem("Concepts", "/concepts/", "K"),
+        NavItem("Projects", "/projects/", "P"), NavItem("About", "/about/", "A"),
+    )
+    allow_html: bool = False
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, e.g. '/notes/' for https://example.org/notes/."""
+        rest = self.base_url.split("://", 1)[-1]
+        path = "/" + rest.partition("/")[2]
+        return path if path.endswith("/") else path + "/"
+
+
+_STRINGS = ("title", "author", "short_name", "tagline", "base_url", "language", "timezone", "timezone_label")
+KNOWN = set(_STRINGS) | {"footer", "nav", "allow_html"}
+
+
+def read_config(path: Path, report: Report) -> SiteConfig:
+    """Load site.yml, or the defaults when there is none."""
+    if not path.exists():
+        return SiteConfig()
+    shown = show_path(path)
+    try:
+        data, positions, _ = load_yaml(decode(path.read_bytes()))
+    except FrontMatterError as exc:
+        report.error(shown, exc.line, exc.col, exc.message)
+        return SiteConfig()
+    except UnicodeDecodeError as exc:
+        report.error(shown, 1, 1, f"not UTF-8 at byte {exc.start}")
+        return SiteConfig()
+    return _Reader(data, positions, shown, report).config()
+
+
+class _Reader:
+    def __init__(self, data: dict, positions: dict, shown: str, report: Report):
+        self.data, self.positions, self.shown, self.report = data, positions, shown, report
+
+    def fail(self, key: str, message: str) -> None:
+        self.report.error(self.shown, *self.positions.get(key, (1, 1)), message)
+
+    def config(self) -> SiteConfig:
+        for key in self.data:
+            if key not in KNOWN:
+                self.report.warn(self.shown, *self.positions.get(key, (1, 1)),
+                                 f"unknown setting '{key}'{did_you_mean(str(key), KNOWN)}")
+        values = {key: self.string(key) for key in _STRINGS if key in self.data}
+        values["footer"] = tuple(self.string_list("footer"))
+        if "nav" in self.data:
+            values["nav"] = self.nav()
+        if "allow_html" in self.data:
+            values["allow_html"] = self.data["allow_html"] is True
+        config = SiteConfig(**{k: v for k, v in values.items() if v not in ("", None)})
+        self.check_timezone(config.timezone)
+        if not config.short_name:
+            config = replace(config, short_name="".join(w[0] for w in config.title.split())[:3].upper())
+        return config
+
+    def string(self, key: str) -> str:
+        value = self.data.get(key)
+        if value is not None and not isinstance(value, str):
+            self.fail(key, f"{key}: expected a string, got {value!r}; quote it")
+            return ""
+        return (value or "").strip()
+
+    def string_list(self, key: str) -> list[str]:
+        value = self.data.get(key) or []
+        if isinstance(value, str):
+            return [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(key, f"{key} must be a list of strings")
+            return []
+        return value
+
+    def nav(self) -> tuple[NavItem, ...]:
+        items, keys = [], set()
+        raw = self.data.get("nav")
+        if not isinstance(raw, list):
+            self.fail("nav", "nav must be a list of {label, path, key} entries")
+            return ()
+        for entry in raw:
+            item = self.nav_item(entry, keys)
+            if item:
+                items.append(item)
+                keys.add(item.key)
+        return tuple(items)
+
+    def nav_item(self, entry, keys: set) -> NavItem | None:
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("label", "path", "key")):
+            self.fail("nav", "each nav entry needs string label, path and key")
+            return None
+        key = entry["key"].upper()
+        if len(key) != 1 or key in RESERVED_KEYS or key in keys:
+            self.fail("nav", f"nav key '{entry['key']}' must be one letter, unique, and not T, / or ?")
+            return None
+        return NavItem(entry["label"], entry["path"], key)
+
+    def check_timezone(self, name: str) -> None:
+        try:
+            zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            self.fail("timezone", f"timezone: '{name}' is not an IANA time zone name such as 'Asia/Kolkata'")
+
+
+
+
+

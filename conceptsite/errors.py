@@ -1,0 +1,64 @@
+"""Diagnostics: every problem a run finds, reported together as path:line:col."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem at one place in one file."""
+
+    path: str
+    line: int
+    col: int
+    severity: str  # "error" or "warning"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+
+
+class BuildFailed(Exception):
+    """Raised when a stage found errors; carries all of them."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__("\n".join(str(d) for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+@dataclass
+class Report:
+    """Collects diagnostics across stages so that one run lists every problem."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, path: Path | str, line: int, col: int, message: str) -> None:
+        """Record an error."""
+        self.items.append(Diagnostic(str(path), line, col, "error", message))
+
+    def warn(self, path: Path | str, line: int, col: int, message: str) -> None:
+        """Record a warning."""
+        self.items.append(Diagnostic(str(path), line, col, "warning", message))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        """The diagnostics that fail the build."""
+        return [d for d in self.items if d.severity == "error"]
+
+    def raise_if_failed(self, strict: bool = False) -> None:
+        """Stop the run when there are errors (or any warning, when strict)."""
+        failing = self.items if strict else self.errors
+        if failing:
+            raise BuildFailed(sorted(self.items, key=_sort_key))
+
+
+def _sort_key(d: Diagnostic) -> tuple:
+    return (d.path, d.line, d.col, d.message)
+
+
+def did_you_mean(name: str, candidates) -> str:
+    """A ' (did you mean 'x'?)' hint for the closest candidate, or ''."""
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,0 +1,195 @@
+"""Render the site through Jinja templates into a mapping of output path -> bytes."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from .config import SiteConfig
+from .errors import Report
+from .graph import Graph
+from .markup import Body
+from .urls import absolute_url, relative_url
+from .views import TagView, card, page_view, tag_url
+
+SECTION_TITLES = {"concept": "Concepts", "writeup": "Writeups", "project": "Projects"}
+SECTION_URLS = {"concept": "concepts/", "writeup": "writeups/", "project": "projects/"}
+TEMPLATE_FOR = {"concept": "concept.html", "writeup": "article.html", "project": "article.html", "page": "article.html"}
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Where templates and static assets come from, and each asset's version stamp."""
+
+    templates: Path
+    static: Path
+    versions: dict  # asset name -> short content hash, for cache busting
+
+
+def build_date() -> dt.date:
+    """Today, or SOURCE_DATE_EPOCH's day, so builds can be reproduced byte for byte."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
+
+
+def make_environment(theme: Theme) -> jinja2.Environment:
+    """A Jinja environment with autoescape, strict undefined and the site's URL helpers."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(theme.templates)),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(url=_url, asset=_asset, versions=theme.versions)
+    env.filters["tojson_attr"] = lambda value: json.dumps(value, ensure_ascii=False)
+    return env
+
+
+@jinja2.pass_context
+def _url(ctx, target: str) -> str:
+    if ctx.get("absolute_links"):
+        return ctx["site"].base_path + relative_url("", target).removeprefix("./")
+    return relative_url(ctx["page_url"], target) or "./"
+
+
+@jinja2.pass_context
+def _asset(ctx, name: str) -> str:
+    stamp = ctx["versions"].get(name)
+    return _url(ctx, f"assets/{name}") + (f"?v={stamp}" if stamp else "")
+
+
+class Renderer:
+    """Renders every output of a site; template faults are reported as template:line."""
+
+    def __init__(self, env: jinja2.Environment, config: SiteConfig, graph: Graph, bodies: dict, report: Report):
+        self.env, self.config, self.graph, self.bodies, self.report = env, config, graph, bodies, report
+        self.today = build_date()
+        self.common = {"site": config, "year": self.today.year, "absolute_links": False}
+
+    def render(self, template: str, page_url: str, **context) -> bytes | None:
+        """One template for one output page, or None after reporting a template error."""
+        try:
+            text = self.env.get_template(template).render(**self.common, page_url=page_url, **context)
+        except jinja2.TemplateSyntaxError as exc:
+            self.report.error(_template_path(exc.filename or template), exc.lineno or 1, 1, f"template syntax error: {exc.message}")
+            return None
+        except jinja2.TemplateError as exc:
+            self.report.error(*_template_position(exc, self.env, template), f"template error: {exc}")
+            return None
+        return text.encode("utf-8")
+
+    def pages(self) -> dict:
+        """All HTML pages, data files and redirect pages, keyed by output path."""
+        out = {}
+        graph = self.graph
+        for url, page in graph.pages.items():
+            view = page_view(page, self.bodies[url], graph)
+            out[url + "index.html"] = self.render(TEMPLATE_FOR[page.kind], url, page=view)
+        for kind, section_url in SECTION_URLS.items():
+            cards = self.cards(kind)
+            template = "concepts.html" if kind == "concept" else "section.html"
+            out[section_url + "index.html"] = self.render(
+                template, section_url, title=SECTION_TITLES[kind], cards=cards, tags=self.tag_views(kind))
+        out.update(self.tag_pages())
+        out["index.html"] = self.render("home.html", "", writeups=self.cards("writeup")[:5],
+                                        concepts=self.latest("concept", 8), projects=self.cards("project")[:3])
+        out["404.html"] = self.render("404.html", "404.html", absolute_links=True)
+        out.update(self.redirects())
+        out.update(self.feeds())
+        return out
+
+    def cards(self, kind: str) -> list:
+        """Cards of one kind: concepts A-Z, others newest first."""
+        pages = [p for p in self.graph.pages.values() if p.kind == kind]
+        if kind == "concept":
+            pages.sort(key=lambda p: (p.title.casefold(), p.url))
+        else:
+            pages.sort(key=lambda p: (p.date or dt.date.min, p.url), reverse=True)
+        return [card(p) for p in pages]
+
+    def latest(self, kind: str, count: int) -> list:
+        """The newest pages of one kind."""
+        pages = [p for p in self.graph.pages.values() if p.kind == kind]
+        pages.sort(key=lambda p: (p.updated or p.date or dt.date.min, p.url), reverse=True)
+        return [card(p) for p in pages[:count]]
+
+    def tag_views(self, kind: str | None = None) -> list:
+        """Tags with how many pages (of one kind, when given) carry them."""
+        views = []
+        for tag, urls in self.graph.tags.items():
+            count = sum(1 for u in urls if kind is None or self.graph.pages[u].kind == kind)
+            if count:
+                views.append(TagView(tag, tag_url(tag), count))
+        return views
+
+    def tag_pages(self) -> dict:
+        """The tag index and one page per tag."""
+        out = {"tags/index.html": self.render("tags.html", "tags/", tags=self.tag_views())}
+        for tag, urls in self.graph.tags.items():
+            url = tag_url(tag)
+            cards = [card(self.graph.pages[u]) for u in urls]
+            out[url + "index.html"] = self.render("tag.html", url, tag=tag, cards=cards)
+        return out
+
+    def redirects(self) -> dict:
+        """A small page at each old alias URL that points readers to the concept."""
+        out = {}
+        for page in self.graph.pages.values():
+            for ref in page.aliases:
+                url = f"concepts/{ref.target}/"
+                out[url + "index.html"] = self.render("redirect.html", url, target=card(page),
+                                                      canonical=absolute_url(self.config.base_url, page.url))
+        return out
+
+    def feeds(self) -> dict:
+        """Atom feed, sitemap, robots.txt and graph.json."""
+        dated = sorted((p for p in self.graph.pages.values() if p.date and p.kind != "page"),
+                       key=lambda p: (p.updated or p.date, p.url), reverse=True)
+        entries = [(card(p), self.bodies[p.url].html, absolute_url(self.config.base_url, p.url),
+                    (p.updated or p.date).isoformat()) for p in dated[:50]]
+        updated = entries[0][3] if entries else self.today.isoformat()
+        urls = [""] + list(SECTION_URLS.values()) + ["tags/"] + list(self.graph.pages)
+        urls += [tag_url(t) for t in self.graph.tags]
+        return {
+            "feed.xml": self.render("feed.xml", "feed.xml", entries=entries, updated=updated,
+                                    base=absolute_url(self.config.base_url, "")),
+            "sitemap.xml": self.render("sitemap.xml", "sitemap.xml",
+                                       locations=[absolute_url(self.config.base_url, u) for u in urls]),
+            "robots.txt": self.render("robots.txt", "robots.txt",
+                                      sitemap=absolute_url(self.config.base_url, "sitemap.xml")),
+            "graph.json": graph_json(self.graph),
+        }
+
+
+def graph_json(graph: Graph) -> bytes:
+    """Nodes and typed edges of the whole site, for other tools."""
+    nodes = [{"id": url, "url": "/" + url, "title": p.title, "summary": p.summary,
+              "tags": list(p.tags), "kind": p.kind} for url, p in graph.pages.items()]
+    edges = [{"source": e.source, "target": e.target, "kind": e.kind} for e in graph.edges]
+    return json.dumps({"nodes": nodes, "edges": edges}, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _template_path(name: str) -> str:
+    return os.path.relpath(name) if os.path.isabs(name) else name
+
+
+def _template_position(exc: Exception, env: jinja2.Environment, template: str) -> tuple[str, int, int]:
+    """Find the innermost template frame of a runtime error, for template:line."""
+    tb, found = exc.__traceback__, None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt")):
+            found = (filename, tb.tb_frame.f_globals.get("__jinja_template__"), tb)
+        tb = tb.tb_next
+    if found is None:
+        return template, 1, 1
+    filename, tmpl, tb = found
+    line = tmpl.get_corresponding_lineno(tb.tb_lineno) if tmpl is not None else tb.tb_lineno
+    return _template_path(filename), line, 1

@@ -1,0 +1,101 @@
+"""Serialized views of pages for templates: plain data, no access to the pipeline's objects."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .discover import make_slug
+from .graph import Graph
+from .markup import Body
+from .parse import RELATION_KEYS, Page
+
+RELATION_TITLES = {
+    "prerequisites": "Read first", "contrasts": "Often confused with",
+    "examples": "Examples", "part_of": "Part of",
+}
+
+
+@dataclass(frozen=True)
+class TagView:
+    """A tag and the URL of its page."""
+
+    name: str
+    url: str
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class Card:
+    """A page as it appears in a list: enough to show and link it."""
+
+    title: str
+    url: str
+    summary: str
+    tags: tuple[TagView, ...]
+    date: str  # "May 11, 2025" or ""
+    date_iso: str
+    read_time: int
+    kind: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class PageView:
+    """Everything a page template shows about one page."""
+
+    card: Card
+    definition: str
+    html: str
+    toc: str
+    updated: str
+    updated_iso: str
+    related: tuple[Card, ...]
+    relations: tuple[tuple[str, tuple[Card, ...]], ...]  # (heading, cards) for typed relations
+    backlinks: tuple[Card, ...]
+    suggestions: tuple[Card, ...]
+    prev: Card | None
+    next: Card | None
+    link: str
+    status: str
+    stack: tuple[str, ...]
+
+
+def tag_url(tag: str) -> str:
+    """Site-relative URL of a tag's page."""
+    return f"tags/{make_slug(tag)}/"
+
+
+def human_date(day: dt.date | None) -> str:
+    """'May 11, 2025' for a date, '' for none."""
+    return f"{day:%B} {day.day}, {day.year}" if day else ""
+
+
+def card(page: Page, reason: str = "") -> Card:
+    """The list view of a page."""
+    return Card(
+        title=page.title, url=page.url, summary=page.summary,
+        tags=tuple(TagView(t, tag_url(t)) for t in page.tags),
+        date=human_date(page.date), date_iso=page.date.isoformat() if page.date else "",
+        read_time=page.read_time, kind=page.kind, reason=reason,
+    )
+
+
+def page_view(page: Page, body: Body, graph: Graph) -> PageView:
+    """The full view of one page, with its neighbours resolved to cards."""
+    cards = lambda urls: tuple(card(graph.pages[u]) for u in urls)  # noqa: E731
+    prev_url, next_url = graph.neighbours(page.url)
+    relations = tuple(
+        (RELATION_TITLES[kind], cards(graph.targets(page.url, kind)))
+        for kind in RELATION_KEYS[1:] if graph.targets(page.url, kind)
+    )
+    return PageView(
+        card=card(page), definition=page.definition, html=body.html, toc=body.toc,
+        updated=human_date(page.updated), updated_iso=page.updated.isoformat() if page.updated else "",
+        related=cards(graph.targets(page.url, "related")),
+        relations=relations,
+        backlinks=cards(graph.backlinks.get(page.url, ())),
+        suggestions=tuple(card(graph.pages[s.url], s.reason) for s in graph.suggestions.get(page.url, ())),
+        prev=card(graph.pages[prev_url]) if prev_url else None,
+        next=card(graph.pages[next_url]) if next_url else None,
+        link=page.link, status=page.status, stack=page.stack,
+    )
