@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -26,6 +27,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug of ours: one clear line, the traceback only on request
+        if os.environ.get("CONCEPTSITE_DEBUG"):
+            raise
+        print(f"error: internal error: {type(exc).__name__}: {exc} (set CONCEPTSITE_DEBUG=1 for details)", file=sys.stderr)
+        return 1
 
 
 def _options(args, out: Path | None) -> pipeline.Options:

@@ -56,7 +56,7 @@ KNOWN = set(_STRINGS) | {"footer", "nav", "allow_html"}
 def read_config(path: Path, report: Report) -> SiteConfig:
     """Load site.yml, or the defaults when there is none."""
     if not path.exists():
-        return SiteConfig()
+        return with_short_name(SiteConfig())
     shown = show_path(path)
     try:
         data, positions, _ = load_yaml(decode(path.read_bytes()))
@@ -89,9 +89,7 @@ class _Reader:
             values["allow_html"] = self.data["allow_html"] is True
         config = SiteConfig(**{k: v for k, v in values.items() if v not in ("", None)})
         self.check_timezone(config.timezone)
-        if not config.short_name:
-            config = replace(config, short_name="".join(w[0] for w in config.title.split())[:3].upper())
-        return config
+        return with_short_name(config)
 
     def string(self, key: str) -> str:
         value = self.data.get(key)
@@ -142,3 +140,10 @@ class _Reader:
 
 
 
+
+
+def with_short_name(config: SiteConfig) -> SiteConfig:
+    """Fill in short_name from the title's initials when site.yml has none."""
+    if config.short_name:
+        return config
+    return replace(config, short_name="".join(w[0] for w in config.title.split())[:3].upper())

@@ -97,22 +97,25 @@ def _compose(text: str, first_line: int):
 
 def _check_tree(root, first_line: int) -> None:
     """Reject aliases, unknown tags, duplicate keys and deep nesting before building values."""
-    seen: set[int] = set()
+    seen = {id(root)}
     stack = [(root, 1)]
     while stack:
         node, depth = stack.pop()
         line, col = _pos(node.start_mark, first_line)
-        if id(node) in seen:
-            raise FrontMatterError(line, col, "YAML aliases are not allowed in front-matter")
-        seen.add(id(node))
         if depth > MAX_DEPTH:
             raise FrontMatterError(line, col, f"front-matter is nested more than {MAX_DEPTH} levels deep")
         _check_tag(node, line, col)
+        children = []
         if isinstance(node, yaml.MappingNode):
             _check_duplicates(node, first_line)
-            stack.extend((n, depth + 1) for pair in node.value for n in pair)
+            children = [n for pair in node.value for n in pair]
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend((n, depth + 1) for n in node.value)
+            children = node.value
+        for child in children:
+            if id(child) in seen:  # the composer shares one node object for every alias
+                raise FrontMatterError(*_pos(child.start_mark, first_line), "YAML aliases are not allowed in front-matter")
+            seen.add(id(child))
+            stack.append((child, depth + 1))
 
 
 def _check_tag(node, line: int, col: int) -> None:

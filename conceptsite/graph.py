@@ -166,7 +166,7 @@ def _rank(page: Page, declared: set, linked: dict, tag_members: dict, by_url: di
         link = url in linked[page.url]
         score = 2 * len(shared) + (3 if link else 0)
         parts = [f"shares {', '.join(shared)}"] if shared else []
-        parts += [f"links with {page.title}"] if link else []
+        parts += ["linked with this page"] if link else []
         scored.append(Suggestion(url, score, " · ".join(parts)))
     scored.sort(key=lambda s: (-s.score, by_url[s.url].title.casefold(), s.url))
     return tuple(scored[:MAX_SUGGESTIONS])

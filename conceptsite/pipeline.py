@@ -83,6 +83,7 @@ def gather(options: Options, timings: dict | None = None) -> Site:
     graph = clock("graph", build_graph, pages, bodies, index, report)
     known = known_urls(graph, sources, theme)
     clock("links", check_links, pages, bodies, known, report)
+    check_nav(config, known, sources, report)
     report.raise_if_failed(options.strict)
     renderer = Renderer(make_environment(theme), config, graph, bodies, report)
     files = clock("render", renderer.pages)
@@ -149,6 +150,14 @@ def known_urls(graph: Graph, sources: Sources, theme: Theme) -> set[str]:
     known.update(a.rel for a in sources.assets)
     known.update(f"assets/{name}" for name in theme.versions)
     return known
+
+
+def check_nav(config: SiteConfig, known: set[str], sources: Sources, report: Report) -> None:
+    """Warn about header links that lead nowhere, such as /about/ with no about.md."""
+    for item in config.nav:
+        path = item.path.strip("/")
+        if "://" not in item.path and path + "/" not in known and path not in known:
+            report.warn(show_path(sources.config), 1, 1, f"nav link '{item.path}' ({item.label}) goes to no page")
 
 
 class _Clock:

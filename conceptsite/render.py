@@ -76,11 +76,11 @@ class Renderer:
     def render(self, template: str, page_url: str, **context) -> bytes | None:
         """One template for one output page, or None after reporting a template error."""
         try:
-            text = self.env.get_template(template).render(**self.common, page_url=page_url, **context)
+            text = self.env.get_template(template).render({**self.common, "page_url": page_url, **context})
         except jinja2.TemplateSyntaxError as exc:
             self.report.error(_template_path(exc.filename or template), exc.lineno or 1, 1, f"template syntax error: {exc.message}")
             return None
-        except jinja2.TemplateError as exc:
+        except Exception as exc:  # any fault raised while a template runs is the template's
             self.report.error(*_template_position(exc, self.env, template), f"template error: {exc}")
             return None
         return text.encode("utf-8")

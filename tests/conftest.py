@@ -1,0 +1,73 @@
+"""Shared fixtures: a scratch project written from a dict, and the CLI run in-process."""
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conceptsite import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Project:
+    """A tiny site in a temporary folder."""
+
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def out(self) -> Path:
+        return self.root / "site"
+
+    def write(self, rel: str, text: str) -> Path:
+        """Write a file under content/, dedenting the text."""
+        path = self.content / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return path
+
+    def concept(self, slug: str, front: str = "", body: str = "Body text.", date: str = "2025-05-11") -> Path:
+        """Write a concept with a date and the given extra front-matter lines."""
+        front = textwrap.dedent(front).strip("\n")
+        head = f"---\ndate: {date}\n{front}\n---\n" if front else f"---\ndate: {date}\n---\n"
+        return self.write(f"concepts/{slug}.md", head + textwrap.dedent(body).lstrip("\n"))
+
+    def read(self, rel: str) -> str:
+        """Read a built output file."""
+        return (self.out / rel).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def scratch_project(tmp_path) -> Project:
+    """An empty project; tests add the pages they need."""
+    project = Project(tmp_path)
+    project.content.mkdir()
+    return project
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def run_cli(capsys, monkeypatch):
+    """Run the CLI in-process and capture its exit status and output."""
+
+    def run(*argv: str, cwd: Path | None = None) -> Run:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        code = cli.main([str(a) for a in argv])
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return run

@@ -1,0 +1,69 @@
+import pytest
+
+from conceptsite.frontmatter import FrontMatterError, load_yaml, split
+
+
+def error_of(text: str) -> FrontMatterError:
+    with pytest.raises(FrontMatterError) as info:
+        split(text)
+    return info.value
+
+
+def test_split_returns_values_positions_and_body_line():
+    fm = split("---\ntitle: Hi\ntags: [a, b]\n---\nBody\n")
+    assert fm.data == {"title": "Hi", "tags": ["a", "b"]}
+    assert fm.where("title") == (2, 8)
+    assert fm.where("tags", 1) == (3, 11)
+    assert fm.body == "Body\n" and fm.body_line == 5
+
+
+def test_no_front_matter_is_all_body():
+    fm = split("# Title\ntext")
+    assert fm.data == {} and fm.body == "# Title\ntext" and fm.body_line == 1
+
+
+def test_empty_block_is_an_empty_mapping():
+    assert split("---\n---\nx").data == {}
+
+
+def test_dates_stay_strings_for_the_reader_to_check():
+    assert split("---\ndate: 2024-02-30\n---\n").data["date"] == "2024-02-30"
+
+
+@pytest.mark.parametrize("text, line, col, words", [
+    ("---\ntitle: [\n---\n", 3, 1, "invalid YAML"),
+    ("---\n- a\n- b\n---\n", 2, 1, "must be a mapping"),
+    ("---\njust text\n---\n", 2, 1, "must be a mapping"),
+    ("---\ntitle: x\n", 1, 1, "never closed"),
+    ("---\na: !!python/object/apply:os.system [ls]\n---\n", 2, 4, "unsupported YAML tag '!!python/object/apply:os.system'"),
+    ("---\na: !custom x\n---\n", 2, 4, "unsupported YAML tag '!custom'"),
+    ("---\ntitle: a\ntitle: b\n---\n", 3, 1, "duplicate key 'title'"),
+    ("---\na: &x [1]\nb: *x\n---\n", 2, 4, "aliases are not allowed"),
+])
+def test_bad_front_matter_points_at_the_fault(text, line, col, words):
+    error = error_of(text)
+    assert (error.line, error.col) == (line, col)
+    assert words in error.message
+
+
+def test_billion_laughs_fails_fast():
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [*a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}]" for i in range(1, 30)]
+    error = error_of("---\n" + "\n".join(lines) + "\n---\n")
+    assert "aliases" in error.message
+
+
+def test_deep_nesting_fails_without_recursion_error():
+    deep = "a: " + "[" * 5000 + "]" * 5000
+    error = error_of("---\n" + deep + "\n---\n")
+    assert "nest" in error.message
+
+
+def test_moderate_nesting_limit_is_reported():
+    deep = "a: " + "[" * 30 + "]" * 30
+    assert "nested more than" in error_of("---\n" + deep + "\n---\n").message
+
+
+def test_load_yaml_for_config_counts_from_line_one():
+    data, positions, _ = load_yaml("title: x\ntimezone: UTC\n")
+    assert data["timezone"] == "UTC" and positions["timezone"] == (2, 11)
