@@ -20,7 +20,8 @@ def main(argv: list[str] | None = None) -> int:
         for diagnostic in failed.diagnostics:
             print(diagnostic, file=sys.stderr)
         count = len([d for d in failed.diagnostics if d.severity == "error"])
-        print(f"build failed: {count} error(s); the previous output was left as it was", file=sys.stderr)
+        verb = "check" if args.run is _check else "build"
+        print(f"{verb} failed: {count} error(s); the previous output was left as it was", file=sys.stderr)
         return 1
     except (UnsafeOutput, scaffold.ScaffoldError) as exc:
         print(f"error: {exc}", file=sys.stderr)

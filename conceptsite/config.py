@@ -40,6 +40,7 @@ class SiteConfig:
         NavItem("Projects", "/projects/", "P"), NavItem("About", "/about/", "A"),
     )
     allow_html: bool = False
+    nav_from_file: bool = False  # a default nav drops links to pages the site lacks
 
     @property
     def base_path(self) -> str:
@@ -85,6 +86,7 @@ class _Reader:
         values["footer"] = tuple(self.string_list("footer"))
         if "nav" in self.data:
             values["nav"] = self.nav()
+            values["nav_from_file"] = True
         if "allow_html" in self.data:
             values["allow_html"] = self.data["allow_html"] is True
         config = SiteConfig(**{k: v for k, v in values.items() if v not in ("", None)})

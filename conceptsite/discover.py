@@ -63,10 +63,9 @@ def make_slug(rel_path: str) -> str:
 
 def show_path(path: Path) -> str:
     """A path as diagnostics print it: relative to the working folder when inside it."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # pragma: no cover - other drive on Windows
-        return str(path)
+    cwd = Path.cwd()
+    path = Path(path)
+    return path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else str(path)
 
 
 def discover(content: Path) -> Sources:

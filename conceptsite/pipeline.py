@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import output
@@ -83,7 +83,7 @@ def gather(options: Options, timings: dict | None = None) -> Site:
     graph = clock("graph", build_graph, pages, bodies, index, report)
     known = known_urls(graph, sources, theme)
     clock("links", check_links, pages, bodies, known, report)
-    check_nav(config, known, sources, report)
+    config = check_nav(config, known, sources, report)
     report.raise_if_failed(options.strict)
     renderer = Renderer(make_environment(theme), config, graph, bodies, report)
     files = clock("render", renderer.pages)
@@ -152,12 +152,15 @@ def known_urls(graph: Graph, sources: Sources, theme: Theme) -> set[str]:
     return known
 
 
-def check_nav(config: SiteConfig, known: set[str], sources: Sources, report: Report) -> None:
-    """Warn about header links that lead nowhere, such as /about/ with no about.md."""
-    for item in config.nav:
-        path = item.path.strip("/")
-        if "://" not in item.path and path + "/" not in known and path not in known:
-            report.warn(show_path(sources.config), 1, 1, f"nav link '{item.path}' ({item.label}) goes to no page")
+def check_nav(config: SiteConfig, known: set[str], sources: Sources, report: Report) -> SiteConfig:
+    """Warn about header links from site.yml that lead nowhere; drop such default links."""
+    dead = [item for item in config.nav
+            if "://" not in item.path and item.path.strip("/") + "/" not in known and item.path.strip("/") not in known]
+    if not config.nav_from_file:
+        return replace(config, nav=tuple(item for item in config.nav if item not in dead))
+    for item in dead:
+        report.warn(show_path(sources.config), 1, 1, f"nav link '{item.path}' ({item.label}) goes to no page")
+    return config
 
 
 class _Clock:

@@ -28,7 +28,7 @@ def front_matter(kind: str, title: str, today: dt.date) -> str:
                   "examples: []", "part_of: []", "aliases: []"]
     if kind == "project":
         lines += ["link: https://example.org/", "status: active", "stack: []"]
-    lines += ["draft: true", "---", "", "Write the idea here. Link other concepts with [[their-slug]].", ""]
+    lines += ["draft: true", "---", "", "Write the idea here. Link other concepts with `[[their-slug]]`.", ""]
     return "\n".join(lines)
 
 

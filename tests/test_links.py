@@ -1,0 +1,55 @@
+import pytest
+
+from conceptsite import pipeline
+from conceptsite.errors import BuildFailed
+
+
+def problems(project):
+    with pytest.raises(BuildFailed) as info:
+        pipeline.gather(pipeline.Options(content=project.content))
+    return [f"{d.line}:{d.col}: {d.message}" for d in info.value.diagnostics]
+
+
+def test_unknown_related_slug_has_position_and_hint(scratch_project):
+    scratch_project.concept("alpha")
+    scratch_project.concept("x", "related: [beta, alpah]")
+    assert problems(scratch_project) == [
+        "3:11: unknown concept 'beta' in related",
+        "3:17: unknown concept 'alpah' in related (did you mean 'alpha'?)",
+    ]
+
+
+def test_unknown_wikilink_is_placed_in_the_file(scratch_project):
+    scratch_project.concept("alpha")
+    scratch_project.concept("x", body="First line.\n\nSee [[alpah]] here.")
+    assert problems(scratch_project) == ["6:5: unknown concept 'alpah' (did you mean 'alpha'?)"]
+
+
+def test_broken_markdown_link_and_anchor(scratch_project):
+    scratch_project.concept("alpha", body="## Real heading\n")
+    scratch_project.concept("x", body="[a](/concepts/alpah/) and [b](/concepts/alpha/#real-headin)")
+    assert problems(scratch_project) == [
+        "4:5: broken link '/concepts/alpah/': no page or file at /concepts/alpah/ (did you mean 'concepts/alpha/'?)",
+        "4:31: broken link '/concepts/alpha/#real-headin': /concepts/alpha/ has no heading '#real-headin' (did you mean 'real-heading'?)",
+    ]
+
+
+def test_relative_links_and_assets_resolve(scratch_project):
+    scratch_project.write("images/fig.png", "png")
+    scratch_project.concept("alpha", body="## Top\n")
+    scratch_project.concept("x", body="[a](../alpha/#top) ![f](/images/fig.png) [s](/tags/) [h](#local)\n\n## Local\n")
+    site = pipeline.gather(pipeline.Options(content=scratch_project.content))
+    assert site.copies["images/fig.png"].name == "fig.png"
+
+
+def test_two_sources_for_one_url(scratch_project):
+    scratch_project.concept("Alpha")
+    scratch_project.concept("alpha")
+    found = problems(scratch_project)
+    assert len(found) == 1 and "both make the page /concepts/alpha/" in found[0]
+
+
+def test_unicode_normal_forms_collide(scratch_project):
+    scratch_project.concept("caf\u00e9")
+    scratch_project.concept("cafe\u0301")
+    assert "both make the page" in problems(scratch_project)[0]
