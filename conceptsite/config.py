@@ -60,22 +60,25 @@ def read_config(path: Path, report: Report) -> SiteConfig:
         return with_short_name(SiteConfig())
     shown = show_path(path)
     try:
-        data, positions, _ = load_yaml(decode(path.read_bytes()))
+        data, positions, items = load_yaml(decode(path.read_bytes()))
     except FrontMatterError as exc:
         report.error(shown, exc.line, exc.col, exc.message)
         return SiteConfig()
     except UnicodeDecodeError as exc:
         report.error(shown, 1, 1, f"not UTF-8 at byte {exc.start}")
         return SiteConfig()
-    return _Reader(data, positions, shown, report).config()
+    return _Reader(data, positions, items, shown, report).config()
 
 
 class _Reader:
-    def __init__(self, data: dict, positions: dict, shown: str, report: Report):
-        self.data, self.positions, self.shown, self.report = data, positions, shown, report
+    def __init__(self, data: dict, positions: dict, items: dict, shown: str, report: Report):
+        self.data, self.positions, self.items, self.shown, self.report = data, positions, items, shown, report
 
-    def fail(self, key: str, message: str) -> None:
-        self.report.error(self.shown, *self.positions.get(key, (1, 1)), message)
+    def fail(self, key: str, message: str, index: int | None = None) -> None:
+        place = self.positions.get(key, (1, 1))
+        if index is not None and index < len(self.items.get(key, ())):
+            place = self.items[key][index]
+        self.report.error(self.shown, *place, message)
 
     def config(self) -> SiteConfig:
         for key in self.data:
@@ -115,20 +118,20 @@ class _Reader:
         if not isinstance(raw, list):
             self.fail("nav", "nav must be a list of {label, path, key} entries")
             return ()
-        for entry in raw:
-            item = self.nav_item(entry, keys)
+        for index, entry in enumerate(raw):
+            item = self.nav_item(entry, keys, index)
             if item:
                 items.append(item)
                 keys.add(item.key)
         return tuple(items)
 
-    def nav_item(self, entry, keys: set) -> NavItem | None:
+    def nav_item(self, entry, keys: set, index: int) -> NavItem | None:
         if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("label", "path", "key")):
-            self.fail("nav", "each nav entry needs string label, path and key")
+            self.fail("nav", "each nav entry needs string label, path and key", index)
             return None
         key = entry["key"].upper()
         if len(key) != 1 or key in RESERVED_KEYS or key in keys:
-            self.fail("nav", f"nav key '{entry['key']}' must be one letter, unique, and not T, / or ?")
+            self.fail("nav", f"nav key '{entry['key']}' must be one letter, unique, and not T, / or ?", index)
             return None
         return NavItem(entry["label"], entry["path"], key)
 
