@@ -62,7 +62,9 @@ def _url(ctx, target: str) -> str:
 @jinja2.pass_context
 def _asset(ctx, name: str) -> str:
     stamp = ctx["versions"].get(name)
-    return _url(ctx, f"assets/{name}") + (f"?v={stamp}" if stamp else "")
+    if stamp is None:
+        raise jinja2.TemplateRuntimeError(f"asset('{name}'): there is no static/{name}")
+    return _url(ctx, f"assets/{name}") + f"?v={stamp}"
 
 
 class Renderer:
