@@ -51,7 +51,8 @@ class Report:
         """Stop the run when there are errors (or any warning, when strict)."""
         failing = self.items if strict else self.errors
         if failing:
-            raise BuildFailed(sorted(self.items, key=_sort_key))
+            # A template fault repeats once per page rendered with it; show it once.
+            raise BuildFailed(sorted(set(self.items), key=_sort_key))
 
 
 def _sort_key(d: Diagnostic) -> tuple:
