@@ -142,7 +142,7 @@ def render_bodies(pages: list[Page], index: Index, config: SiteConfig, report: R
 
 def known_urls(graph: Graph, sources: Sources, theme: Theme) -> set[str]:
     """Every URL the built site will answer, for the link checker."""
-    known = {"", "tags/", "feed.xml", "sitemap.xml", "robots.txt", "graph.json", "404.html"}
+    known = {"", "tags/", "feed.xml", "sitemap.xml", "robots.txt", "graph.json", "search.json", "404.html"}
     known.update(SECTION_URLS.values())
     known.update(graph.pages)
     known.update(tag_url(t) for t in graph.tags)

@@ -13,6 +13,7 @@ from .config import SiteConfig
 from .errors import Report
 from .graph import Graph
 from .markup import Body
+from .search import search_index
 from .urls import absolute_url, relative_url
 from .views import TagView, card, page_view, tag_url
 
@@ -167,6 +168,7 @@ class Renderer:
             "robots.txt": self.render("robots.txt", "robots.txt",
                                       sitemap=absolute_url(self.config.base_url, "sitemap.xml")),
             "graph.json": graph_json(self.graph),
+            "search.json": search_index(self.graph, self.bodies),
         }
 
 
