@@ -1,0 +1,1 @@
+"""Benchmarks: a generated corpus and timed builds (python -m benchmarks)."""
