@@ -2,17 +2,20 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import Report
 from .links import Index
 from .markup import Body
 from .parse import RELATION_KEYS, Page
+from .paths import learning_paths
 
 EDGE_KINDS = (*RELATION_KEYS, "link")
 MAX_SUGGESTIONS = 3
 FEW_RELATED = 3
 TAG_CANDIDATE_LIMIT = 200  # tags bigger than this say little about closeness and cost O(n^2)
+HUB_CANDIDATE_LIMIT = 200  # likewise for concepts linked from many pages: they are shared by all of them
+NAMED_LINKS = 2  # at most this many shared link targets are named in a reason
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class Graph:
     tags: dict  # tag -> (url, ...) sorted by title
     suggestions: dict  # url -> (Suggestion, ...)
     concepts: tuple[str, ...]  # concept urls A-Z by title
+    paths: dict = field(default_factory=dict)  # url -> prerequisites, transitively, roots first
+    positions: dict = field(default_factory=dict)  # (source, target, kind) -> (line, col) of a relation
 
     def neighbours(self, url: str) -> tuple[str | None, str | None]:
         """The previous and next concept in A-Z order."""
@@ -64,11 +69,16 @@ class Graph:
         """URLs this page points to with edges of one kind."""
         return self.outgoing.get(url, {}).get(kind, ())
 
+    def learning_path(self, url: str) -> tuple[str, ...]:
+        """Every prerequisite of a page, transitively, in reading order (roots first)."""
+        return self.paths.get(url, ())
+
 
 def build_graph(pages: list[Page], bodies: dict[str, Body], index: Index, report: Report) -> Graph:
     """Resolve relations, add body links, and derive backlinks, tags and suggestions."""
     by_url = {p.url: p for p in pages}
-    edges = _relation_edges(pages, index, report) + _body_edges(pages, bodies, by_url)
+    positions: dict = {}
+    edges = _relation_edges(pages, index, report, positions) + _body_edges(pages, bodies, by_url)
     outgoing: dict = defaultdict(lambda: defaultdict(list))
     for edge in edges:
         outgoing[edge.source][edge.kind].append(edge.target)
@@ -82,10 +92,12 @@ def build_graph(pages: list[Page], bodies: dict[str, Body], index: Index, report
         tags=_tags(pages, title),
         suggestions=_suggestions(pages, frozen_out, by_url),
         concepts=tuple(sorted((p.url for p in pages if p.kind == "concept"), key=title)),
+        paths=learning_paths(frozen_out, by_url, positions, report),
+        positions=positions,
     )
 
 
-def _relation_edges(pages: list[Page], index: Index, report: Report) -> list[Edge]:
+def _relation_edges(pages: list[Page], index: Index, report: Report, positions: dict) -> list[Edge]:
     edges = []
     for page in pages:
         for kind in RELATION_KEYS:
@@ -97,6 +109,7 @@ def _relation_edges(pages: list[Page], index: Index, report: Report) -> list[Edg
                                  f"unknown concept '{ref.target}' in {kind}{index.hint(ref.target)}")
                 elif target.url != page.url and target.url not in seen:
                     seen.add(target.url)
+                    positions[(page.url, target.url, kind)] = (ref.line, ref.col)
                     edges.append(Edge(page.url, target.url, kind))
     return edges
 
@@ -134,39 +147,69 @@ def _tags(pages: list[Page], key) -> dict:
 
 def _suggestions(pages: list[Page], outgoing: dict, by_url: dict) -> dict:
     concepts = [p for p in pages if p.kind == "concept"]
-    linked = defaultdict(set)
+    linked, links_to, linked_from = defaultdict(set), defaultdict(set), defaultdict(set)
     for source, kinds in outgoing.items():
         for targets in kinds.values():
             for target in targets:
                 linked[source].add(target)
                 linked[target].add(source)
+                links_to[source].add(target)
+                linked_from[target].add(source)
     tag_members = defaultdict(list)
     for page in concepts:
         for tag in page.tags:
             tag_members[tag].append(page.url)
+    near = _Nearness(linked, links_to, linked_from, tag_members, by_url)
     out = {}
     for page in concepts:
         declared = set(outgoing.get(page.url, {}).get("related", ()))
         if len(declared) < FEW_RELATED:
-            out[page.url] = _rank(page, declared, linked, tag_members, by_url)
+            out[page.url] = near.rank(page, declared)
     return out
 
 
-def _rank(page: Page, declared: set, linked: dict, tag_members: dict, by_url: dict) -> tuple:
-    candidates = set(linked[page.url])
-    for tag in page.tags:
-        if len(tag_members[tag]) <= TAG_CANDIDATE_LIMIT:
-            candidates.update(tag_members[tag])
-    scored = []
-    for url in candidates - declared - {page.url}:
-        other = by_url[url]
-        if other.kind != "concept":
-            continue
+@dataclass(frozen=True)
+class _Nearness:
+    """Scores candidate neighbours; candidates come only from small tags and small hubs, so cost stays linear."""
+
+    linked: dict  # url -> urls joined to it by any edge, either way
+    links_to: dict  # url -> urls it points to
+    linked_from: dict  # url -> urls pointing to it
+    tag_members: dict
+    by_url: dict
+
+    def candidates(self, page: Page) -> set:
+        """Pages linked with this one, sharing a small tag, or linking to a target it links to."""
+        found = set(self.linked[page.url])
+        for tag in page.tags:
+            if len(self.tag_members[tag]) <= TAG_CANDIDATE_LIMIT:
+                found.update(self.tag_members[tag])
+        for target in self.links_to[page.url]:
+            if len(self.linked_from[target]) <= HUB_CANDIDATE_LIMIT:
+                found.update(self.linked_from[target])
+        return found
+
+    def rank(self, page: Page, declared: set) -> tuple:
+        """The best few suggestions, highest score first, ties A-Z."""
+        scored = [self.score(page, self.by_url[url]) for url in self.candidates(page) - declared - {page.url}
+                  if self.by_url[url].kind == "concept"]
+        scored = [s for s in scored if s.score > 0]
+        scored.sort(key=lambda s: (-s.score, self.by_url[s.url].title.casefold(), s.url))
+        return tuple(scored[:MAX_SUGGESTIONS])
+
+    def score(self, page: Page, other: Page) -> Suggestion:
+        """Two points per shared tag, three for a direct link, one per shared link target."""
         shared = [t for t in page.tags if t in other.tags]
-        link = url in linked[page.url]
-        score = 2 * len(shared) + (3 if link else 0)
+        link = other.url in self.linked[page.url]
+        common = self.links_to[page.url] & self.links_to[other.url] - {page.url, other.url}
+        common = sorted((u for u in common if self.by_url[u].kind == "concept"), key=self._title)
         parts = [f"shares {', '.join(shared)}"] if shared else []
         parts += ["linked with this page"] if link else []
-        scored.append(Suggestion(url, score, " · ".join(parts)))
-    scored.sort(key=lambda s: (-s.score, by_url[s.url].title.casefold(), s.url))
-    return tuple(scored[:MAX_SUGGESTIONS])
+        if common:
+            names = ", ".join(self.by_url[u].title for u in common[:NAMED_LINKS])
+            more = f" and {len(common) - NAMED_LINKS} more" if len(common) > NAMED_LINKS else ""
+            parts.append(f"links to {names}{more}")
+        return Suggestion(other.url, 2 * len(shared) + (3 if link else 0) + len(common), " · ".join(parts))
+
+    def _title(self, url: str) -> tuple:
+        return self.by_url[url].title.casefold(), url

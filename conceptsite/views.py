@@ -84,9 +84,11 @@ def page_view(page: Page, body: Body, graph: Graph) -> PageView:
     """The full view of one page, with its neighbours resolved to cards."""
     cards = lambda urls: tuple(card(graph.pages[u]) for u in urls)  # noqa: E731
     prev_url, next_url = graph.neighbours(page.url)
+    # "Read first" is the whole learning path (roots first), computed once by the graph stage.
+    shown = lambda kind: graph.learning_path(page.url) if kind == "prerequisites" else graph.targets(page.url, kind)  # noqa: E731
     relations = tuple(
-        (RELATION_TITLES[kind], cards(graph.targets(page.url, kind)))
-        for kind in RELATION_KEYS[1:] if graph.targets(page.url, kind)
+        (RELATION_TITLES[kind], cards(shown(kind)))
+        for kind in RELATION_KEYS[1:] if shown(kind)
     )
     return PageView(
         card=card(page), definition=page.definition, html=body.html, toc=body.toc,
