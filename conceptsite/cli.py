@@ -51,6 +51,10 @@ def _check(args) -> int:
     result = pipeline.build(_options(args, None))
     _print_warnings(result.site.warnings)
     print(f"checked {len(result.site.graph.pages)} pages: no errors")
+    if getattr(args, "graph", False):
+        from . import health  # only this flag needs it
+
+        print(health.format_report(health.analyze(result.site.graph)), end="")
     return 0
 
 
@@ -81,6 +85,8 @@ def _parser() -> argparse.ArgumentParser:
     build.set_defaults(run=_build)
     check = commands.add_parser("check", help="validate everything, write nothing")
     _common(check)
+    check.add_argument("--graph", action="store_true",
+                       help="also print a graph-health report: orphans, one-way related, unlinked mentions, ...")
     check.set_defaults(run=_check)
     new = commands.add_parser("new", help="scaffold a page with every front-matter key")
     new.add_argument("kind", choices=sorted(scaffold.FOLDERS))
