@@ -1,0 +1,337 @@
+"""`build.py serve`: build into a cache folder, serve it, watch the sources, rebuild and live-reload on change."""
+from __future__ import annotations
+
+import html
+import secrets
+import signal
+import sys
+import threading
+import time
+import webbrowser
+from dataclasses import dataclass
+from pathlib import Path
+
+from watchdog.events import FileSystemEventHandler
+from watchdog.observers import Observer
+
+from . import pipeline
+from .discover import is_junk, show_path
+from .errors import BuildFailed, Diagnostic
+from .output import UnsafeOutput, check_output
+from .serve_http import Broadcaster, Gate, allowed_hosts, is_loopback, is_wildcard, make_server
+from .serve_sync import Delta, SourceReader, apply, plan, read_tree, site_bytes
+
+QUIET = 0.04  # seconds without a new event before a rebuild starts: one rebuild per save or burst
+SETTLE_LIMIT = 0.5  # never hold a rebuild back longer than this while events keep coming
+IGNORED_EVENTS = {"opened", "closed_no_write"}  # our own builds read the sources
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What to preview and where."""
+
+    content: Path
+    out: Path | None = None  # None: .serve-cache/ beside content/
+    host: str = "127.0.0.1"
+    port: int = 8000
+    drafts: bool = False
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class Status:
+    """The outcome of the latest build, as the event stream reports it."""
+
+    build: str
+    diagnostics: tuple[Diagnostic, ...] = ()
+    has_site: bool = False
+
+
+class Pending:
+    """Source paths changed since the last rebuild; a save during a rebuild waits here for the next one."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._ready = threading.Event()
+        self._paths: dict[str, str] = {}  # path -> its first event in this round
+        self._last = 0.0
+
+    def add(self, path: str, kind: str) -> None:
+        """Record one changed path and wake the builder; a file made and gone in one round is forgotten."""
+        with self._lock:
+            first = self._paths.setdefault(path, kind)
+            if kind == "gone" and first == "created":
+                del self._paths[path]  # an editor's temporary file, renamed over the real one
+            self._last = time.monotonic()
+            self._ready.set()
+
+    def wait(self, timeout: float) -> bool:
+        """True once something changed."""
+        return self._ready.wait(timeout)
+
+    def settle(self) -> None:
+        """Wait until events stop for QUIET seconds (at most SETTLE_LIMIT), so a burst is one rebuild."""
+        started = time.monotonic()
+        while True:
+            with self._lock:
+                idle = time.monotonic() - self._last
+            if idle >= QUIET or time.monotonic() - started >= SETTLE_LIMIT:
+                return
+            time.sleep(QUIET - idle)
+
+    def take(self) -> set[str]:
+        """Everything recorded so far; later changes start a new round."""
+        with self._lock:
+            paths, self._paths = set(self._paths), {}
+            self._ready.clear()
+            return paths
+
+
+class Watcher(FileSystemEventHandler):
+    """Turns file system events into pending paths, leaving out editor junk and our own reads."""
+
+    def __init__(self, roots: list[Path], pending: Pending):
+        self.roots, self.pending = roots, pending
+
+    def on_any_event(self, event) -> None:
+        """Record the paths of one event that matter."""
+        if event.event_type in IGNORED_EVENTS or (event.is_directory and event.event_type == "modified"):
+            return
+        kind = event.event_type
+        if kind == "moved":
+            self._note(event.src_path, "gone")
+            self._note(event.dest_path, "created")
+        else:
+            self._note(event.src_path, "gone" if kind == "deleted" else kind)
+
+    def _note(self, path: str | bytes, kind: str) -> None:
+        path = path.decode() if isinstance(path, bytes) else path
+        if path and self.relevant(path):
+            self.pending.add(path, kind)
+
+    def relevant(self, path: str) -> bool:
+        """True for a source file or folder; False for swap, backup and hidden files."""
+        path = Path(path)
+        for root in self.roots:
+            if path == root or path.is_relative_to(root):
+                return not any(is_junk(part) for part in path.relative_to(root).parts)
+        return False
+
+
+class Preview:
+    """The running preview: builder thread, watcher, and HTTP server over one output folder."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.options = pipeline.Options(content=settings.content, drafts=settings.drafts, strict=settings.strict)
+        theme = pipeline.resolve_theme(self.options)
+        self.sources = _distinct([settings.content.resolve(), theme.templates.resolve(), theme.static.resolve()])
+        self.root = (settings.out or settings.content.resolve().parent / ".serve-cache").resolve()
+        _check_out(self.root, self.sources)
+        self.hosts = allowed_hosts(settings.host, settings.port)
+        self.wildcard = is_wildcard(settings.host)
+        self.gate, self.events, self.stopping = Gate(busy=True), Broadcaster(), threading.Event()
+        self.pending, self.reader = Pending(), SourceReader()
+        self.status = Status(build=f"{secrets.token_hex(4)}-0")
+        self._files: dict[str, bytes] | None = None
+        self._warnings: tuple = ()
+        self._threads: list[threading.Thread] = []
+        self._server = self._observer = None
+
+    def start(self) -> str:
+        """Bind, start watching and building; return the URL to open."""
+        self._server = make_server(self, self.settings.host, self.settings.port)
+        self.hosts = allowed_hosts(self.settings.host, self.port)
+        self._observer = Observer()
+        watcher = Watcher(self.sources, self.pending)
+        for folder in self.sources:
+            self._observer.schedule(watcher, str(folder), recursive=True)
+        self._observer.start()
+        self._spawn(self._build_loop)
+        self._spawn(lambda: self._server.serve_forever(poll_interval=0.1))
+        return self.url
+
+    @property
+    def port(self) -> int:
+        """The bound port (useful with --port 0)."""
+        return self._server.server_address[1]
+
+    @property
+    def url(self) -> str:
+        """Where a browser on this machine reaches the preview."""
+        host = self.settings.host
+        host = "127.0.0.1" if is_wildcard(host) else (f"[{host}]" if ":" in host else host)
+        return f"http://{host}:{self.port}/"
+
+    def stop(self) -> None:
+        """Stop serving, watching and building, within about a second."""
+        self.stopping.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._observer is not None:
+            self._observer.stop()
+            self._observer.join(timeout=1)
+        for thread in self._threads:
+            thread.join(timeout=0.5)
+
+    def _spawn(self, target) -> None:
+        thread = threading.Thread(target=target, daemon=True, name=f"conceptsite-{len(self._threads)}")
+        thread.start()
+        self._threads.append(thread)
+
+    def hello(self) -> dict:
+        """The first event a new tab gets: the build it is looking at, and the current errors if any."""
+        status = self.status
+        return {"type": "hello", "build": status.build, "diagnostics": _jsonable(status.diagnostics) or None}
+
+    def failure_page(self) -> bytes | None:
+        """While no build has ever succeeded: a page listing the errors; else None."""
+        status = self.status
+        return None if status.has_site else error_page(status.diagnostics)
+
+    def _build_loop(self) -> None:
+        self._rebuild({"(start)"})
+        while not self.stopping.is_set():
+            if not self.pending.wait(timeout=0.2):
+                continue
+            self.gate.begin()
+            self.pending.settle()
+            changed = self.pending.take()
+            if changed and not self.stopping.is_set():
+                self._rebuild(changed)
+            else:
+                self.gate.end()
+
+    def _rebuild(self, changed: set[str]) -> None:
+        started = time.perf_counter()
+        self.gate.begin()
+        try:
+            delta, diagnostics = self._build()
+        finally:
+            self.gate.end()
+        self._report(changed, delta, diagnostics, time.perf_counter() - started)
+
+    def _build(self) -> tuple[Delta | None, tuple]:
+        try:
+            site = pipeline.gather(self.options)
+            after = site_bytes(site.files, site.copies, self.reader)
+        except BuildFailed as failed:
+            return None, tuple(failed.diagnostics)
+        except Exception as exc:  # a file vanished mid-read, or a bug of ours: report it, keep serving
+            return None, (Diagnostic("conceptsite", 1, 1, "error", f"internal error: {type(exc).__name__}: {exc}"),)
+        delta = plan(self._files if self._files is not None else read_tree(self.root), after)
+        self.gate.exclusive()
+        apply(self.root, after, delta)
+        self._files = after
+        self._print_warnings(site.warnings)
+        return delta, ()
+
+    def _report(self, changed: set[str], delta: Delta | None, diagnostics: tuple, seconds: float) -> None:
+        previous = self.status
+        number = int(previous.build.rsplit("-", 1)[1]) + 1
+        build = f"{previous.build.rsplit('-', 1)[0]}-{number}"
+        what, took = describe(changed, self.settings.content), f"{seconds * 1000:.0f} ms"
+        if delta is None:
+            self.status = Status(build, diagnostics, previous.has_site)
+            self.events.publish({"type": "error", "build": build, "diagnostics": _jsonable(diagnostics)})
+            errors = sum(1 for d in diagnostics if d.severity == "error")
+            keep = "serving the last good site" if previous.has_site else "serving an error page"
+            _line(f"build failed ({what}): {errors} error(s), {keep}, {took}", sys.stderr)
+            for diagnostic in diagnostics:
+                print(diagnostic, file=sys.stderr, flush=True)
+            return
+        self.status = Status(build, (), True)
+        self.events.publish({"type": "built", "build": build, "urls": delta.reload_urls(),
+                             "css": delta.stylesheets(), "all": not previous.has_site})
+        removed = f", {len(delta.removed)} removed" if delta.removed else ""
+        _line(f"rebuilt ({what}): {delta.pages} pages, {len(delta.written)} files written{removed}, {took}")
+
+    def _print_warnings(self, warnings: tuple) -> None:
+        if warnings != self._warnings:
+            for warning in warnings:
+                print(warning, file=sys.stderr, flush=True)
+        self._warnings = warnings
+
+
+def describe(changed: set[str], content: Path, limit: int = 3) -> str:
+    """A short account of which sources changed, relative to the project folder."""
+    if changed == {"(start)"}:
+        return "first build"
+    project = content.resolve().parent
+    names = sorted(Path(p).relative_to(project).as_posix() if Path(p).is_relative_to(project) else show_path(Path(p))
+                   for p in changed)
+    shown = ", ".join(names[:limit])
+    return f"{shown} and {len(names) - limit} more changed" if len(names) > limit else f"{shown} changed"
+
+
+def error_page(diagnostics: tuple) -> bytes:
+    """The page served in place of every page while the first build fails."""
+    items = "".join(f"<li><code>{html.escape(f'{d.path}:{d.line}:{d.col}')}</code> {html.escape(d.severity)}: "
+                    f"{html.escape(d.message)}</li>" for d in diagnostics)
+    return (
+        '<!doctype html>\n<html lang="en" data-conceptsite-error>\n<head>\n<meta charset="utf-8">\n'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'self\'; script-src \'self\'; '
+        'style-src \'self\'">\n<title>Build failed · conceptsite preview</title>\n'
+        '<link rel="stylesheet" href="/__conceptsite/livereload.css">\n</head>\n<body>\n'
+        '<main class="conceptsite-error-page">\n<h1>Build failed</h1>\n'
+        '<p>The site could not be built yet. Fix the problems below and save; this page reloads by itself.</p>\n'
+        f"<ul>{items}</ul>\n</main>\n</body>\n</html>\n"
+    ).encode("utf-8")
+
+
+def _jsonable(diagnostics: tuple) -> list[dict]:
+    return [{"path": d.path, "line": d.line, "col": d.col, "severity": d.severity, "message": d.message}
+            for d in diagnostics]
+
+
+def _line(text: str, stream=None) -> None:
+    print(f"{time.strftime('%H:%M:%S')} {text}", file=stream or sys.stdout, flush=True)
+
+
+def _distinct(folders: list[Path]) -> list[Path]:
+    """Folders to watch, leaving out any inside another (one recursive watch covers both)."""
+    keep = []
+    for folder in sorted(set(folders), key=lambda p: len(p.parts)):
+        if folder.is_dir() and not any(folder.is_relative_to(k) for k in keep):
+            keep.append(folder)
+    return keep
+
+
+def _check_out(out: Path, sources: list[Path]) -> None:
+    check_output(out, sources)
+    for folder in sources:
+        if out.is_relative_to(folder):
+            raise UnsafeOutput(f"refusing to serve from {out}: it is inside {folder}, which is watched")
+
+
+def run(args) -> int:
+    """The serve command: run until Ctrl-C, then stop cleanly."""
+    settings = Settings(content=Path(args.content), out=Path(args.out) if args.out else None, host=args.host,
+                        port=args.port, drafts=args.drafts, strict=args.strict)
+    if not is_loopback(settings.host):
+        print(f"warning: serving on {settings.host} exposes your drafts to other machines on the network; "
+              "the default 127.0.0.1 keeps them on this one", file=sys.stderr, flush=True)
+    preview = Preview(settings)
+    try:
+        url = preview.start()
+    except OSError as exc:
+        print(f"error: cannot listen on {settings.host}:{settings.port}: {exc.strerror or exc}; "
+              "choose another --port", file=sys.stderr)
+        return 1
+    signal.signal(signal.SIGTERM, _interrupt)
+    _line(f"serving {show_path(settings.content)} at {url} from {show_path(preview.root)} (Ctrl-C stops)")
+    if getattr(args, "open", False):
+        threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+    try:
+        while True:
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        pass
+    preview.stop()
+    _line("stopped")
+    return 0
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
