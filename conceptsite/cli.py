@@ -36,13 +36,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _options(args, out: Path | None) -> pipeline.Options:
-    return pipeline.Options(content=Path(args.content), out=out, drafts=args.drafts, strict=args.strict)
+    cache = getattr(args, "cache", None)
+    return pipeline.Options(content=Path(args.content), out=out, drafts=args.drafts, strict=args.strict,
+                            cache=Path(cache) if cache else None, use_cache=not getattr(args, "no_cache", False))
 
 
 def _build(args) -> int:
     result = pipeline.build(_options(args, Path(args.out)))
     _print_warnings(result.site.warnings)
-    print(f"built {len(result.site.graph.pages)} pages, {result.stats.files} files into {args.out} "
+    print(f"built {len(result.site.graph.pages)} pages, wrote {result.stats.files} files into {args.out} "
           f"in {result.seconds * 1000:.0f} ms")
     return 0
 
@@ -107,3 +109,5 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", default="content", help="content folder (default: content)")
     parser.add_argument("--drafts", action="store_true", help="include pages marked draft")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("--cache", default=None, metavar="DIR", help="build cache folder (default: .cache beside content)")
+    parser.add_argument("--no-cache", action="store_true", help="ignore the build cache: neither read nor write it")

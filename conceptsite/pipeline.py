@@ -7,14 +7,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import output
+from .cache import BodyCache, PageCache, Store, digest, generator_version, tree_version
 from .config import SiteConfig, read_config
 from .discover import Sources, discover, show_path
 from .errors import BuildFailed, Diagnostic, Report
 from .graph import Graph, build_graph
+from .incremental import SITE_WIDE, Manifest, page_keys, record_full_write, site_key, write_changed
 from .links import Index, check_links, locate
-from .markup import Body, Markup
+from .markup import Body
+from .parallel import convert_all, worker_count
 from .parse import Page, read_page
-from .render import SECTION_URLS, Renderer, Theme, make_environment
+from .render import SECTION_URLS, Renderer, Theme, build_date, make_environment
 from .views import tag_url
 
 BUNDLED = Path(__file__).resolve().parent.parent
@@ -31,6 +34,9 @@ class Options:
     strict: bool = False
     templates: Path | None = None
     static: Path | None = None
+    cache: Path | None = None  # None: .cache/ beside content/
+    use_cache: bool = True  # False (--no-cache): neither read nor write the cache
+    workers: int = 0  # processes for Markdown on big builds; 0: one per core, 1: never fork
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,8 @@ class Site:
     files: dict  # output path -> bytes
     copies: dict  # output path -> source file
     warnings: tuple[Diagnostic, ...]
+    kept: frozenset = frozenset()  # outputs not rendered because they are unchanged on disk
+    keys: dict = field(default_factory=dict)  # output path -> cache key (SITE_WIDE for the shared one)
 
 
 @dataclass
@@ -69,41 +77,87 @@ def _first_dir(*candidates: Path) -> Path:
     return next((c for c in candidates if c.is_dir()), candidates[-1])
 
 
-def gather(options: Options, timings: dict | None = None) -> Site:
-    """Run every stage up to rendering; raise BuildFailed listing all problems."""
+def cache_store(options: Options) -> Store:
+    """The build cache for these options; a disabled store when --no-cache."""
+    folder = (options.cache or options.content.resolve().parent / ".cache") if options.use_cache else None
+    return Store(folder, generator_version())
+
+
+def gather(options: Options, timings: dict | None = None, manifest: Manifest | None = None) -> Site:
+    """Run every stage up to rendering; raise BuildFailed listing all problems.
+
+    With a manifest of the output folder, outputs whose inputs are unchanged are not rendered
+    again; they are listed in Site.kept instead of Site.files."""
     timings = {} if timings is None else timings
     clock = _Clock(timings)
     report = Report()
     theme = resolve_theme(options)
+    store = cache_store(options)
+    page_cache = PageCache(store) if store.folder else None
+    body_cache = BodyCache(store) if store.folder else None
     sources = clock("discover", discover, options.content)
     config = clock("config", read_config, sources.config, report)
-    pages = clock("read", read_pages, sources, options.drafts, report)
+    pages = clock("read", read_pages, sources, options.drafts, report, page_cache)
     index = clock("index", Index, pages, report)
-    bodies = clock("markup", render_bodies, pages, index, config, report)
+    bodies = clock("markup", render_bodies, pages, index, config, report, body_cache, options.workers)
     graph = clock("graph", build_graph, pages, bodies, index, report)
     known = known_urls(graph, sources, theme)
     clock("links", check_links, pages, bodies, known, report)
     config = check_nav(config, known, sources, report)
     report.raise_if_failed(options.strict)
+    keys = output_keys(graph, page_cache, body_cache, config, theme) if store.folder else {}
+    kept = frozenset(manifest.kept(keys)) if manifest and keys else frozenset()
     renderer = Renderer(make_environment(theme), config, graph, bodies, report)
+    renderer.keep = kept
+    renderer.keep_site_wide = bool(manifest and keys and manifest.site_wide_intact(keys[SITE_WIDE]))
     files = clock("render", renderer.pages)
     report.raise_if_failed(options.strict)
+    if store.folder:  # only after a good build, so a failed one leaves nothing new behind
+        page_cache.save({str(s.path) for s in sources.pages})
+        body_cache.save({p.url for p in pages})
     copies = {f"assets/{name}": theme.static / name for name in theme.versions}
     copies.update({a.rel: a.path for a in sources.assets})
-    return Site(config, graph, bodies, files, copies, tuple(report.items))
+    if renderer.keep_site_wide:
+        kept |= {p for p, (key, _) in manifest.entries.items() if key == keys[SITE_WIDE] and p != SITE_WIDE}
+    return Site(config, graph, bodies, files, copies, tuple(report.items), kept, keys)
+
+
+def output_keys(graph: Graph, page_cache: PageCache, body_cache: BodyCache, config: SiteConfig, theme: Theme) -> dict:
+    """Cache keys of every page's output and of the site-wide outputs (see incremental.py)."""
+    digests = {url: digest(page_cache.entries[str(p.source.path)].digest, repr(body_cache.entries[url].resolutions))
+               for url, p in graph.pages.items()}
+    base = digest(generator_version(), tree_version(theme.templates, theme.static), repr(config),
+                  str(build_date().year))
+    keys = page_keys(graph, digests, base)
+    keys[SITE_WIDE] = site_key(digests, digest(base, build_date().isoformat()))
+    return keys
 
 
 def build(options: Options) -> Result:
-    """Gather the site, then (when an output folder is given) write it in one swap."""
+    """Gather the site, then write it: in place, only what changed, when the cache knows the
+    output folder; otherwise whole, beside the old output, swapped in by rename."""
     started = time.perf_counter()
     timings: dict = {}
+    manifest = None
     if options.out is not None:
         output.check_output(options.out, [options.content, *_theme_dirs(options)])
-    site = gather(options, timings)
+        store = cache_store(options)
+        manifest = Manifest(store, options.out) if store.folder else None
+    site = gather(options, timings, manifest)
     stats = None
     if options.out is not None:
-        stats = _Clock(timings)("write", output.write_site, options.out, site.files, site.copies)
+        stats = _Clock(timings)("write", write, options.out, site, manifest)
     return Result(site, time.perf_counter() - started, stats, timings)
+
+
+def write(out: Path, site: Site, manifest: Manifest | None) -> output.WriteStats:
+    """Write the gathered site (every error was found before this point)."""
+    if manifest is not None and manifest.entries:
+        return write_changed(manifest, site.files, set(site.kept), site.copies, site.keys)
+    stats = output.write_site(out, site.files, site.copies)
+    if manifest is not None and site.keys:
+        record_full_write(manifest, site.files, site.copies, site.keys)
+    return stats
 
 
 def _theme_dirs(options: Options) -> list[Path]:
@@ -111,32 +165,50 @@ def _theme_dirs(options: Options) -> list[Path]:
     return [theme.templates, theme.static]
 
 
-def read_pages(sources: Sources, drafts: bool, report: Report) -> list[Page]:
-    """Read and check every page; drafts are left out unless asked for."""
+def read_pages(sources: Sources, drafts: bool, report: Report, cache: PageCache | None = None) -> list[Page]:
+    """Read and check every page (through the cache when given); drafts are left out unless asked for."""
     pages = []
     for source in sources.pages:
         try:
-            raw = source.path.read_bytes()
+            if cache is not None:
+                entry = cache.read(source, read_page)
+                page = entry.page
+                report.items.extend(entry.diagnostics)
+            else:
+                page = read_page(source, source.path.read_bytes(), report)
         except OSError as exc:
             report.error(source.shown, 1, 1, f"cannot read file: {exc.strerror}")
             continue
-        page = read_page(source, raw, report)
         if page is not None and (drafts or not page.draft):
             pages.append(page)
     return pages
 
 
-def render_bodies(pages: list[Page], index: Index, config: SiteConfig, report: Report) -> dict[str, Body]:
-    """Markdown for every page, with body problems placed at their line and column."""
-    markup = Markup(index, allow_html=config.allow_html)
+def render_bodies(pages: list[Page], index: Index, config: SiteConfig, report: Report,
+                  cache: BodyCache | None = None, workers: int = 1) -> dict[str, Body]:
+    """Markdown for every page (cached bodies reused, the rest across cores when many), with
+    body problems placed at their line and column."""
+    found, todo = {}, []
+    for page in pages:
+        key = digest(page.body, page.url, str(config.allow_html))
+        body = cache.get(page.url, key, index) if cache is not None else None
+        if body is None:
+            todo.append((page, key))
+        else:
+            found[page.url] = body
+    jobs = [(page.body, page.url) for page, _ in todo]
+    for (page, key), (body, resolutions) in zip(todo, convert_all(jobs, index, config.allow_html,
+                                                                  worker_count(workers, len(jobs)))):
+        found[page.url] = body
+        if cache is not None:
+            cache.put(page.url, key, resolutions, body)
     bodies = {}
     for page in pages:
-        body = markup.convert(page.body, page.url)
+        body = bodies[page.url] = found[page.url]
         for problem in body.problems:
             place = locate(page, problem.needle)
             add = report.error if problem.severity == "error" else report.warn
             add(page.source.shown, *place, problem.message)
-        bodies[page.url] = body
     return bodies
 
 
@@ -144,6 +216,7 @@ def known_urls(graph: Graph, sources: Sources, theme: Theme) -> set[str]:
     """Every URL the built site will answer, for the link checker."""
     known = {"", "tags/", "feed.xml", "sitemap.xml", "robots.txt", "graph.json", "search.json", "404.html"}
     known.update(SECTION_URLS.values())
+    known.update(("concepts/map/", "concepts.json"))  # the concept map and the export
     known.update(graph.pages)
     known.update(tag_url(t) for t in graph.tags)
     known.update(f"concepts/{r.target}/" for p in graph.pages.values() for r in p.aliases)

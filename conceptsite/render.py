@@ -75,6 +75,8 @@ class Renderer:
         self.env, self.config, self.graph, self.bodies, self.report = env, config, graph, bodies, report
         self.today = build_date()
         self.common = {"site": config, "year": self.today.year, "absolute_links": False}
+        self.keep: frozenset = frozenset()  # page outputs unchanged on disk: not rendered (incremental builds)
+        self.keep_site_wide = False  # the same for indexes, tags, feeds and the other site-wide outputs
 
     def render(self, template: str, page_url: str, **context) -> bytes | None:
         """One template for one output page, or None after reporting a template error."""
@@ -93,13 +95,17 @@ class Renderer:
         out = {}
         graph = self.graph
         for url, page in graph.pages.items():
+            if url + "index.html" in self.keep:
+                continue
             view = page_view(page, self.bodies[url], graph)
             out[url + "index.html"] = self.render(TEMPLATE_FOR[page.kind], url, page=view)
+        if self.keep_site_wide:
+            return out
         for kind, section_url in SECTION_URLS.items():
             cards = self.cards(kind)
             template = "concepts.html" if kind == "concept" else "section.html"
-            out[section_url + "index.html"] = self.render(
-                template, section_url, title=SECTION_TITLES[kind], cards=cards, tags=self.tag_views(kind))
+            out[section_url + "index.html"] = self.render(template, section_url, title=SECTION_TITLES[kind], cards=cards,
+                                                          tags=self.tag_views(kind), members=_members(cards))
         out.update(self.tag_pages())
         out["index.html"] = self.render("home.html", "", writeups=self.cards("writeup")[:5],
                                         concepts=self.latest("concept", 8), projects=self.cards("project")[:3])
@@ -170,6 +176,15 @@ class Renderer:
             "graph.json": graph_json(self.graph),
             "search.json": search_index(self.graph, self.bodies),
         }
+
+
+def _members(cards: list) -> dict:
+    """Tag name -> the cards carrying it, in list order: one pass instead of tags x cards in the template."""
+    members: dict = {}
+    for c in cards:
+        for tag in dict.fromkeys(t.name for t in c.tags):
+            members.setdefault(tag, []).append(c)
+    return members
 
 
 def graph_json(graph: Graph) -> bytes:

@@ -1,0 +1,206 @@
+"""The persistent build cache: parsed pages and rendered bodies, reused while their inputs are unchanged.
+
+Every entry is keyed by content (a hash of the file's bytes, with a (mtime_ns, size) fast path so
+unchanged files are not even read) and every cache file carries a version key of the generator, so
+a new conceptsite, a new Markdown library or another allow_html setting never reuses stale work.
+A cache file that cannot be read for any reason is ignored: the cache only ever saves time."""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .discover import SourceFile
+from .errors import Diagnostic, Report
+from .markup import Body
+
+PACKAGE = Path(__file__).resolve().parent
+LIBRARIES = ("markdown", "pygments", "latex2mathml", "jinja2", "yaml")
+
+
+def digest(*parts: bytes | str) -> str:
+    """A short, stable hash of some bytes and strings."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def generator_version() -> str:
+    """Hash of this package's sources and the versions of the libraries that shape the output."""
+    parts = [sys.version]
+    for path in sorted(PACKAGE.glob("*.py")):
+        parts += [path.name, path.read_bytes()]
+    for name in LIBRARIES:
+        module = sys.modules.get(name) or __import__(name)
+        parts.append(f"{name}={getattr(module, '__version__', '?')}")
+    return digest(*parts)
+
+
+def tree_version(*folders: Path) -> str:
+    """Hash of every file's path and bytes under some folders (templates, static)."""
+    parts = []
+    for folder in folders:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write a file through a temporary file and a rename, so no reader ever sees half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class Store:
+    """Pickled cache files in one folder, each tagged with a version; None disables the cache."""
+
+    def __init__(self, folder: Path | None, version: str):
+        self.folder, self.version = folder, version
+
+    def load(self, name: str) -> dict:
+        """The saved mapping, or {} when missing, from another version, or unreadable."""
+        if self.folder is None:
+            return {}
+        try:
+            with open(self.folder / f"{name}.pickle", "rb") as handle:
+                saved = pickle.load(handle)
+            if isinstance(saved, dict) and saved.get("version") == self.version:
+                return saved["data"]
+        except Exception:  # a corrupt or foreign cache file is ignored, never fatal
+            pass
+        return {}
+
+    def save(self, name: str, data: dict) -> None:
+        """Replace one cache file atomically; a cache that cannot be written is skipped."""
+        if self.folder is None:
+            return
+        try:
+            blob = pickle.dumps({"version": self.version, "data": data}, protocol=pickle.HIGHEST_PROTOCOL)
+            atomic_write(self.folder / f"{name}.pickle", blob)
+        except OSError:
+            pass
+
+    def forget(self, name: str) -> None:
+        """Delete one cache file (before a write that would make it wrong)."""
+        if self.folder is not None:
+            (self.folder / f"{name}.pickle").unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    """A parsed source file: what it was read from, the page (None if it failed) and its diagnostics."""
+
+    source: SourceFile
+    stat: tuple[int, int]  # (mtime_ns, size) when it was read
+    digest: str
+    page: object  # parse.Page | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+class PageCache:
+    """Parsed pages by source path; a file is re-read only when its stat changed, re-parsed only when its bytes did."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.entries: dict[str, PageEntry] = store.load("pages")
+        self.dirty = False
+
+    def read(self, source: SourceFile, parse) -> PageEntry:
+        """The entry for one source file; parse(raw, report) makes a page on a miss."""
+        key = str(source.path)
+        entry = self.entries.get(key)
+        st = source.path.stat()
+        stat = (st.st_mtime_ns, st.st_size)
+        if entry is not None and entry.source == source and entry.stat == stat:
+            return entry
+        raw = source.path.read_bytes()
+        found = digest(raw)
+        if entry is not None and entry.source == source and entry.digest == found:
+            entry = PageEntry(source, stat, found, entry.page, entry.diagnostics)
+        else:
+            report = Report()
+            entry = PageEntry(source, stat, found, parse(source, raw, report), tuple(report.items))
+        self.entries[key] = entry
+        self.dirty = True
+        return entry
+
+    def save(self, keep: set[str]) -> None:
+        """Save, dropping entries for files that are gone."""
+        stale = set(self.entries) - keep
+        for key in stale:
+            del self.entries[key]
+        if self.dirty or stale:
+            self.store.save("pages", self.entries)
+
+
+@dataclass(frozen=True)
+class BodyEntry:
+    """A rendered body, the key of what it was rendered from, and how its wikilinks resolved then."""
+
+    key: str
+    resolutions: tuple  # ((name, (url, title) | None, hint), ...)
+    body: Body
+
+
+class Recorder:
+    """Wraps the name index for Markdown and notes every wikilink resolution a body used."""
+
+    def __init__(self, index):
+        self.index, self.log = index, []
+
+    def resolve(self, name: str):
+        """Resolve through the index and remember the answer."""
+        found = self.index.resolve(name)
+        self.log.append((name, found, "" if found else self.index.hint(name)))
+        return found
+
+    def hint(self, name: str) -> str:
+        """Did-you-mean text, as the index gives it."""
+        return self.index.hint(name)
+
+
+class BodyCache:
+    """Rendered bodies by page URL, valid while the body text is the same and its links resolve the same."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.entries: dict[str, BodyEntry] = store.load("bodies")
+        self.dirty = False
+
+    def get(self, url: str, key: str, index) -> Body | None:
+        """The cached body, or None when the text changed or a wikilink now resolves elsewhere."""
+        entry = self.entries.get(url)
+        if entry is None or entry.key != key:
+            return None
+        for name, found, hint in entry.resolutions:
+            now = index.resolve(name)
+            if now != found or (now is None and index.hint(name) != hint):
+                return None
+        return entry.body
+
+    def put(self, url: str, key: str, resolutions: tuple, body: Body) -> None:
+        """Remember a freshly rendered body."""
+        self.entries[url] = BodyEntry(key, resolutions, body)
+        self.dirty = True
+
+    def save(self, keep: set[str]) -> None:
+        """Save, dropping bodies of pages that are gone."""
+        stale = set(self.entries) - keep
+        for url in stale:
+            del self.entries[url]
+        if self.dirty or stale:
+            self.store.save("bodies", self.entries)

@@ -1,0 +1,162 @@
+"""Incremental output: which outputs can stay as they are, and writing only the files that changed.
+
+Each page's output gets a key from everything its view can show: the page's own source and
+wikilink resolutions, plus the per-URL entries of every graph mapping (relations, backlinks,
+suggestions, learning paths, whatever the graph grows) and the sources of the pages those name.
+Site-wide outputs (indexes, tags, feeds, search) share one key over all pages. A manifest in the
+cache records each output's key and how it sat on disk; an output whose file was changed or
+removed by hand no longer counts as kept."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+from pathlib import Path
+
+from .cache import Store, atomic_write, digest
+from .graph import Graph
+from .output import MARKER, WriteStats
+
+SITE_WIDE = "*"  # the manifest key under which the site-wide outputs' shared key is kept
+_NOT_PER_PAGE = {"pages", "tags", "edges", "concepts", "positions"}
+
+
+def page_keys(graph: Graph, digests: dict[str, str], base: str) -> dict[str, str]:
+    """Output path -> key for every page's own output."""
+    maps = [(f.name, getattr(graph, f.name)) for f in dataclasses.fields(graph)
+            if f.name not in _NOT_PER_PAGE and isinstance(getattr(graph, f.name), dict)]
+    keys = {}
+    for url in graph.pages:
+        parts = [base, digests[url]]
+        prev_url, next_url = graph.neighbours(url)
+        entries = [("neighbours", (prev_url, next_url))] + [(name, value.get(url)) for name, value in maps]
+        for name, entry in entries:
+            parts.append(f"{name}={entry!r}")
+            parts.extend(digests.get(u, "") for u in _urls(entry, digests))
+        keys[url + "index.html"] = digest(*parts)
+    return keys
+
+
+def site_key(digests: dict[str, str], base: str) -> str:
+    """One key over every page, for outputs that list or aggregate pages."""
+    return digest(base, *(f"{url}:{d}" for url, d in digests.items()))
+
+
+def _urls(value, digests: dict) -> list[str]:
+    """Page URLs named anywhere inside a graph entry (tuples, dicts, dataclasses)."""
+    if isinstance(value, str):
+        return [value] if value in digests else []
+    if isinstance(value, dict):
+        return [u for k, v in value.items() for u in _urls(k, digests) + _urls(v, digests)]
+    if isinstance(value, (tuple, list, set, frozenset)):
+        return [u for item in value for u in _urls(item, digests)]
+    if dataclasses.is_dataclass(value):
+        return [u for f in dataclasses.fields(value) for u in _urls(getattr(value, f.name), digests)]
+    return []
+
+
+class Manifest:
+    """What the last build wrote into one output folder: path -> (key, (mtime_ns, size))."""
+
+    def __init__(self, store: Store, out: Path):
+        self.store, self.out = store, out.resolve()
+        self.name = "out-" + digest(str(self.out))[:16]
+        self.entries: dict = store.load(self.name) if (self.out / MARKER).exists() else {}
+
+    def kept(self, keys: dict[str, str]) -> set[str]:
+        """Outputs whose key is unchanged and whose file is still exactly as written."""
+        return {path for path, key in keys.items() if path != SITE_WIDE and self._intact(path, key)}
+
+    def site_wide_intact(self, key: str) -> bool:
+        """True when the site-wide key is unchanged and every site-wide output is untouched."""
+        recorded = self.entries.get(SITE_WIDE)
+        if recorded is None or recorded[0] != key:
+            return False
+        return all(self._intact(path, entry[0]) for path, entry in self.entries.items()
+                   if path != SITE_WIDE and entry[0] == key)
+
+    def _intact(self, path: str, key) -> bool:
+        entry = self.entries.get(path)
+        if entry is None or entry[0] != key:
+            return False
+        try:
+            st = os.stat(self.out / path)
+        except OSError:
+            return False
+        return (st.st_mtime_ns, st.st_size) == entry[1]
+
+
+def write_changed(manifest: Manifest, files: dict[str, bytes], kept: set[str], copies: dict[str, Path],
+                  keys: dict[str, str]) -> WriteStats:
+    """Update the output folder in place: write changed files atomically, copy changed assets, drop stale ones."""
+    out, old = manifest.out, manifest.entries
+    manifest.store.forget(manifest.name)  # a crash from here on leaves no manifest, so the next build rewrites all
+    entries = {SITE_WIDE: (keys[SITE_WIDE], None)} if SITE_WIDE in keys else {}
+    written = total = 0
+    for path in kept:
+        entries[path] = old[path]
+    for path, data in files.items():
+        target = out / path
+        if not _same_bytes(target, data):
+            atomic_write(target, data)
+            written += 1
+            total += len(data)
+        entries[path] = (keys.get(path, keys.get(SITE_WIDE, "")), _stat(target))
+    for path, source in copies.items():
+        target, stamp = out / path, ("copy", _stat(source))
+        if old.get(path, (None,))[0] != stamp or not _intact_copy(target, old[path][1]):
+            atomic_write(target, Path(source).read_bytes())
+            written += 1
+            total += target.stat().st_size
+        entries[path] = (stamp, _stat(target))
+    for path in set(old) - set(entries) - {SITE_WIDE}:
+        _remove(out, path)
+    manifest.entries = entries
+    manifest.store.save(manifest.name, entries)
+    return WriteStats(written, total)
+
+
+def record_full_write(manifest: Manifest, files: dict[str, bytes], copies: dict[str, Path], keys: dict[str, str]) -> None:
+    """After a whole-folder write, remember every output so the next build can keep what is unchanged."""
+    entries = {SITE_WIDE: (keys[SITE_WIDE], None)} if SITE_WIDE in keys else {}
+    for path in files:
+        entries[path] = (keys.get(path, keys.get(SITE_WIDE, "")), _stat(manifest.out / path))
+    for path, source in copies.items():
+        entries[path] = (("copy", _stat(source)), _stat(manifest.out / path))
+    manifest.entries = entries
+    manifest.store.save(manifest.name, entries)
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_mtime_ns, st.st_size
+
+
+def _intact_copy(target: Path, recorded) -> bool:
+    try:
+        return _stat(target) == recorded
+    except OSError:
+        return False
+
+
+def _same_bytes(target: Path, data: bytes) -> bool:
+    """True when the file already holds exactly these bytes (then it is not rewritten)."""
+    try:
+        if target.stat().st_size != len(data):
+            return False
+        return target.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _remove(out: Path, path: str) -> None:
+    """Delete a stale output and any folders it leaves empty."""
+    target = out / path
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target, ignore_errors=True)
+    else:
+        target.unlink(missing_ok=True)
+    folder = target.parent
+    while folder != out and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
