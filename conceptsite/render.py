@@ -11,7 +11,9 @@ import jinja2
 
 from .config import SiteConfig
 from .errors import Report
+from .export import concepts_json
 from .graph import Graph
+from .graphmap import map_pages
 from .markup import Body
 from .search import search_index
 from .urls import absolute_url, relative_url
@@ -112,6 +114,7 @@ class Renderer:
         out["404.html"] = self.render("404.html", "404.html", absolute_links=True)
         out.update(self.redirects())
         out.update(self.feeds())
+        out.update(map_pages(self))
         return out
 
     def cards(self, kind: str) -> list:
@@ -174,6 +177,7 @@ class Renderer:
             "robots.txt": self.render("robots.txt", "robots.txt",
                                       sitemap=absolute_url(self.config.base_url, "sitemap.xml")),
             "graph.json": graph_json(self.graph),
+            "concepts.json": concepts_json(self.graph),
             "search.json": search_index(self.graph, self.bodies),
         }
 

@@ -79,6 +79,10 @@ class Pending:
                 return
             time.sleep(QUIET - idle)
 
+    def waiting(self) -> bool:
+        """True when changes arrived that the next round will pick up."""
+        return self._ready.is_set()
+
     def take(self) -> set[str]:
         """Everything recorded so far; later changes start a new round."""
         with self._lock:
@@ -171,9 +175,8 @@ class Preview:
             self._server.server_close()
         if self._observer is not None:
             self._observer.stop()
-            self._observer.join(timeout=1)
-        for thread in self._threads:
-            thread.join(timeout=0.5)
+            self._observer.join(timeout=0.5)
+        # The builder is a daemon thread: a build under way is abandoned; every file it wrote was whole.
 
     def _spawn(self, target) -> None:
         thread = threading.Thread(target=target, daemon=True, name=f"conceptsite-{len(self._threads)}")
@@ -232,6 +235,9 @@ class Preview:
         number = int(previous.build.rsplit("-", 1)[1]) + 1
         build = f"{previous.build.rsplit('-', 1)[0]}-{number}"
         what, took = describe(changed, self.settings.content), f"{seconds * 1000:.0f} ms"
+        if delta is None and self.pending.waiting():  # likely a half-done burst: build again first
+            _line(f"build failed ({what}), {took}; newer changes are waiting, building again", sys.stderr)
+            return
         if delta is None:
             self.status = Status(build, diagnostics, previous.has_site)
             self.events.publish({"type": "error", "build": build, "diagnostics": _jsonable(diagnostics)})

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .discover import make_slug
 from .graph import Graph
+from .graphmap import neighbourhood_svg
 from .markup import Body
 from .parse import RELATION_KEYS, Page
 
@@ -58,6 +59,7 @@ class PageView:
     link: str
     status: str
     stack: tuple[str, ...]
+    neighbourhood: str = ""  # inline SVG of the concept's one- and two-hop neighbours
 
 
 def tag_url(tag: str) -> str:
@@ -100,4 +102,5 @@ def page_view(page: Page, body: Body, graph: Graph) -> PageView:
         prev=card(graph.pages[prev_url]) if prev_url else None,
         next=card(graph.pages[next_url]) if next_url else None,
         link=page.link, status=page.status, stack=page.stack,
+        neighbourhood=neighbourhood_svg(graph, page.url) if page.kind == "concept" else "",
     )

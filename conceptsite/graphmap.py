@@ -1,0 +1,175 @@
+"""The concept map page and each concept's neighbourhood map, as inline SVG built at render time.
+
+The SVG carries no style attributes (the CSP is `style-src 'self'`): colours come from class names
+styled in the site's CSS, with `fill`/`stroke` presentation attributes on groups as a fallback.
+Every node is an `<a>` with a `<title>`, so the map works as plain links without JavaScript.
+"""
+from __future__ import annotations
+
+import math
+from html import escape
+
+from .graph import EDGE_KINDS
+from .layout import PALETTE, Layout, Node, colour_groups, layout, radius, tag_ranks
+from .urls import relative_url
+
+MAP_URL = "concepts/map/"
+LABEL_LIMIT = 250  # above this many nodes, labels would be an unreadable smear; titles remain
+RING_ONE, RING_TWO = 10, 14  # most neighbours shown one and two hops away
+LABEL_CHARS = 24
+INNER_RING, OUTER_RING = 120.0, 215.0
+
+
+def svg(drawn: Layout, page_url: str, label: str, labels: bool, current: str = "", centred: bool = False) -> str:
+    """The SVG markup for a layout, with every node linking relative to page_url."""
+    x, y, w, h = drawn.box
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="concept-map" viewBox="{_n(x)} {_n(y)} {_n(w)} {_n(h)}" '
+           f'width="{_n(w)}" height="{_n(h)}" role="group" aria-label="{escape(label)}">']
+    out.append('<g class="map-edges" fill="none" stroke="currentColor" stroke-opacity="0.35">')
+    by_kind: dict = {}
+    for a, b, kind in drawn.edges:
+        na, nb = drawn.nodes[a], drawn.nodes[b]
+        by_kind.setdefault(kind, []).append(f"M{_n(na.x)} {_n(na.y)}L{_n(nb.x)} {_n(nb.y)}")
+    for kind in sorted(by_kind):  # one path per kind keeps a 10,000-node map small
+        out.append(f'<path class="edge edge-{kind}" d="{"".join(by_kind[kind])}"/>')
+    out.append('</g><g class="map-nodes" fill="currentColor">')
+    for node in drawn.nodes:
+        out.append(_node(node, page_url, labels, node.url == current, _placement(node, centred)))
+    out.append("</g></svg>")
+    return "".join(out)
+
+
+def _placement(node: Node, centred: bool) -> str:
+    """Where a label goes: right of the node; on a radial map, outward on the outer ring, else below."""
+    if not centred:
+        return "right"
+    if math.hypot(node.x, node.y) < OUTER_RING - 1:
+        return "below"
+    return "left" if node.x < -1 else "right"
+
+
+def _node(node: Node, page_url: str, labels: bool, current: bool, placement: str = "right") -> str:
+    title = escape(node.title)
+    classes = f"node g{node.group}" + (" current" if current else "")
+    aria = ' aria-current="page"' if current else ""
+    text = ""
+    if labels:
+        short = node.title if len(node.title) <= LABEL_CHARS else node.title[:LABEL_CHARS - 1] + "…"
+        x, y, anchor = {"left": (node.x - node.r - 3, node.y + 4, ' text-anchor="end"'),
+                        "below": (node.x, node.y + node.r + 12, ' text-anchor="middle"')}.get(
+            placement, (node.x + node.r + 3, node.y + 4, ""))
+        text = f'<text x="{_n(x)}" y="{_n(y)}"{anchor}>{escape(short)}</text>'
+    return (f'<a href="{escape(relative_url(page_url, node.url))}" class="{classes}"{aria}><title>{title}</title>'
+            f'<circle cx="{_n(node.x)}" cy="{_n(node.y)}" r="{_n(node.r)}"/>{text}</a>')
+
+
+def _n(value: float) -> str:
+    """A coordinate with at most one decimal, and no '-0' or '.0' noise."""
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def neighbourhood(graph, url: str) -> Layout | None:
+    """A radial layout of a concept, its nearest neighbours (one hop) and theirs (two hops)."""
+    near = _undirected(graph)
+    first = _pick(graph, near, near.get(url, set()) - {url}, RING_ONE)
+    if not first:
+        return None
+    parent = {}
+    for hub in first:
+        for other in _pick(graph, near, near.get(hub, set()) - {url} - set(first), RING_TWO):
+            parent.setdefault(other, hub)
+    order = {u: i for i, u in enumerate(first)}
+    second = sorted(parent, key=lambda u: (order[parent[u]], _key(graph, u)))[:RING_TWO]
+    urls = [url, *first, *second]
+    points = [(0.0, 0.0)] + _ring(len(first), INNER_RING) + _ring(len(second), OUTER_RING, offset=0.5 / max(1, len(second)))
+    pages = [graph.pages[u] for u in urls]
+    ring = {u: 0 for u in urls[:1]} | {u: 1 for u in first} | {u: 2 for u in second}
+    # Only spokes (centre to ring one) and ring one to ring two: edges within a ring are clutter here.
+    edges = [(a, b, k) for a, b, k in _edges_among(graph, urls) if abs(ring[urls[a]] - ring[urls[b]]) == 1]
+    names = _site_tags(graph)  # the whole map's colours, so a tag looks the same everywhere
+    groups = colour_groups(pages, names)
+    nodes = tuple(Node(u, p.title, g, len(near.get(u, ())), round(x, 1), round(y, 1), radius(len(near.get(u, ()))))
+                  for u, p, g, (x, y) in zip(urls, pages, groups, points))
+    return Layout(nodes, tuple(edges), names, (-390.0, -240.0, 780.0, 490.0))
+
+
+def _undirected(graph) -> dict:
+    """Concept neighbours of each concept across every kind of edge, computed once per graph."""
+    cached = graph.__dict__.get("_map_near")
+    if cached is None:
+        concepts = set(graph.concepts)
+        cached = {}
+        for edge in graph.edges:
+            if edge.source in concepts and edge.target in concepts:
+                cached.setdefault(edge.source, set()).add(edge.target)
+                cached.setdefault(edge.target, set()).add(edge.source)
+        object.__setattr__(graph, "_map_near", cached)
+    return cached
+
+
+def _site_tags(graph) -> tuple:
+    """The site-wide colour ranking of tags, computed once per graph."""
+    cached = graph.__dict__.get("_map_tags")
+    if cached is None:
+        cached = tag_ranks(graph.pages[u] for u in graph.concepts)
+        object.__setattr__(graph, "_map_tags", cached)
+    return cached
+
+
+def _edges_among(graph, urls: list) -> list:
+    """Edges between the shown pages, from each page's own outgoing edges (never the whole edge list)."""
+    index = {u: i for i, u in enumerate(urls)}
+    edges = []
+    for a, url in enumerate(urls):
+        for kind in EDGE_KINDS:
+            edges += [(a, index[t], kind) for t in graph.targets(url, kind) if t in index]
+    return edges
+
+
+def _pick(graph, near: dict, urls: set, limit: int) -> list:
+    """The best-connected few, ties A-Z, so the picture is the same on every build."""
+    return sorted(urls, key=lambda u: (-len(near.get(u, ())), _key(graph, u)))[:limit]
+
+
+def _key(graph, url: str) -> tuple:
+    return graph.pages[url].title.casefold(), url
+
+
+def _ring(count: int, r: float, offset: float = 0.0) -> list:
+    """Evenly spaced points on a circle, starting at the top."""
+    return [(r * math.cos(2 * math.pi * (i / count + offset) - math.pi / 2),
+             r * math.sin(2 * math.pi * (i / count + offset) - math.pi / 2)) for i in range(count)]
+
+
+def neighbourhood_svg(graph, url: str) -> str:
+    """The inline SVG for a concept page, or '' when the concept has no neighbours."""
+    drawn = neighbourhood(graph, url)
+    if drawn is None:
+        return ""
+    return svg(drawn, url, f"Neighbourhood of {graph.pages[url].title}", labels=True, current=url, centred=True)
+
+
+def legend(drawn: Layout) -> list:
+    """(class, tag) pairs for the colour key; 'other' when some tags share the last colour."""
+    used = {n.group for n in drawn.nodes}
+    rows = [(f"g{i}", f"#{tag}") for i, tag in enumerate(drawn.groups) if i in used]
+    if PALETTE in used:
+        rows.append((f"g{PALETTE}", "other or no tag"))
+    return rows
+
+
+def map_pages(renderer) -> dict:
+    """The whole-site map at /concepts/map/, unless a concept already owns that URL."""
+    graph = renderer.graph
+    if MAP_URL in graph.pages or "map.html" not in renderer.env.list_templates():
+        if MAP_URL in graph.pages:
+            page = graph.pages[MAP_URL]
+            renderer.report.warn(page.source.shown, 1, 1, "this concept's URL /concepts/map/ hides the concept map page")
+        return {}
+    drawn = layout(graph)
+    picture = svg(drawn, MAP_URL, "Map of all concepts", labels=len(drawn.nodes) <= LABEL_LIMIT)
+    kinds = sorted({kind for _, _, kind in drawn.edges})
+    return {MAP_URL + "index.html": renderer.render(
+        "map.html", MAP_URL, svg=picture, legend=legend(drawn), kinds=kinds,
+        count=len(drawn.nodes), edges=len(drawn.edges))}

@@ -1,0 +1,142 @@
+"""The concept map and neighbourhood maps: deterministic layouts, every concept present, every node a link."""
+import json
+import re
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+from conceptsite import layout, pipeline
+from conceptsite.graphmap import neighbourhood
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class SvgScan(HTMLParser):
+    """Nodes (links with a title) and any style attribute inside the map SVG."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links, self.titles, self.styles, self.in_svg, self._title = [], [], 0, 0, False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.styles += "style" in attrs
+        if tag == "svg" and "concept-map" in attrs.get("class", ""):
+            self.in_svg += 1
+        if self.in_svg and tag == "a":
+            self.links.append(attrs.get("href"))
+        self._title = self.in_svg and tag == "title"
+
+    def handle_endtag(self, tag):
+        self.in_svg -= tag == "svg" and self.in_svg > 0
+        self._title = False
+
+    def handle_data(self, data):
+        if self._title:
+            self.titles.append(data)
+
+
+def build(project):
+    return pipeline.gather(pipeline.Options(content=project.content))
+
+
+def small_site(p):
+    p.concept("a", "title: Alpha\ntags: [x]\nrelated: [b]\nprerequisites: [c]")
+    p.concept("b", "title: Beta\ntags: [y]\ncontrasts: [a]", "See [[c]].")
+    p.concept("c", "title: Gamma <C>\ntags: [x]\nexamples: [d]")
+    p.concept("d", "title: Delta\npart_of: [c]")
+    p.concept("lonely", "title: Lonely")
+
+
+def scan(html: str) -> SvgScan:
+    found = SvgScan()
+    found.feed(html)
+    return found
+
+
+def test_same_content_gives_the_same_svg_bytes(scratch_project):
+    small_site(scratch_project)
+    first, second = build(scratch_project), build(scratch_project)
+    for rel in ("concepts/map/index.html", "concepts/a/index.html", "concepts.json"):
+        assert first.files[rel] == second.files[rel], rel
+
+
+def test_map_has_every_concept_as_a_titled_link_and_edges_by_kind(scratch_project):
+    small_site(scratch_project)
+    html = build(scratch_project).files["concepts/map/index.html"].decode()
+    found = scan(html)
+    assert sorted(found.links) == ["../a/", "../b/", "../c/", "../d/", "../lonely/"]
+    assert sorted(found.titles) == ["Alpha", "Beta", "Delta", "Gamma <C>", "Lonely"]
+    assert found.styles == 0 and "<script>" not in html
+    for kind in ("related", "prerequisites", "contrasts", "examples", "part_of", "link"):
+        assert f'class="edge edge-{kind}"' in html, kind
+    assert re.search(r'<a href="\.\./a/" class="node g0">', html)  # x is the commonest first tag
+    assert 'class="node g10"' in html  # no tag: the shared last colour
+
+
+def test_concepts_index_links_to_the_map(scratch_project):
+    small_site(scratch_project)
+    assert 'href="map/"' in build(scratch_project).files["concepts/index.html"].decode()
+
+
+def test_neighbourhood_shows_one_and_two_hops_with_the_page_marked(scratch_project):
+    small_site(scratch_project)
+    site = build(scratch_project)
+    html = site.files["concepts/d/index.html"].decode()
+    part = html[html.index('<section class="neighbourhood"'):]
+    found = scan(part[:part.index("</section>")])
+    assert set(found.links) == {"./", "../c/", "../a/", "../b/"}  # d - c (one hop), c - a, c - b (two hops)
+    assert 'class="node g10 current" aria-current="page"' in part
+    assert "concepts/lonely/index.html" in site.files
+    assert 'class="neighbourhood"' not in site.files["concepts/lonely/index.html"].decode()
+
+
+def test_neighbourhood_is_capped_for_hubs(scratch_project):
+    p = scratch_project
+    p.concept("hub", "title: Hub")
+    for i in range(40):
+        p.concept(f"n{i}", f"title: N{i}", "[[hub]]")
+    drawn = neighbourhood(build(p).graph, "concepts/hub/")
+    assert len(drawn.nodes) == 1 + 10
+
+
+def test_concepts_json_is_the_export(scratch_project):
+    small_site(scratch_project)
+    data = json.loads(build(scratch_project).files["concepts.json"])
+    assert data["version"] == 1 and [c["url"] for c in data["concepts"]] == [
+        "concepts/a/", "concepts/b/", "concepts/d/", "concepts/c/", "concepts/lonely/"]
+    alpha = data["concepts"][0]
+    assert alpha["title"] == "Alpha" and alpha["tags"] == ["x"] and alpha["definition"] == ""
+    assert alpha["edges"] == {"related": ["concepts/b/"], "prerequisites": ["concepts/c/"]}
+    assert alpha["read_first"] == ["concepts/c/"]
+    beta = data["concepts"][1]
+    assert beta["edges"] == {"contrasts": ["concepts/a/"], "link": ["concepts/c/"]}
+
+
+def test_example_site_uses_every_relation_kind_and_exports_them():
+    site = pipeline.gather(pipeline.Options(content=ROOT / "content"))
+    kinds = {e.kind for e in site.graph.edges}
+    assert {"related", "prerequisites", "contrasts", "examples", "part_of", "link"} <= kinds
+    data = json.loads(site.files["concepts.json"])
+    assert len(data["concepts"]) == len(site.graph.concepts)
+    assert all(c["definition"] and c["summary"] for c in data["concepts"])
+
+
+def test_large_graphs_use_the_linear_cluster_layout():
+    """10,000 nodes in a few seconds, deterministically, no two nodes on the same spot."""
+    groups = [i % 13 for i in range(10_000)]
+    degrees = [(i * 7) % 11 for i in range(10_000)]
+    started = time.perf_counter()
+    points = layout.cluster_layout(groups, degrees)
+    assert time.perf_counter() - started < 3
+    assert points == layout.cluster_layout(groups, degrees)
+    assert len({(round(x, 1), round(y, 1)) for x, y in points}) == 10_000
+
+
+def test_force_layout_is_deterministic_and_separates_nodes():
+    links = [(i, (i * 3 + 1) % 60) for i in range(60)]
+    first = layout.force_layout(60, links)
+    assert first == layout.force_layout(60, links)
+    closest = min(((ax - bx) ** 2 + (ay - by) ** 2) ** 0.5
+                  for i, (ax, ay) in enumerate(first) for (bx, by) in first[i + 1:])
+    assert closest > 10

@@ -1,0 +1,503 @@
+"""The watch server, against a real server on an ephemeral port over a scratch copy of the example site."""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import queue
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from conceptsite import pipeline
+from conceptsite.serve import Preview, Settings
+from conceptsite.serve_http import Refused, request_path
+
+ROOT = Path(__file__).resolve().parent.parent
+ALPHA = """---
+title: Alpha Probe
+summary: The alpha probe concept, written by the serve tests.
+date: 2025-05-11
+---
+{body}
+"""
+BETA = """---
+title: Beta Probe
+summary: The beta probe concept links to the alpha probe.
+date: 2025-05-12
+related: [zz-alpha]
+---
+Beta relies on [[zz-alpha]].
+"""
+SOLO = "---\ntitle: {title}\nsummary: A concept that stands alone.\ndate: 2025-05-13\n---\nAlone.\n"
+LONG_BODY = "\n\n".join(f"Paragraph {i} of the alpha probe, long enough to scroll." for i in range(120))
+
+
+def wait_until(check, timeout: float = 15.0, step: float = 0.03):
+    """Poll check() until it returns something truthy; fail at the deadline."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(step)
+    raise AssertionError(f"timed out after {timeout} s waiting for {getattr(check, '__name__', check)}")
+
+
+@pytest.fixture(scope="session")
+def example_builds() -> bool:
+    """Whether the example content builds today (it is being written concurrently)."""
+    try:
+        pipeline.gather(pipeline.Options(content=ROOT / "content"))
+    except Exception:
+        return False
+    return True
+
+
+def make_project(root: Path, example: bool) -> Path:
+    """A project folder with content/, templates/ and static/; returns its content folder."""
+    source = ROOT / "content" if example else ROOT / "tests" / "sites" / "basic" / "content"
+    shutil.copytree(source, root / "content")
+    shutil.copytree(ROOT / "templates", root / "templates")
+    shutil.copytree(ROOT / "static", root / "static")
+    concepts = root / "content" / "concepts"
+    (concepts / "zz-alpha.md").write_text(ALPHA.format(body=LONG_BODY))
+    (concepts / "zz-beta.md").write_text(BETA)
+    return root / "content"
+
+
+class Events:
+    """A live-reload event stream read on a thread."""
+
+    def __init__(self, port: int, headers: dict | None = None):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.conn.request("GET", "/__conceptsite/events", headers=headers or {})
+        self.sock = self.conn.sock  # http.client lets go of it once the response says Connection: close
+        self.response = self.conn.getresponse()
+        self.messages: queue.Queue = queue.Queue()
+        if self.response.status == 200:
+            threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        try:
+            for line in iter(self.response.fp.readline, b""):
+                if line.startswith(b"data: "):
+                    self.messages.put(json.loads(line[6:]))
+        except (OSError, ValueError):
+            pass
+
+    def next(self, match=lambda m: True, timeout: float = 15.0) -> dict:
+        """The next message that matches, skipping others."""
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError("no matching live-reload event")
+            try:
+                message = self.messages.get(timeout=left)
+            except queue.Empty:
+                continue
+            if match(message):
+                return message
+
+    def quiet(self, seconds: float) -> list:
+        """Messages that arrive within some seconds."""
+        time.sleep(seconds)
+        found = []
+        while not self.messages.empty():
+            found.append(self.messages.get())
+        return found
+
+    def close(self) -> None:
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.sock.close()
+        self.conn.close()
+
+
+class Live:
+    """A running preview over a scratch project, with helpers to edit sources and fetch pages."""
+
+    def __init__(self, content: Path):
+        self.content = content
+        self.preview = Preview(Settings(content=content, port=0))
+        self.preview.start()
+        self.port = self.preview.port
+        self.streams: list[Events] = []
+
+    def request(self, method: str, target: str, headers: dict | None = None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        conn.request(method, target, headers={"Host": f"127.0.0.1:{self.port}", **(headers or {})})
+        response = conn.getresponse()
+        body = response.read()
+        conn.close()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+
+    def get(self, target: str, **headers) -> tuple[int, bytes]:
+        status, _, body = self.request("GET", target, headers)
+        return status, body
+
+    def events(self, **headers) -> Events:
+        stream = Events(self.port, headers)
+        self.streams.append(stream)
+        return stream
+
+    def write(self, rel: str, text: str) -> Path:
+        path = self.content / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def stop(self) -> None:
+        for stream in self.streams:
+            stream.close()
+        self.preview.stop()
+
+
+@pytest.fixture
+def live(tmp_path, example_builds):
+    server = Live(make_project(tmp_path, example_builds))
+    assert server.get("/")[0] == 200  # waits for the first build
+    yield server
+    server.stop()
+
+
+def built_with(url: str):
+    return lambda m: m["type"] == "built" and url in m["urls"]
+
+
+def test_edit_rewrites_only_changed_files_and_tells_tabs(live):
+    cache = live.preview.root
+    about = cache / "concepts" / "zz-beta" / "index.html"
+    before = about.stat().st_mtime_ns
+    stream = live.events()
+    assert stream.next()["type"] == "hello"
+    live.write("concepts/zz-alpha.md", ALPHA.format(body="A freshly edited alpha body."))
+    event = stream.next(built_with("/concepts/zz-alpha/"))
+    assert "/concepts/zz-beta/" not in event["urls"]  # beta shows alpha's title and summary only
+    assert event["css"] == []
+    status, body = live.get("/concepts/zz-alpha/")
+    assert status == 200 and b"A freshly edited alpha body." in body
+    assert b'<script src="/__conceptsite/livereload.js" defer></script>' in body
+    on_disk = (cache / "concepts" / "zz-alpha" / "index.html").read_bytes()
+    assert b"A freshly edited alpha body." in on_disk and b"livereload" not in on_disk
+    assert about.stat().st_mtime_ns == before  # unchanged outputs are not rewritten
+
+
+def test_create_delete_and_rename_a_concept(live):
+    stream = live.events()
+    status, body = live.get("/concepts/zz-solo/")
+    assert status == 404 and b"livereload.js" in body  # the site's 404 page, with the client
+    live.write("concepts/zz-solo.md", SOLO.format(title="Solo Probe"))
+    stream.next(built_with("/concepts/zz-solo/"))
+    status, body = live.get("/concepts/zz-solo/")
+    assert status == 200 and b"Solo Probe" in body
+
+    os.replace(live.content / "concepts" / "zz-solo.md", live.content / "concepts" / "zz-moved.md")
+    event = stream.next(built_with("/concepts/zz-moved/"))
+    assert "/concepts/zz-solo/" in event["urls"]
+    assert live.get("/concepts/zz-solo/")[0] == 404
+    assert live.get("/concepts/zz-moved/")[0] == 200
+
+    (live.content / "concepts" / "zz-moved.md").unlink()
+    stream.next(built_with("/concepts/zz-moved/"))
+    assert live.get("/concepts/zz-moved/")[0] == 404
+    assert not (live.preview.root / "concepts" / "zz-moved").exists()
+
+
+def test_a_save_during_a_rebuild_is_not_lost(live):
+    stream = live.events()
+    live.write("concepts/zz-alpha.md", ALPHA.format(body="First save."))
+    wait_until(lambda: live.preview.pending.waiting() is False, 5, 0.002)  # the first rebuild has begun
+    time.sleep(0.05)
+    live.write("concepts/zz-alpha.md", ALPHA.format(body="Second save."))
+    wait_until(lambda: b"Second save." in live.get("/concepts/zz-alpha/")[1])
+    stream.next(built_with("/concepts/zz-alpha/"))
+
+
+def test_related_page_shows_the_new_title_of_a_concept_it_links_to(live):
+    stream = live.events()
+    live.write("concepts/zz-alpha.md", ALPHA.format(body=LONG_BODY).replace("Alpha Probe", "Alpha Renamed"))
+    event = stream.next(built_with("/concepts/zz-beta/"))
+    assert "/concepts/zz-alpha/" in event["urls"]
+    assert b"Alpha Renamed" in live.get("/concepts/zz-beta/")[1]
+
+
+def test_editor_saves_and_junk_files(live, capsys):
+    stream = live.events()
+    concepts = live.content / "concepts"
+    for junk in (".zz-alpha.md.swp", "zz-alpha.md~", "4913", ".#zz-alpha.md"):
+        (concepts / junk).write_text("junk")
+    assert [m for m in stream.quiet(0.4) if m["type"] != "hello"] == []
+    temp = concepts / "sedXy12Q9"  # an atomic save (as sed -i does): write a temporary file, rename it over
+    temp.write_text(ALPHA.format(body="Saved atomically."))
+    os.replace(temp, concepts / "zz-alpha.md")
+    stream.next(built_with("/concepts/zz-alpha/"))
+    assert b"Saved atomically." in live.get("/concepts/zz-alpha/")[1]
+    lines = [line for line in capsys.readouterr().out.splitlines() if "rebuilt" in line and "first" not in line]
+    assert len(lines) == 1 and "content/concepts/zz-alpha.md changed" in lines[0], lines
+    assert " pages, " in lines[0] and lines[0].endswith(" ms")
+    assert live.get("/concepts/4913")[0] == 404
+
+
+def test_broken_file_shows_overlay_event_and_recovers(live, capsys):
+    stream = live.events()
+    good = live.get("/concepts/zz-alpha/")[1]
+    live.write("concepts/zz-alpha.md", ALPHA.format(body=LONG_BODY).replace("date: 2025", "related: [no-such-x]\ndate: 2025"))
+    event = stream.next(lambda m: m["type"] == "error")
+    problem = next(d for d in event["diagnostics"] if d["severity"] == "error")
+    assert problem["path"].endswith("zz-alpha.md") and problem["line"] == 4 and problem["col"] >= 1
+    assert "no-such-x" in problem["message"]
+    assert live.get("/concepts/zz-alpha/")[1] == good  # the last good site stays up
+    late = live.events()  # a tab opened now sees the error at once
+    assert late.next()["diagnostics"][0]["message"] == event["diagnostics"][0]["message"]
+    assert f"zz-alpha.md:4:{problem['col']}: error:" in capsys.readouterr().err
+    live.write("concepts/zz-alpha.md", ALPHA.format(body="Fixed again."))
+    stream.next(built_with("/concepts/zz-alpha/"))
+    assert b"Fixed again." in live.get("/concepts/zz-alpha/")[1]
+    assert live.events().next()["diagnostics"] is None
+
+
+def test_a_failing_first_build_serves_an_error_page(tmp_path, example_builds):
+    content = make_project(tmp_path, example_builds)
+    (content / "concepts" / "zz-beta.md").write_text(BETA.replace("[zz-alpha]", "[zz-missing]"))
+    server = Live(content)
+    try:
+        status, body = server.get("/concepts/zz-alpha/")
+        assert status == 500 and b"Build failed" in body and b"data-conceptsite-error" in body
+        assert b"zz-beta.md:5:" in body and b"livereload.js" in body
+        stream = server.events()
+        assert stream.next()["diagnostics"]
+        (content / "concepts" / "zz-beta.md").write_text(BETA)
+        assert stream.next(lambda m: m["type"] == "built")["all"] is True
+        assert server.get("/concepts/zz-alpha/")[0] == 200
+    finally:
+        server.stop()
+
+
+def test_a_burst_of_300_files_ends_in_a_correct_site(live):
+    stream = live.events()
+    folder = live.content / "concepts" / "burst"
+    folder.mkdir()
+    for i in range(300):
+        (folder / f"b{i:03d}.md").write_text(SOLO.format(title=f"Burst {i:03d}"))
+    (live.content / "concepts" / "zz-alpha.md").unlink()  # and delete one, with its link from beta
+    live.write("concepts/zz-beta.md", BETA.replace("related: [zz-alpha]\n", "").replace("[[zz-alpha]]", "alpha"))
+    cache = live.preview.root
+    wait_until(lambda: len(list((cache / "concepts" / "burst").glob("*/index.html"))) == 300
+               and not (cache / "concepts" / "zz-alpha").exists() and live.preview.status.diagnostics == (), 40)
+    builds = [m for m in stream.quiet(0.2) if m["type"] in ("built", "error")]
+    assert len(builds) <= 6  # coalesced, not one rebuild per file
+    assert b"Burst 299" in live.get("/concepts/burst/b299/")[1]
+    assert b"Burst 000" in live.get("/concepts/")[1]
+
+
+TRAVERSALS = ["/../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/..%2f..%2f..%2fetc%2fpasswd",
+              "/concepts%5c..%5c..%5cetc%5cpasswd", "/concepts\\..\\..\\etc\\passwd", "/index.html%00.css",
+              "//etc/passwd", "http://evil.example/", "/C:/Windows/win.ini", "/c%3a/windows/win.ini",
+              "/%2e%2e%5c%2e%2e%5cetc", "/.%2e/.%2e/etc/passwd", "/%252e%252e/etc/passwd", "/concepts/%2e%2e",
+              "/%2f%2fetc/passwd", "/%ff%fe"]
+
+
+@pytest.fixture(scope="module")
+def secure(tmp_path_factory):
+    root = tmp_path_factory.mktemp("secure")
+    content = make_project(root, example=False)
+    (root / "secret.txt").write_text("root:x:0:0 outside the site")
+    server = Live(content)
+    assert server.get("/")[0] == 200
+    cache = server.preview.root
+    (cache / ".env").write_text("SECRET=1")
+    (cache / "leak.txt").symlink_to(root / "secret.txt")
+    (cache / "up").symlink_to(root)
+    (cache / "empty").mkdir()
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("target", TRAVERSALS)
+def test_traversal_is_refused(secure, target):
+    status, body = secure.get(target)
+    assert status in (400, 404), (target, status)
+    assert b"root:" not in body and b"SECRET" not in body
+
+
+def test_request_path_decodes_once():
+    assert request_path("/concepts/a%20b/?q=1") == "concepts/a b/"
+    assert request_path("/%252e%252e/") == "%2e%2e/"
+    for target in ("/a/../b", "/a%2f..%2fb", "/a%5cb", "/a%00", "http://x/", "//x", "*", "/D:/x", "/a//b"):
+        with pytest.raises(Refused):
+            request_path(target)
+
+
+def test_dotfiles_symlinks_and_folders_are_not_served(secure):
+    for target in ("/.env", "/.conceptsite-output", "/leak.txt", "/up/secret.txt", "/up/", "/empty/",
+                   "/assets/", "/concepts/.zz-alpha"):
+        status, body = secure.get(target)
+        assert status == 404 and b"SECRET" not in body and b"root:" not in body, target
+    status, headers, _ = secure.request("GET", "/concepts")
+    assert status == 301 and headers["location"] == "/concepts/"
+
+
+def test_foreign_host_and_other_methods_are_refused(secure):
+    port = secure.port
+    for host in ("evil.example", f"evil.example:{port}", f"127.0.0.1.evil.example:{port}", "127.0.0.1:1"):
+        assert secure.get("/", Host=host)[0] == 403, host
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}", f"[::1]:{port}"):
+        assert secure.get("/", Host=host)[0] == 200, host
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.putrequest("GET", "/", skip_host=True)
+    conn.endheaders()
+    assert conn.getresponse().status == 403
+    for method in ("POST", "PUT", "DELETE", "PATCH", "OPTIONS", "PROPFIND", "TRACE"):
+        status, headers, _ = secure.request(method, "/")
+        assert status == 405 and headers["allow"] == "GET, HEAD", method
+
+
+def test_event_stream_requires_same_origin(secure):
+    assert secure.events(Origin="http://evil.example").response.status == 403
+    assert secure.events(Origin=f"http://localhost:{secure.port}").response.status == 403
+    ok = secure.events(Origin=f"http://127.0.0.1:{secure.port}")
+    assert ok.response.status == 200 and ok.next()["type"] == "hello"
+    assert secure.events().response.status == 200  # no Origin: a same-origin EventSource may omit it
+
+
+def test_headers_and_content_types(secure):
+    expected = {"/": "text/html; charset=utf-8", "/feed.xml": "application/xml",
+                "/search.json": "application/json", "/__conceptsite/livereload.js": "text/javascript; charset=utf-8",
+                "/__conceptsite/livereload.css": "text/css; charset=utf-8", "/robots.txt": "text/plain; charset=utf-8"}
+    assets = secure.preview.root / "assets"
+    expected.update({f"/assets/{p.name}": "text/css; charset=utf-8" for p in assets.glob("*.css")})
+    expected.update({f"/assets/{p.name}": "text/javascript; charset=utf-8" for p in assets.glob("*.js")})
+    for target, ctype in expected.items():
+        status, headers, _ = secure.request("GET", target)
+        assert status == 200 and headers["content-type"] == ctype, target
+        assert headers["x-content-type-options"] == "nosniff"
+        assert "access-control-allow-origin" not in headers
+    status, headers, body = secure.request("GET", "/no/such/page/")
+    assert status == 404 and body.startswith((secure.preview.root / "404.html").read_bytes()[:200])
+    status, headers, body = secure.request("HEAD", "/")
+    assert status == 200 and body == b"" and int(headers["content-length"]) > 0
+
+
+def test_binds_loopback_and_never_writes_site(secure):
+    assert secure.preview._server.server_address[0] == "127.0.0.1"
+    project = secure.content.parent
+    assert secure.preview.root == (project / ".serve-cache").resolve()
+    assert not (project / "site").exists()
+
+
+def test_non_loopback_host_warns(tmp_path):
+    content = make_project(tmp_path, example=False)
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content),
+                           "--host", "192.0.2.1", "--port", "0"], capture_output=True, text=True, timeout=30)
+    assert "warning: serving on 192.0.2.1" in proc.stderr
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr  # TEST-NET address: cannot bind
+
+
+def test_ctrl_c_stops_within_a_second_without_traceback(tmp_path):
+    content = make_project(tmp_path, example=False)
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content), "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        line = proc.stdout.readline()
+        url = line.split(" at ")[1].split()[0]
+        assert url.startswith("http://127.0.0.1:")
+        assert "first build" in proc.stdout.readline()
+        host, port = url[len("http://"):].rstrip("/").split(":")
+        conn = http.client.HTTPConnection(host, int(port), timeout=10)
+        conn.request("GET", "/")
+        assert conn.getresponse().status == 200
+        started = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=5)
+        assert time.monotonic() - started < 1.0
+    finally:
+        proc.kill()
+    assert proc.returncode == 0 and "Traceback" not in err and "stopped" in out
+
+
+def test_production_build_has_no_live_reload_code(tmp_path, example_builds):
+    content = make_project(tmp_path, example_builds)
+    out = tmp_path / "site"
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--content", str(content), "--out", str(out)],
+                          capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    files = [p for p in out.rglob("*") if p.is_file()]
+    assert len(files) > 10
+    for path in files:
+        data = path.read_bytes()
+        assert b"livereload" not in data and b"__conceptsite" not in data and b"EventSource" not in data, path
+
+
+CHROMIUM = "/usr/bin/chromium"
+BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def page():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing; CI needs it for the browser tests")
+        pytest.skip(f"{CHROMIUM} is missing")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        tab = browser.new_page(viewport={"width": 1000, "height": 700})
+        tab.problems = []
+        tab.on("console", lambda m: tab.problems.append(m.text) if m.type == "error" else None)
+        tab.on("pageerror", lambda e: tab.problems.append(str(e)))
+        yield tab
+        browser.close()
+
+
+def wait_js(page, expression: str, timeout: float = 15.0):
+    """Poll a JavaScript expression from outside the page (wait_for_function would need 'unsafe-eval')."""
+    def check():
+        try:
+            return page.evaluate(expression)
+        except Exception:  # the page is between documents while it reloads
+            return None
+    return wait_until(check, timeout)
+
+
+@pytest.mark.browser
+def test_open_tab_reloads_after_edit_keeps_scroll_and_shows_overlay(live, page):
+    page.goto(f"http://127.0.0.1:{live.port}/concepts/zz-alpha/")
+    wait_js(page, "window.conceptsiteLive && window.conceptsiteLive.source.readyState === 1")
+    page.evaluate("window.scrollTo(0, 1500); window.__marker = 1")
+    scrolled = page.evaluate("window.scrollY")
+    assert scrolled > 500
+    live.write("concepts/zz-alpha.md", ALPHA.format(body=LONG_BODY + "\n\nThe browser saw this edit."))
+    wait_js(page, "document.body.textContent.includes('The browser saw this edit.')", 15)
+    assert page.evaluate("window.__marker") is None  # the tab reloaded itself
+    wait_js(page, f"Math.abs(window.scrollY - {scrolled}) < 50", 5)
+    live.write("concepts/zz-alpha.md", ALPHA.format(body=LONG_BODY).replace("date: 2025", "related: [nope-x]\ndate: 2025"))
+    overlay = page.wait_for_selector(".conceptsite-overlay", timeout=15000)
+    assert "zz-alpha.md:4:" in overlay.text_content() and "nope-x" in overlay.text_content()
+    assert page.evaluate("getComputedStyle(document.querySelector('.conceptsite-overlay')).position") == "fixed"
+    live.write("concepts/zz-alpha.md", ALPHA.format(body=LONG_BODY))
+    page.wait_for_selector(".conceptsite-overlay", state="detached", timeout=15000)
+    assert not [p for p in page.problems if "Content Security Policy" in p], page.problems
+
+
+@pytest.mark.browser
+def test_css_change_applies_without_reload(live, page):
+    page.goto(f"http://127.0.0.1:{live.port}/concepts/zz-beta/")
+    wait_js(page, "window.conceptsiteLive && window.conceptsiteLive.source.readyState === 1")
+    page.evaluate("window.__marker = 1")
+    style = live.content.parent / "static" / "style.css"
+    style.write_text(style.read_text() + "\nhtml body { border-top: 7px solid rgb(1, 2, 3) !important; }\n")
+    wait_js(page, "getComputedStyle(document.body).borderTopColor === 'rgb(1, 2, 3)'", 15)
+    assert page.evaluate("window.__marker") == 1  # swapped in place, no reload
+    assert not [p for p in page.problems if "Content Security Policy" in p], page.problems
