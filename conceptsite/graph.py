@@ -8,6 +8,7 @@ from .errors import Report
 from .links import Index
 from .markup import Body
 from .parse import RELATION_KEYS, Page
+from .layout import neighbourhoods
 from .paths import learning_paths
 
 EDGE_KINDS = (*RELATION_KEYS, "link")
@@ -49,6 +50,7 @@ class Graph:
     concepts: tuple[str, ...]  # concept urls A-Z by title
     paths: dict = field(default_factory=dict)  # url -> prerequisites, transitively, roots first
     positions: dict = field(default_factory=dict)  # (source, target, kind) -> (line, col) of a relation
+    nearby: dict = field(default_factory=dict)  # concept url -> (one-hop, two-hop) urls its small map shows
 
     def neighbours(self, url: str) -> tuple[str | None, str | None]:
         """The previous and next concept in A-Z order."""
@@ -94,6 +96,7 @@ def build_graph(pages: list[Page], bodies: dict[str, Body], index: Index, report
         concepts=tuple(sorted((p.url for p in pages if p.kind == "concept"), key=title)),
         paths=learning_paths(frozen_out, by_url, positions, report),
         positions=positions,
+        nearby=neighbourhoods([p.url for p in pages if p.kind == "concept"], edges, title),
     )
 
 

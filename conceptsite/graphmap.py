@@ -15,7 +15,6 @@ from .urls import relative_url
 
 MAP_URL = "concepts/map/"
 LABEL_LIMIT = 250  # above this many nodes, labels would be an unreadable smear; titles remain
-RING_ONE, RING_TWO = 10, 14  # most neighbours shown one and two hops away
 LABEL_CHARS = 24
 INNER_RING, OUTER_RING = 120.0, 215.0
 
@@ -70,17 +69,11 @@ def _n(value: float) -> str:
 
 
 def neighbourhood(graph, url: str) -> Layout | None:
-    """A radial layout of a concept, its nearest neighbours (one hop) and theirs (two hops)."""
-    near = _undirected(graph)
-    first = _pick(graph, near, near.get(url, set()) - {url}, RING_ONE)
+    """A radial layout of a concept, its nearest neighbours (one hop) and theirs (two hops), as chosen by the graph."""
+    first, second = graph.nearby.get(url, ((), ()))
     if not first:
         return None
-    parent = {}
-    for hub in first:
-        for other in _pick(graph, near, near.get(hub, set()) - {url} - set(first), RING_TWO):
-            parent.setdefault(other, hub)
-    order = {u: i for i, u in enumerate(first)}
-    second = sorted(parent, key=lambda u: (order[parent[u]], _key(graph, u)))[:RING_TWO]
+    near = _undirected(graph)
     urls = [url, *first, *second]
     points = [(0.0, 0.0)] + _ring(len(first), INNER_RING) + _ring(len(second), OUTER_RING, offset=0.5 / max(1, len(second)))
     pages = [graph.pages[u] for u in urls]
@@ -125,15 +118,6 @@ def _edges_among(graph, urls: list) -> list:
         for kind in EDGE_KINDS:
             edges += [(a, index[t], kind) for t in graph.targets(url, kind) if t in index]
     return edges
-
-
-def _pick(graph, near: dict, urls: set, limit: int) -> list:
-    """The best-connected few, ties A-Z, so the picture is the same on every build."""
-    return sorted(urls, key=lambda u: (-len(near.get(u, ())), _key(graph, u)))[:limit]
-
-
-def _key(graph, url: str) -> tuple:
-    return graph.pages[url].title.casefold(), url
 
 
 def _ring(count: int, r: float, offset: float = 0.0) -> list:

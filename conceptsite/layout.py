@@ -42,6 +42,34 @@ class Layout:
     box: tuple[float, float, float, float]  # min x, min y, width, height
 
 
+RING_ONE, RING_TWO = 10, 14  # most neighbours a neighbourhood map shows one and two hops away
+
+
+def neighbourhoods(concepts, edges, key) -> dict:
+    """url -> (one-hop urls, two-hop urls) for each concept's small map: best-connected first, ties by key.
+
+    Neighbour lists are sorted once per node, so picking is a slice and the whole is near-linear."""
+    near: dict = defaultdict(set)
+    members = set(concepts)
+    for edge in edges:
+        if edge.source in members and edge.target in members and edge.source != edge.target:
+            near[edge.source].add(edge.target)
+            near[edge.target].add(edge.source)
+    ranked = {u: sorted(found, key=lambda v: (-len(near[v]), key(v))) for u, found in near.items()}
+    out = {}
+    for url in concepts:
+        first = ranked.get(url, [])[:RING_ONE]
+        if not first:
+            continue
+        taken, parent = {url, *first}, {}
+        for i, hub in enumerate(first):
+            for other in [v for v in ranked[hub] if v not in taken][:RING_TWO]:
+                parent.setdefault(other, i)
+        second = sorted(parent, key=lambda v: (parent[v], key(v)))[:RING_TWO]
+        out[url] = (tuple(first), tuple(second))
+    return out
+
+
 def radius(degree: int) -> float:
     """Node size grows with the square root of its degree, so hubs stand out without swamping."""
     return round(min(14.0, 4.0 + 1.6 * math.sqrt(degree)), 1)
