@@ -12,9 +12,7 @@ import jinja2
 from .config import SiteConfig
 from .errors import Report
 from .export import concepts_json
-from .export import concepts_json
 from .graph import Graph
-from .graphmap import map_pages
 from .graphmap import map_pages
 from .markup import Body
 from .search import search_index
@@ -117,7 +115,6 @@ class Renderer:
         out.update(self.redirects())
         out.update(self.feeds())
         out.update(map_pages(self))
-        out.update(map_pages(self))
         return out
 
     def cards(self, kind: str) -> list:
@@ -180,7 +177,6 @@ class Renderer:
             "robots.txt": self.render("robots.txt", "robots.txt",
                                       sitemap=absolute_url(self.config.base_url, "sitemap.xml")),
             "graph.json": graph_json(self.graph),
-            "concepts.json": concepts_json(self.graph),
             "concepts.json": concepts_json(self.graph),
             "search.json": search_index(self.graph, self.bodies),
         }
