@@ -97,7 +97,8 @@ class Bench:
     def edit_template(self, number: int) -> None:
         """Add a visible comment to the concept template, so every concept page changes, then build."""
         path = self.project / "templates" / "concept.html"
-        path.write_text(path.read_text(encoding="utf-8") + f"<!-- edit {number} -->\n", encoding="utf-8")
+        text = path.read_text(encoding="utf-8").replace("{% block main %}", f"{{% block main %}}<!-- edit {number} -->", 1)
+        path.write_text(text, encoding="utf-8")
         self.record("one template edited", self.build())
 
     def hugo(self, binary: str) -> None:

@@ -1,58 +1,43 @@
 """Incremental output: which outputs can stay as they are, and writing only the files that changed.
 
-Each page's output gets a key from everything its view can show: the page's own source and
-wikilink resolutions, plus the per-URL entries of every graph mapping (relations, backlinks,
-suggestions, learning paths, whatever the graph grows) and the sources of the pages those name.
-Site-wide outputs (indexes, tags, feeds, search) share one key over all pages. A manifest in the
+Each page's output is keyed by its whole view (what the template is given) plus the generator,
+templates, static files and config; site-wide outputs (indexes, tags, feeds, search) share one
+key over the content of every page, since the whole graph is a function of those. A manifest in the
 cache records each output's key and how it sat on disk; an output whose file was changed or
 removed by hand no longer counts as kept."""
 from __future__ import annotations
 
-import dataclasses
 import os
 import shutil
 from pathlib import Path
 
 from .cache import Store, atomic_write, digest
-from .graph import Graph
 from .output import MARKER, WriteStats
 
 SITE_WIDE = "*"  # the manifest key under which the site-wide outputs' shared key is kept
-_NOT_PER_PAGE = {"pages", "tags", "edges", "concepts", "positions"}
 
 
-def page_keys(graph: Graph, digests: dict[str, str], base: str) -> dict[str, str]:
-    """Output path -> key for every page's own output."""
-    maps = [(f.name, getattr(graph, f.name)) for f in dataclasses.fields(graph)
-            if f.name not in _NOT_PER_PAGE and isinstance(getattr(graph, f.name), dict)]
-    keys = {}
-    for url in graph.pages:
-        parts = [base, digests[url]]
-        prev_url, next_url = graph.neighbours(url)
-        entries = [("neighbours", (prev_url, next_url))] + [(name, value.get(url)) for name, value in maps]
-        for name, entry in entries:
-            parts.append(f"{name}={entry!r}")
-            parts.extend(digests.get(u, "") for u in _urls(entry, digests))
-        keys[url + "index.html"] = digest(*parts)
-    return keys
+class ViewKeys:
+    """The renderer's hook: keys a page's output by its whole view, and says whether the file on disk has it.
+
+    Keying by the view itself (not by a guess at what the view reads) stays right whatever the
+    views grow: two-hop neighbourhoods, learning paths, anything computed from the graph."""
+
+    def __init__(self, base: str, keys: dict, manifest: "Manifest | None"):
+        self.base, self.keys, self.manifest, self.kept = base, keys, manifest, set()
+
+    def __call__(self, path: str, view) -> bool:
+        """Record the output's key; True when the file on disk was written from the same view."""
+        key = self.keys[path] = digest(self.base, repr(view))
+        if self.manifest is not None and self.manifest.intact(path, key):
+            self.kept.add(path)
+            return True
+        return False
 
 
 def site_key(digests: dict[str, str], base: str) -> str:
     """One key over every page, for outputs that list or aggregate pages."""
     return digest(base, *(f"{url}:{d}" for url, d in digests.items()))
-
-
-def _urls(value, digests: dict) -> list[str]:
-    """Page URLs named anywhere inside a graph entry (tuples, dicts, dataclasses)."""
-    if isinstance(value, str):
-        return [value] if value in digests else []
-    if isinstance(value, dict):
-        return [u for k, v in value.items() for u in _urls(k, digests) + _urls(v, digests)]
-    if isinstance(value, (tuple, list, set, frozenset)):
-        return [u for item in value for u in _urls(item, digests)]
-    if dataclasses.is_dataclass(value):
-        return [u for f in dataclasses.fields(value) for u in _urls(getattr(value, f.name), digests)]
-    return []
 
 
 class Manifest:
@@ -63,19 +48,16 @@ class Manifest:
         self.name = "out-" + digest(str(self.out))[:16]
         self.entries: dict = store.load(self.name) if (self.out / MARKER).exists() else {}
 
-    def kept(self, keys: dict[str, str]) -> set[str]:
-        """Outputs whose key is unchanged and whose file is still exactly as written."""
-        return {path for path, key in keys.items() if path != SITE_WIDE and self._intact(path, key)}
-
     def site_wide_intact(self, key: str) -> bool:
         """True when the site-wide key is unchanged and every site-wide output is untouched."""
         recorded = self.entries.get(SITE_WIDE)
         if recorded is None or recorded[0] != key:
             return False
-        return all(self._intact(path, entry[0]) for path, entry in self.entries.items()
+        return all(self.intact(path, entry[0]) for path, entry in self.entries.items()
                    if path != SITE_WIDE and entry[0] == key)
 
-    def _intact(self, path: str, key) -> bool:
+    def intact(self, path: str, key) -> bool:
+        """True when the output was written with this key and is still exactly as written."""
         entry = self.entries.get(path)
         if entry is None or entry[0] != key:
             return False

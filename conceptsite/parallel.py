@@ -17,11 +17,15 @@ _JOB: dict = {}  # set in the parent just before forking; read by the workers
 
 
 def worker_count(requested: int, pages: int) -> int:
-    """How many processes to use: 1 for small jobs or where fork is missing, else the cores."""
-    if requested == 1 or pages < MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+    """How many processes: as requested (0: automatic, 1 for small jobs, else one per core); 1 without fork."""
+    if requested == 1 or pages < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if requested > 1:
+        return min(requested, pages)
+    if pages < MIN_PAGES:
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(requested or cores, cores, pages // (MIN_PAGES // 4)))
+    return max(1, min(cores, pages // (MIN_PAGES // 4)))
 
 
 def convert_all(jobs: list[tuple[str, str]], index, allow_html: bool, workers: int) -> list[tuple]:

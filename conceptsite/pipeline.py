@@ -12,7 +12,7 @@ from .config import SiteConfig, read_config
 from .discover import Sources, discover, show_path
 from .errors import BuildFailed, Diagnostic, Report
 from .graph import Graph, build_graph
-from .incremental import SITE_WIDE, Manifest, page_keys, record_full_write, site_key, write_changed
+from .incremental import SITE_WIDE, Manifest, ViewKeys, record_full_write, site_key, write_changed
 from .links import Index, check_links, locate
 from .markup import Body
 from .parallel import convert_all, worker_count
@@ -105,12 +105,13 @@ def gather(options: Options, timings: dict | None = None, manifest: Manifest | N
     clock("links", check_links, pages, bodies, known, report)
     config = check_nav(config, known, sources, report)
     report.raise_if_failed(options.strict)
-    keys = output_keys(graph, page_cache, body_cache, config, theme) if store.folder else {}
-    kept = frozenset(manifest.kept(keys)) if manifest and keys else frozenset()
+    base, keys = output_keys(graph, page_cache, body_cache, config, theme) if store.folder else ("", {})
     renderer = Renderer(make_environment(theme), config, graph, bodies, report)
-    renderer.keep = kept
+    if store.folder:
+        renderer.unchanged = ViewKeys(base, keys, manifest)
     renderer.keep_site_wide = bool(manifest and keys and manifest.site_wide_intact(keys[SITE_WIDE]))
     files = clock("render", renderer.pages)
+    kept = frozenset(renderer.unchanged.kept) if store.folder else frozenset()
     report.raise_if_failed(options.strict)
     if store.folder:  # only after a good build, so a failed one leaves nothing new behind
         page_cache.save({str(s.path) for s in sources.pages})
@@ -122,15 +123,14 @@ def gather(options: Options, timings: dict | None = None, manifest: Manifest | N
     return Site(config, graph, bodies, files, copies, tuple(report.items), kept, keys)
 
 
-def output_keys(graph: Graph, page_cache: PageCache, body_cache: BodyCache, config: SiteConfig, theme: Theme) -> dict:
-    """Cache keys of every page's output and of the site-wide outputs (see incremental.py)."""
+def output_keys(graph: Graph, page_cache: PageCache, body_cache: BodyCache, config: SiteConfig,
+                theme: Theme) -> tuple[str, dict]:
+    """The key every output key starts from, and the site-wide outputs' key (see incremental.py)."""
     digests = {url: digest(page_cache.entries[str(p.source.path)].digest, repr(body_cache.entries[url].resolutions))
                for url, p in graph.pages.items()}
     base = digest(generator_version(), tree_version(theme.templates, theme.static), repr(config),
                   str(build_date().year))
-    keys = page_keys(graph, digests, base)
-    keys[SITE_WIDE] = site_key(digests, digest(base, build_date().isoformat()))
-    return keys
+    return base, {SITE_WIDE: site_key(digests, digest(base, build_date().isoformat()))}
 
 
 def build(options: Options) -> Result:

@@ -77,7 +77,7 @@ class Renderer:
         self.env, self.config, self.graph, self.bodies, self.report = env, config, graph, bodies, report
         self.today = build_date()
         self.common = {"site": config, "year": self.today.year, "absolute_links": False}
-        self.keep: frozenset = frozenset()  # page outputs unchanged on disk: not rendered (incremental builds)
+        self.unchanged = lambda path, view: False  # incremental builds: True skips rendering a page whose view is as before
         self.keep_site_wide = False  # the same for indexes, tags, feeds and the other site-wide outputs
 
     def render(self, template: str, page_url: str, **context) -> bytes | None:
@@ -97,9 +97,9 @@ class Renderer:
         out = {}
         graph = self.graph
         for url, page in graph.pages.items():
-            if url + "index.html" in self.keep:
-                continue
             view = page_view(page, self.bodies[url], graph)
+            if self.unchanged(url + "index.html", view):
+                continue
             out[url + "index.html"] = self.render(TEMPLATE_FOR[page.kind], url, page=view)
         if self.keep_site_wide:
             return out

@@ -1,0 +1,160 @@
+"""The build cache: warm builds write nothing, edits rewrite exactly their dependants, and the cache only saves time."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from conceptsite import pipeline
+
+
+def _project(scratch_project):
+    p = scratch_project
+    p.concept("alpha", "title: Alpha\ntags: [maths]\nrelated: [beta]", "Alpha links to [[gamma]].")
+    p.concept("beta", "title: Beta\ntags: [maths]", "Beta body.")
+    p.concept("gamma", "title: Gamma\ntags: [code]", "Gamma body.")
+    p.concept("delta", "title: Aardvark\ntags: [loner]", "Delta body, on its own.")
+    return p
+
+
+def _build(p, **options) -> pipeline.Result:
+    return pipeline.build(pipeline.Options(content=p.content, out=p.out, **options))
+
+
+def _snapshot(out: Path) -> dict:
+    """Output path -> (mtime_ns, bytes), to see which files a build touched."""
+    return {f.relative_to(out).as_posix(): (f.stat().st_mtime_ns, f.read_bytes())
+            for f in sorted(out.rglob("*")) if f.is_file()}
+
+
+def _contents(out: Path) -> dict:
+    """Output path -> bytes, to compare two output folders."""
+    return {path: data for path, (_, data) in _snapshot(out).items()}
+
+
+def _touched(before: dict, after: dict) -> set:
+    return {path for path in after if before.get(path) != after[path]} | (set(before) - set(after))
+
+
+def test_warm_build_writes_nothing(scratch_project):
+    p = _project(scratch_project)
+    _build(p)
+    before = _snapshot(p.out)
+    result = _build(p)
+    assert result.stats.files == 0
+    assert _snapshot(p.out) == before
+    assert "concepts/alpha/index.html" in result.site.kept and not result.site.files
+
+
+def test_editing_one_concept_rewrites_exactly_its_dependants(scratch_project):
+    p = _project(scratch_project)
+    _build(p)
+    before = _snapshot(p.out)
+    p.concept("gamma", "title: Gamma renamed\ntags: [code]", "Gamma body.")
+    _build(p)
+    after = _snapshot(p.out)
+    changed = {path for path in after if before[path][1] != after[path][1]}
+    # alpha shows gamma's title in its wikilink; delta is connected to nothing
+    assert {"concepts/gamma/index.html", "concepts/alpha/index.html", "concepts/index.html"} <= changed
+    assert "concepts/delta/index.html" not in changed
+    assert _touched(before, after) == changed  # rewritten: exactly the files whose bytes changed
+    assert _contents(p.out) == _contents(_fresh(p))
+
+
+def test_body_edit_leaves_unrelated_pages_alone(scratch_project):
+    p = _project(scratch_project)
+    _build(p)
+    before = _snapshot(p.out)
+    p.concept("delta", "title: Aardvark\ntags: [loner]", "Delta body, edited.")
+    result = _build(p)
+    touched = _touched(before, _snapshot(p.out))
+    assert "concepts/delta/index.html" in touched
+    assert not touched & {"concepts/alpha/index.html", "concepts/beta/index.html", "concepts/gamma/index.html"}
+    assert "concepts/beta/index.html" in result.site.kept
+
+
+def test_editing_a_template_rerenders(scratch_project):
+    p = _project(scratch_project)
+    templates = p.root / "templates"
+    templates.mkdir()
+    for source in (pipeline.BUNDLED / "templates").rglob("*"):
+        if source.is_file():
+            dest = templates / source.relative_to(pipeline.BUNDLED / "templates")
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(source.read_bytes())
+    _build(p)
+    concept = templates / "concept.html"
+    concept.write_text(concept.read_text().replace("{% block main %}", "{% block main %}<!-- edited -->", 1))
+    _build(p)
+    assert "<!-- edited -->" in p.read("concepts/alpha/index.html")
+    assert _contents(p.out) == _contents(_fresh(p))
+
+
+def test_generator_or_config_change_invalidates(scratch_project, monkeypatch):
+    p = _project(scratch_project)
+    _build(p)
+    p.write("site.yml", "title: Another Title\n")
+    result = _build(p)
+    assert "concepts/alpha/index.html" in result.site.files
+    assert "Another Title" in p.read("concepts/alpha/index.html")
+    monkeypatch.setattr(pipeline, "generator_version", lambda: "a-newer-conceptsite")
+    result = _build(p)
+    assert not result.site.kept and "concepts/beta/index.html" in result.site.files
+
+
+def test_corrupt_cache_files_are_ignored(scratch_project):
+    p = _project(scratch_project)
+    _build(p)
+    cache = p.root / ".cache"
+    for f in cache.iterdir():
+        f.write_bytes(b"\x80\x05 not a pickle")
+    result = _build(p)
+    assert result.site.files and _contents(p.out) == _contents(_fresh(p))
+
+
+def test_output_changed_by_hand_is_rewritten(scratch_project):
+    p = _project(scratch_project)
+    _build(p)
+    page = p.out / "concepts/beta/index.html"
+    page.write_text("tampered")
+    (p.out / "concepts/delta/index.html").unlink()
+    _build(p)
+    assert _contents(p.out) == _contents(_fresh(p))
+
+
+def test_removed_page_is_removed_from_output(scratch_project):
+    p = _project(scratch_project)
+    _build(p)
+    (p.content / "concepts/delta.md").unlink()
+    _build(p)
+    assert not (p.out / "concepts/delta").exists()
+    assert _contents(p.out) == _contents(_fresh(p))
+
+
+def test_failed_build_leaves_output_and_cache_untouched(scratch_project):
+    p = _project(scratch_project)
+    _build(p)
+    before = _snapshot(p.out)
+    p.concept("beta", "title: Beta\nrelated: [nowhere]", "Beta body.")
+    try:
+        _build(p)
+    except pipeline.BuildFailed:
+        pass
+    else:
+        raise AssertionError("the build should have failed")
+    assert _snapshot(p.out) == before
+
+
+def test_no_cache_output_is_identical_and_leaves_no_cache(scratch_project, tmp_path):
+    p = _project(scratch_project)
+    _build(p, cache=tmp_path / "elsewhere")
+    assert (tmp_path / "elsewhere").is_dir() and not (p.root / ".cache").exists()
+    _build(p, cache=tmp_path / "elsewhere")
+    plain = _fresh(p)
+    assert _contents(p.out) == _contents(plain)
+    assert not (p.root / ".cache").exists()
+
+
+def _fresh(p) -> Path:
+    """The same site built from scratch without the cache, for comparison (byte contents only)."""
+    out = p.root / "fresh"
+    pipeline.build(pipeline.Options(content=p.content, out=out, use_cache=False))
+    return out

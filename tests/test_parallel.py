@@ -1,0 +1,48 @@
+"""Markdown across processes gives the same site, byte for byte, as one process."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from benchmarks import corpus
+from conceptsite import parallel, pipeline
+
+
+def _contents(out: Path) -> dict:
+    return {f.relative_to(out).as_posix(): f.read_bytes() for f in sorted(out.rglob("*")) if f.is_file()}
+
+
+def test_parallel_build_is_byte_identical_to_single_process(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1750000000")
+    project = corpus.generate(tmp_path / "project", 60)
+    outputs = {}
+    for workers in (1, 3):
+        out = tmp_path / f"site-{workers}"
+        pipeline.build(pipeline.Options(content=project / "content", out=out, use_cache=False, workers=workers))
+        outputs[workers] = _contents(out)
+    assert len(outputs[1]) > 60
+    assert outputs[1] == outputs[3]
+
+
+def test_small_jobs_stay_in_one_process():
+    assert parallel.worker_count(0, 10) == 1
+    assert parallel.worker_count(1, 100_000) == 1
+    assert parallel.worker_count(2, 10) == 2  # asked for explicitly
+    if len(os.sched_getaffinity(0)) > 1:
+        assert parallel.worker_count(0, 100_000) > 1
+
+
+def test_convert_all_keeps_order_and_resolutions():
+    class Names:
+        def resolve(self, name):
+            return ("concepts/x/", "X") if name == "x" else None
+
+        def hint(self, name):
+            return ""
+
+    jobs = [(f"Page {i} links [[x]].", f"concepts/p{i}/") for i in range(7)]
+    single = parallel.convert_all(jobs, Names(), False, 1)
+    forked = parallel.convert_all(jobs, Names(), False, 2)
+    assert single == forked
+    assert [body.html.split("</p>")[0] for body, _ in single] == [f'<p>Page {i} links <a class="wikilink" href="../x/">X</a>.' for i in range(7)]
+    assert single[0][1] == (("x", ("concepts/x/", "X"), ""),)
