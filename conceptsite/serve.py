@@ -21,7 +21,7 @@ from .output import UnsafeOutput, check_output
 from .serve_http import Broadcaster, Gate, allowed_hosts, is_loopback, is_wildcard, make_server
 from .serve_sync import Delta, SourceReader, apply, plan, read_tree, site_bytes
 
-QUIET = 0.04  # seconds without a new event before a rebuild starts: one rebuild per save or burst
+QUIET = 0.02  # seconds without a new event before a rebuild starts: one rebuild per save or burst
 SETTLE_LIMIT = 0.5  # never hold a rebuild back longer than this while events keep coming
 IGNORED_EVENTS = {"opened", "closed_no_write"}  # our own builds read the sources
 
