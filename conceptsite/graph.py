@@ -85,7 +85,7 @@ def build_graph(pages: list[Page], bodies: dict[str, Body], index: Index, report
     for edge in edges:
         outgoing[edge.source][edge.kind].append(edge.target)
     frozen_out = {u: {k: tuple(v) for k, v in kinds.items()} for u, kinds in outgoing.items()}
-    title = lambda url: (by_url[url].title.casefold(), url)  # noqa: E731 - a sort key
+    title = {url: (page.title.casefold(), url) for url, page in by_url.items()}.__getitem__  # a sort key, folded once
     return Graph(
         pages=by_url,
         edges=tuple(edges),

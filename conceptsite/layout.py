@@ -48,26 +48,39 @@ RING_ONE, RING_TWO = 10, 14  # most neighbours a neighbourhood map shows one and
 def neighbourhoods(concepts, edges, key) -> dict:
     """url -> (one-hop urls, two-hop urls) for each concept's small map: best-connected first, ties by key.
 
-    Neighbour lists are sorted once per node, so picking is a slice and the whole is near-linear."""
+    Nodes are ranked once globally and each neighbour list sorted once by that rank, so picking is a
+    short scan and the whole is near-linear in the number of edges."""
     near: dict = defaultdict(set)
     members = set(concepts)
     for edge in edges:
         if edge.source in members and edge.target in members and edge.source != edge.target:
             near[edge.source].add(edge.target)
             near[edge.target].add(edge.source)
-    ranked = {u: sorted(found, key=lambda v: (-len(near[v]), key(v))) for u, found in near.items()}
+    keys = {u: key(u) for u in near}
+    rank = {u: i for i, u in enumerate(sorted(near, key=lambda u: (-len(near[u]), keys[u])))}
+    ranked = {u: sorted(found, key=rank.__getitem__) for u, found in near.items()}
     out = {}
     for url in concepts:
         first = ranked.get(url, [])[:RING_ONE]
-        if not first:
-            continue
-        taken, parent = {url, *first}, {}
-        for i, hub in enumerate(first):
-            for other in [v for v in ranked[hub] if v not in taken][:RING_TWO]:
-                parent.setdefault(other, i)
-        second = sorted(parent, key=lambda v: (parent[v], key(v)))[:RING_TWO]
-        out[url] = (tuple(first), tuple(second))
+        if first:
+            second = _second_ring(url, first, ranked, keys)
+            out[url] = (tuple(first), tuple(second))
     return out
+
+
+def _second_ring(url: str, first: list, ranked: dict, keys: dict) -> list:
+    """Up to RING_TWO nodes two hops away, a fair share through each ring-one node, grouped by it."""
+    taken, parent = {url, *first}, {}
+    share = -(-RING_TWO // len(first))  # ceiling: every ring-one node may bring a few
+    for i, hub in enumerate(first):
+        picked = 0
+        for other in ranked[hub]:
+            if picked == share:
+                break
+            if other not in taken and other not in parent:
+                parent[other] = i
+                picked += 1
+    return sorted(parent, key=lambda v: (parent[v], keys[v]))[:RING_TWO]
 
 
 def radius(degree: int) -> float:
