@@ -11,19 +11,16 @@ import webbrowser
 from dataclasses import dataclass
 from pathlib import Path
 
-from watchdog.events import FileSystemEventHandler
 from watchdog.observers import Observer
 
 from . import pipeline
-from .discover import is_junk, show_path
+from .discover import show_path
 from .errors import BuildFailed, Diagnostic
 from .output import UnsafeOutput, check_output
-from .serve_http import Broadcaster, Gate, allowed_hosts, is_loopback, is_wildcard, make_server
+from .serve_http import Broadcaster, Gate, make_server
+from .serve_policy import allowed_hosts, is_loopback, is_wildcard
 from .serve_sync import Delta, SourceReader, apply, plan, read_tree, site_bytes
-
-QUIET = 0.02  # seconds without a new event before a rebuild starts: one rebuild per save or burst
-SETTLE_LIMIT = 0.5  # never hold a rebuild back longer than this while events keep coming
-IGNORED_EVENTS = {"opened", "closed_no_write"}  # our own builds read the sources
+from .serve_watch import Pending, Watcher
 
 
 @dataclass(frozen=True)
@@ -45,81 +42,6 @@ class Status:
     build: str
     diagnostics: tuple[Diagnostic, ...] = ()
     has_site: bool = False
-
-
-class Pending:
-    """Source paths changed since the last rebuild; a save during a rebuild waits here for the next one."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._ready = threading.Event()
-        self._paths: dict[str, str] = {}  # path -> its first event in this round
-        self._last = 0.0
-
-    def add(self, path: str, kind: str) -> None:
-        """Record one changed path and wake the builder; a file made and gone in one round is forgotten."""
-        with self._lock:
-            first = self._paths.setdefault(path, kind)
-            if kind == "gone" and first == "created":
-                del self._paths[path]  # an editor's temporary file, renamed over the real one
-            self._last = time.monotonic()
-            self._ready.set()
-
-    def wait(self, timeout: float) -> bool:
-        """True once something changed."""
-        return self._ready.wait(timeout)
-
-    def settle(self) -> None:
-        """Wait until events stop for QUIET seconds (at most SETTLE_LIMIT), so a burst is one rebuild."""
-        started = time.monotonic()
-        while True:
-            with self._lock:
-                idle = time.monotonic() - self._last
-            if idle >= QUIET or time.monotonic() - started >= SETTLE_LIMIT:
-                return
-            time.sleep(QUIET - idle)
-
-    def waiting(self) -> bool:
-        """True when changes arrived that the next round will pick up."""
-        return self._ready.is_set()
-
-    def take(self) -> set[str]:
-        """Everything recorded so far; later changes start a new round."""
-        with self._lock:
-            paths, self._paths = set(self._paths), {}
-            self._ready.clear()
-            return paths
-
-
-class Watcher(FileSystemEventHandler):
-    """Turns file system events into pending paths, leaving out editor junk and our own reads."""
-
-    def __init__(self, roots: list[Path], pending: Pending):
-        self.roots, self.pending = roots, pending
-
-    def on_any_event(self, event) -> None:
-        """Record the paths of one event that matter."""
-        if event.event_type in IGNORED_EVENTS or (event.is_directory and event.event_type == "modified"):
-            return
-        kind = event.event_type
-        if kind == "moved":
-            self._note(event.src_path, "gone")
-            self._note(event.dest_path, "created")
-        else:
-            self._note(event.src_path, "gone" if kind == "deleted" else kind)
-
-    def _note(self, path: str | bytes, kind: str) -> None:
-        path = path.decode() if isinstance(path, bytes) else path
-        if path and self.relevant(path):
-            self.pending.add(path, kind)
-
-    def relevant(self, path: str) -> bool:
-        """True for a source file or folder; False for swap, backup and hidden files."""
-        path = Path(path)
-        for root in self.roots:
-            if path == root or path.is_relative_to(root):
-                return not any(is_junk(part) for part in path.relative_to(root).parts)
-        return False
 
 
 class Preview:
@@ -211,47 +133,46 @@ class Preview:
         self.gate.begin()
         try:
             delta, diagnostics = self._build()
+            previous = self.status
+            retry = delta is None and self.pending.waiting()  # likely a half-done burst: build again first
+            if not retry:  # set while requests still wait, so a page and its build id always agree
+                self.status = Status(_next_build(previous.build), diagnostics, previous.has_site or delta is not None)
         finally:
             self.gate.end()
-        self._report(changed, delta, diagnostics, time.perf_counter() - started)
+        what, took = describe(changed, self.settings.content), f"{(time.perf_counter() - started) * 1000:.0f} ms"
+        if retry:
+            _line(f"build failed ({what}), {took}; newer changes are waiting, building again", sys.stderr)
+        elif delta is None:
+            self._report_failure(what, took, previous.has_site)
+        else:
+            self.events.publish({"type": "built", "build": self.status.build, "urls": delta.reload_urls(),
+                                 "css": delta.stylesheets(), "all": not previous.has_site})
+            removed = f", {len(delta.removed)} removed" if delta.removed else ""
+            _line(f"rebuilt ({what}): {delta.pages} pages, {len(delta.written)} files written{removed}, {took}")
 
     def _build(self) -> tuple[Delta | None, tuple]:
         try:
             site = pipeline.gather(self.options)
             after = site_bytes(site.files, site.copies, self.reader)
+            delta = plan(self._files if self._files is not None else read_tree(self.root), after)
+            self.gate.exclusive()
+            apply(self.root, after, delta)
         except BuildFailed as failed:
             return None, tuple(failed.diagnostics)
-        except Exception as exc:  # a file vanished mid-read, or a bug of ours: report it, keep serving
+        except Exception as exc:  # a file vanished mid-read, a full disk, or a bug of ours: report it, keep serving
             return None, (Diagnostic("conceptsite", 1, 1, "error", f"internal error: {type(exc).__name__}: {exc}"),)
-        delta = plan(self._files if self._files is not None else read_tree(self.root), after)
-        self.gate.exclusive()
-        apply(self.root, after, delta)
         self._files = after
         self._print_warnings(site.warnings)
         return delta, ()
 
-    def _report(self, changed: set[str], delta: Delta | None, diagnostics: tuple, seconds: float) -> None:
-        previous = self.status
-        number = int(previous.build.rsplit("-", 1)[1]) + 1
-        build = f"{previous.build.rsplit('-', 1)[0]}-{number}"
-        what, took = describe(changed, self.settings.content), f"{seconds * 1000:.0f} ms"
-        if delta is None and self.pending.waiting():  # likely a half-done burst: build again first
-            _line(f"build failed ({what}), {took}; newer changes are waiting, building again", sys.stderr)
-            return
-        if delta is None:
-            self.status = Status(build, diagnostics, previous.has_site)
-            self.events.publish({"type": "error", "build": build, "diagnostics": _jsonable(diagnostics)})
-            errors = sum(1 for d in diagnostics if d.severity == "error")
-            keep = "serving the last good site" if previous.has_site else "serving an error page"
-            _line(f"build failed ({what}): {errors} error(s), {keep}, {took}", sys.stderr)
-            for diagnostic in diagnostics:
-                print(diagnostic, file=sys.stderr, flush=True)
-            return
-        self.status = Status(build, (), True)
-        self.events.publish({"type": "built", "build": build, "urls": delta.reload_urls(),
-                             "css": delta.stylesheets(), "all": not previous.has_site})
-        removed = f", {len(delta.removed)} removed" if delta.removed else ""
-        _line(f"rebuilt ({what}): {delta.pages} pages, {len(delta.written)} files written{removed}, {took}")
+    def _report_failure(self, what: str, took: str, had_site: bool) -> None:
+        status = self.status
+        self.events.publish({"type": "error", "build": status.build, "diagnostics": _jsonable(status.diagnostics)})
+        errors = sum(1 for d in status.diagnostics if d.severity == "error")
+        keep = "serving the last good site" if had_site else "serving an error page"
+        _line(f"build failed ({what}): {errors} error(s), {keep}, {took}", sys.stderr)
+        for diagnostic in status.diagnostics:
+            print(diagnostic, file=sys.stderr, flush=True)
 
     def _print_warnings(self, warnings: tuple) -> None:
         if warnings != self._warnings:
@@ -284,6 +205,11 @@ def error_page(diagnostics: tuple) -> bytes:
         '<p>The site could not be built yet. Fix the problems below and save; this page reloads by itself.</p>\n'
         f"<ul>{items}</ul>\n</main>\n</body>\n</html>\n"
     ).encode("utf-8")
+
+
+def _next_build(build: str) -> str:
+    token, number = build.rsplit("-", 1)
+    return f"{token}-{int(number) + 1}"
 
 
 def _jsonable(diagnostics: tuple) -> list[dict]:

@@ -1,15 +1,11 @@
 """The preview server's HTTP side: a strict static file handler, live-reload events and the request gate.
 
-Deliberately not SimpleHTTPRequestHandler: only files inside the output folder are served, the path is
-decoded once, traversal and odd targets are refused, dotfiles and folders without index.html are 404,
-only GET and HEAD are allowed, and the Host header must name this server (DNS rebinding)."""
+Deliberately not SimpleHTTPRequestHandler (which follows symlinks out, serves dotfiles, lists folders
+and takes any Host): what may be served is decided in serve_policy; only GET and HEAD are allowed."""
 from __future__ import annotations
 
-import ipaddress
 import json
-import os
 import queue
-import re
 import socket
 import sys
 import threading
@@ -17,11 +13,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import quote, unquote
+
+from .serve_policy import Refused, host_ok, inject, locate, request_path
 
 LIVE = Path(__file__).resolve().parent / "live"
 PREFIX = "/__conceptsite/"
-CLIENT = f'<script src="{PREFIX}livereload.js" defer></script>'.encode()
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
          ".js": "text/javascript; charset=utf-8", ".json": "application/json", ".xml": "application/xml",
          ".txt": "text/plain; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png",
@@ -29,108 +25,6 @@ TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
          ".avif": "image/avif", ".ico": "image/x-icon", ".pdf": "application/pdf", ".woff2": "font/woff2",
          ".woff": "font/woff", ".mp4": "video/mp4", ".webm": "video/webm", ".csv": "text/csv; charset=utf-8",
          ".md": "text/markdown; charset=utf-8", ".wasm": "application/wasm"}
-_DRIVE = re.compile(r"^[A-Za-z]:")
-_LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
-
-
-class Refused(Exception):
-    """A request target the server will not map to a file."""
-
-    def __init__(self, status: int, reason: str):
-        super().__init__(reason)
-        self.status = status
-
-
-def request_path(target: str) -> str:
-    """The site-relative path a request target names, decoded once; raise Refused for anything unsafe."""
-    if not target.startswith("/") or target.startswith("//"):
-        raise Refused(400, "only origin-form targets like /path are accepted")
-    path = target.split("?", 1)[0].split("#", 1)[0]
-    if "\\" in path:
-        raise Refused(400, "backslash in path")
-    try:
-        decoded = unquote(path, errors="strict")
-    except UnicodeDecodeError:
-        raise Refused(400, "path is not UTF-8") from None
-    if any(ch in decoded for ch in "\\\0") or any(ord(ch) < 32 or ord(ch) == 127 for ch in decoded):
-        raise Refused(400, "backslash or control character in path")
-    parts = decoded.split("/")[1:]
-    for i, part in enumerate(parts):
-        if part in (".", "..") or _DRIVE.match(part) or (part == "" and i < len(parts) - 1):
-            raise Refused(400, "path segment not allowed")
-    if any(part.startswith(".") for part in parts):
-        raise Refused(404, "hidden file")
-    return "/".join(parts)
-
-
-def locate(root: Path, rel: str) -> Path | str | None:
-    """The real file for a site path inside root; a redirect URL (str) for a folder without '/'; else None."""
-    real = _inside(root, root / rel)
-    if real is not None and real.is_dir():
-        if rel and not rel.endswith("/"):
-            return "/" + quote(rel) + "/" if _inside(root, real / "index.html") else None
-        real = _inside(root, real / "index.html")
-    return real if real is not None and real.is_file() else None
-
-
-def _inside(root: Path, candidate: Path) -> Path | None:
-    real = Path(os.path.realpath(candidate))
-    if not real.is_relative_to(root) or any(p.startswith(".") for p in real.relative_to(root).parts):
-        return None
-    return real if real.exists() else None
-
-
-def allowed_hosts(host: str, port: int) -> frozenset[str]:
-    """Host header values that name this server."""
-    names = set(_LOOPBACK_NAMES)
-    if host and not is_wildcard(host):
-        names.add(f"[{host}]" if ":" in host else host.lower())
-    values = {f"{name}:{port}" for name in names}
-    if port == 80:
-        values |= names
-    return frozenset(values)
-
-
-def host_ok(header: str | None, allowed: frozenset[str], wildcard: bool) -> bool:
-    """True when a Host header names this server; bound to all interfaces, any IP literal is fine too."""
-    if not header:
-        return False
-    header = header.strip().lower()
-    if header in allowed:
-        return True
-    if not wildcard:
-        return False
-    name = header.rsplit(":", 1)[0] if not header.endswith("]") else header
-    try:
-        ipaddress.ip_address(name.strip("[]"))
-    except ValueError:
-        return False
-    return True
-
-
-def is_wildcard(host: str) -> bool:
-    """True for addresses that bind every interface."""
-    return host in ("", "0.0.0.0", "::")
-
-
-def is_loopback(host: str) -> bool:
-    """True when binding host exposes the server to this machine only."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def inject(html: bytes) -> bytes:
-    """Add the live-reload client to one HTML response, before </head> when there is one."""
-    lower = html.lower()
-    for tag in (b"</head>", b"</body>"):
-        at = lower.find(tag)
-        if at >= 0:
-            return html[:at] + CLIENT + html[at:]
-    return html + CLIENT
 
 
 class Gate:
@@ -259,9 +153,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def _file(self, rel: str) -> Response:
         with self.app.gate.reading():
-            failure = self.app.failure_page()
+            failure, build = self.app.failure_page(), self.app.status.build
             if failure is not None:
-                return Response(500, inject(failure), TYPES[".html"])
+                return Response(500, inject(failure, build), TYPES[".html"])
             root = self.app.root
             found = locate(root, rel)
             if isinstance(found, str):
@@ -269,10 +163,10 @@ class Handler(BaseHTTPRequestHandler):
             if found is None:
                 missing = locate(root, "404.html")
                 if isinstance(missing, Path):
-                    return Response(404, inject(missing.read_bytes()), TYPES[".html"])
+                    return Response(404, inject(missing.read_bytes(), build), TYPES[".html"])
                 return Response(404, b"not found\n", TYPES[".txt"])
             data, ctype = found.read_bytes(), TYPES.get(found.suffix.lower(), "application/octet-stream")
-        return Response(200, inject(data) if ctype == TYPES[".html"] else data, ctype)
+        return Response(200, inject(data, build) if ctype == TYPES[".html"] else data, ctype)
 
     def _live(self, name: str, head: bool) -> None:
         if name == "events":
@@ -359,7 +253,7 @@ class PreviewServer(ThreadingHTTPServer):
 
 
 def make_server(app, host: str, port: int) -> PreviewServer:
-    """Bind the server for an app that has root, hosts, wildcard, gate, events, stopping, hello(), failure_page()."""
+    """Bind the server for an app with root, hosts, wildcard, gate, events, stopping, status, hello(), failure_page()."""
     handler = type("PreviewHandler", (Handler,), {"app": app})
     server_class = PreviewServer
     if ":" in host:

@@ -5,6 +5,7 @@ import http.client
 import json
 import os
 import queue
+import re
 import shutil
 import signal
 import socket
@@ -171,6 +172,11 @@ def live(tmp_path, example_builds):
     server.stop()
 
 
+def page_of(body: bytes) -> bytes:
+    """A served page without the build id of its injected client."""
+    return re.sub(rb"livereload\.js\?build=[^\"]*", b"livereload.js", body)
+
+
 def built_with(url: str):
     return lambda m: m["type"] == "built" and url in m["urls"]
 
@@ -187,7 +193,8 @@ def test_edit_rewrites_only_changed_files_and_tells_tabs(live):
     assert event["css"] == []
     status, body = live.get("/concepts/zz-alpha/")
     assert status == 200 and b"A freshly edited alpha body." in body
-    assert b'<script src="/__conceptsite/livereload.js" defer></script>' in body
+    build = live.preview.status.build
+    assert f'<script src="/__conceptsite/livereload.js?build={build}" defer></script></head>'.encode() in body
     on_disk = (cache / "concepts" / "zz-alpha" / "index.html").read_bytes()
     assert b"A freshly edited alpha body." in on_disk and b"livereload" not in on_disk
     assert about.stat().st_mtime_ns == before  # unchanged outputs are not rewritten
@@ -251,13 +258,13 @@ def test_editor_saves_and_junk_files(live, capsys):
 
 def test_broken_file_shows_overlay_event_and_recovers(live, capsys):
     stream = live.events()
-    good = live.get("/concepts/zz-alpha/")[1]
+    good = page_of(live.get("/concepts/zz-alpha/")[1])
     live.write("concepts/zz-alpha.md", ALPHA.format(body=LONG_BODY).replace("date: 2025", "related: [no-such-x]\ndate: 2025"))
     event = stream.next(lambda m: m["type"] == "error")
     problem = next(d for d in event["diagnostics"] if d["severity"] == "error")
     assert problem["path"].endswith("zz-alpha.md") and problem["line"] == 4 and problem["col"] >= 1
     assert "no-such-x" in problem["message"]
-    assert live.get("/concepts/zz-alpha/")[1] == good  # the last good site stays up
+    assert page_of(live.get("/concepts/zz-alpha/")[1]) == good  # the last good site stays up
     late = live.events()  # a tab opened now sees the error at once
     assert late.next()["diagnostics"][0]["message"] == event["diagnostics"][0]["message"]
     assert f"zz-alpha.md:4:{problem['col']}: error:" in capsys.readouterr().err

@@ -4,7 +4,8 @@
   "use strict";
   var BASE = "/__conceptsite/";
   var SCROLL_KEY = "conceptsite:scroll:" + location.pathname;
-  var build = null;
+  var script = document.currentScript;
+  var build = script ? new URL(script.src).searchParams.get("build") : null; // the build this page came from
   var overlay = null;
 
   function here() {
