@@ -221,14 +221,32 @@ def test_create_delete_and_rename_a_concept(live):
     assert not (live.preview.root / "concepts" / "zz-moved").exists()
 
 
-def test_a_save_during_a_rebuild_is_not_lost(live):
+def test_a_save_during_a_rebuild_is_not_lost_and_requests_wait(live):
     stream = live.events()
+    paused, release, original = threading.Event(), threading.Event(), live.preview._build
+
+    def build_then_pause():  # the first rebuild has read and written its sources, then lingers
+        result = original()
+        live.preview._build = original
+        paused.set()
+        release.wait(10)
+        return result
+
+    live.preview._build = build_then_pause
     live.write("concepts/zz-alpha.md", ALPHA.format(body="First save."))
-    wait_until(lambda: live.preview.pending.waiting() is False, 5, 0.002)  # the first rebuild has begun
-    time.sleep(0.05)
+    assert paused.wait(10)
     live.write("concepts/zz-alpha.md", ALPHA.format(body="Second save."))
-    wait_until(lambda: b"Second save." in live.get("/concepts/zz-alpha/")[1])
+    answer: list = []
+    waiting = threading.Thread(target=lambda: answer.append(live.get("/concepts/zz-alpha/")))
+    waiting.start()
+    time.sleep(0.2)
+    assert answer == []  # a request during a build waits for it
+    release.set()
+    waiting.join(10)
+    assert b"First save." in answer[0][1]
     stream.next(built_with("/concepts/zz-alpha/"))
+    stream.next(built_with("/concepts/zz-alpha/"))  # and the save made meanwhile gets its own rebuild
+    assert b"Second save." in live.get("/concepts/zz-alpha/")[1]
 
 
 def test_related_page_shows_the_new_title_of_a_concept_it_links_to(live):
