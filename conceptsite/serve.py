@@ -33,6 +33,8 @@ class Settings:
     port: int = 8000
     drafts: bool = False
     strict: bool = False
+    cache: Path | None = None  # the build cache (None: the pipeline's default)
+    use_cache: bool = True
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,8 @@ class Preview:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.options = pipeline.Options(content=settings.content, drafts=settings.drafts, strict=settings.strict)
+        self.options = pipeline.Options(content=settings.content, drafts=settings.drafts, strict=settings.strict,
+                                        cache=settings.cache, use_cache=settings.use_cache)
         theme = pipeline.resolve_theme(self.options)
         self.sources = _distinct([settings.content.resolve(), theme.templates.resolve(), theme.static.resolve()])
         self.root = (settings.out or settings.content.resolve().parent / ".serve-cache").resolve()
@@ -69,7 +72,8 @@ class Preview:
         self._server = make_server(self, self.settings.host, self.settings.port)
         self.hosts = allowed_hosts(self.settings.host, self.port)
         self._observer = Observer()
-        watcher = Watcher(self.sources, self.pending)
+        cache = self.settings.cache or self.settings.content.resolve().parent / ".cache"
+        watcher = Watcher(self.sources, self.pending, (self.root, cache.resolve()))
         for folder in self.sources:
             self._observer.schedule(watcher, str(folder), recursive=True)
         self._observer.start()
@@ -239,8 +243,10 @@ def _check_out(out: Path, sources: list[Path]) -> None:
 
 def run(args) -> int:
     """The serve command: run until Ctrl-C, then stop cleanly."""
+    cache = getattr(args, "cache", None)
     settings = Settings(content=Path(args.content), out=Path(args.out) if args.out else None, host=args.host,
-                        port=args.port, drafts=args.drafts, strict=args.strict)
+                        port=args.port, drafts=args.drafts, strict=args.strict, cache=Path(cache) if cache else None,
+                        use_cache=not getattr(args, "no_cache", False))
     if not is_loopback(settings.host):
         print(f"warning: serving on {settings.host} exposes your drafts to other machines on the network; "
               "the default 127.0.0.1 keeps them on this one", file=sys.stderr, flush=True)

@@ -28,11 +28,14 @@ TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
 
 
 class Gate:
-    """Requests wait while a build runs; a build writes only once no request is reading."""
+    """Requests wait while a build runs; a build writes only once no request is reading.
+
+    A request that waited through the end of one build goes ahead even if the next build has
+    already begun: that build cannot write until the request is done, so nothing is starved."""
 
     def __init__(self, busy: bool = True):
         self._cond = threading.Condition()
-        self._busy, self._readers = busy, 0
+        self._busy, self._writing, self._readers, self._finished = busy, False, 0, 0
 
     def begin(self) -> None:
         """A build starts: hold new requests."""
@@ -40,21 +43,25 @@ class Gate:
             self._busy = True
 
     def exclusive(self) -> None:
-        """Wait until requests already reading are done."""
+        """Wait until requests already reading are done; from now until end() none may start."""
         with self._cond:
+            self._writing = True
             self._cond.wait_for(lambda: self._readers == 0)
 
     def end(self) -> None:
         """The build is over: let requests through."""
         with self._cond:
-            self._busy = False
+            self._busy = self._writing = False
+            self._finished += 1
             self._cond.notify_all()
 
     @contextmanager
     def reading(self, timeout: float = 30.0):
-        """Read the output folder while no build is running."""
+        """Read the output folder while no build is writing it."""
         with self._cond:
-            self._cond.wait_for(lambda: not self._busy, timeout)
+            seen = self._finished
+            self._cond.wait_for(lambda: not self._busy or self._finished != seen, timeout)  # a long build: old site
+            self._cond.wait_for(lambda: not self._writing)  # but never a half-written one
             self._readers += 1
         try:
             yield

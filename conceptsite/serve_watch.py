@@ -65,8 +65,8 @@ class Pending:
 class Watcher(FileSystemEventHandler):
     """Turns file system events into pending paths, leaving out editor junk and our own reads."""
 
-    def __init__(self, roots: list[Path], pending: Pending):
-        self.roots, self.pending = roots, pending
+    def __init__(self, roots: list[Path], pending: Pending, ignored: tuple[Path, ...] = ()):
+        self.roots, self.pending, self.ignored = roots, pending, ignored  # ignored: folders we write ourselves
 
     def on_any_event(self, event) -> None:
         """Record the paths of one event that matter."""
@@ -87,6 +87,8 @@ class Watcher(FileSystemEventHandler):
     def relevant(self, path: str) -> bool:
         """True for a source file or folder; False for swap, backup and hidden files."""
         path = Path(path)
+        if any(path.is_relative_to(folder) for folder in self.ignored):
+            return False
         for root in self.roots:
             if path == root or path.is_relative_to(root):
                 return not any(is_junk(part) for part in path.relative_to(root).parts)
