@@ -62,8 +62,10 @@
     overlay.setAttribute("aria-label", "Build failed");
     var box = el("div", "conceptsite-overlay__box");
     box.appendChild(el("p", "conceptsite-overlay__title", "Build failed"));
-    box.appendChild(el("p", "conceptsite-overlay__note",
-      "The preview still shows the last good build. Fix the problem and save; this goes away by itself."));
+    var noSite = document.documentElement.hasAttribute("data-conceptsite-error");
+    box.appendChild(el("p", "conceptsite-overlay__note", noSite
+      ? "There is no good build to show yet. Fix the problem and save; the page reloads by itself."
+      : "The preview still shows the last good build. Fix the problem and save; this goes away by itself."));
     var list = el("ul", "conceptsite-overlay__list");
     diagnostics.forEach(function (d) {
       var item = el("li", "conceptsite-overlay__item conceptsite-overlay__item--" + d.severity);
