@@ -114,23 +114,29 @@ class Preview:
         status = self.status
         return {"type": "hello", "build": status.build, "diagnostics": _jsonable(status.diagnostics) or None}
 
-    def failure_page(self) -> bytes | None:
-        """While no build has ever succeeded: a page listing the errors; else None."""
+    def failure_page(self) -> tuple[int, bytes] | None:
+        """While no build has succeeded: a page listing the errors (or saying the first build runs); else None."""
         status = self.status
-        return None if status.has_site else error_page(status.diagnostics)
+        if status.has_site:
+            return None
+        return (500 if status.diagnostics else 503), error_page(status.diagnostics)
 
     def _build_loop(self) -> None:
-        self._rebuild({"(start)"})
+        changed = {"(start)"}
         while not self.stopping.is_set():
-            if not self.pending.wait(timeout=0.2):
-                continue
-            self.gate.begin()
-            self.pending.settle()
-            changed = self.pending.take()
-            if changed and not self.stopping.is_set():
-                self._rebuild(changed)
-            else:
-                self.gate.end()
+            if changed:
+                try:
+                    self._rebuild(changed)
+                except Exception as exc:  # a bug of ours must not stop the watching
+                    _line(f"error: internal error while rebuilding: {type(exc).__name__}: {exc}", sys.stderr)
+            changed = set()
+            if self.pending.wait(timeout=0.2):
+                self.gate.begin()
+                self.pending.settle()
+                changed = self.pending.take()
+                if not changed or self.stopping.is_set():
+                    self.gate.end()
+                    changed = set()
 
     def _rebuild(self, changed: set[str]) -> None:
         started = time.perf_counter()
@@ -197,16 +203,20 @@ def describe(changed: set[str], content: Path, limit: int = 3) -> str:
 
 
 def error_page(diagnostics: tuple) -> bytes:
-    """The page served in place of every page while the first build fails."""
+    """The page served in place of every page while the first build fails (or, with no errors, still runs)."""
+    if not diagnostics:
+        heading, note = "Building…", "The first build is still running; this page reloads by itself when it is done."
+    else:
+        heading = "Build failed"
+        note = "The site could not be built yet. Fix the problems below and save; this page reloads by itself."
     items = "".join(f"<li><code>{html.escape(f'{d.path}:{d.line}:{d.col}')}</code> {html.escape(d.severity)}: "
                     f"{html.escape(d.message)}</li>" for d in diagnostics)
     return (
         '<!doctype html>\n<html lang="en" data-conceptsite-error>\n<head>\n<meta charset="utf-8">\n'
         '<meta http-equiv="Content-Security-Policy" content="default-src \'self\'; script-src \'self\'; '
-        'style-src \'self\'">\n<title>Build failed · conceptsite preview</title>\n'
+        f'style-src \'self\'">\n<title>{heading} · conceptsite preview</title>\n'
         '<link rel="stylesheet" href="/__conceptsite/livereload.css">\n</head>\n<body>\n'
-        '<main class="conceptsite-error-page">\n<h1>Build failed</h1>\n'
-        '<p>The site could not be built yet. Fix the problems below and save; this page reloads by itself.</p>\n'
+        f'<main class="conceptsite-error-page">\n<h1>{heading}</h1>\n<p>{note}</p>\n'
         f"<ul>{items}</ul>\n</main>\n</body>\n</html>\n"
     ).encode("utf-8")
 

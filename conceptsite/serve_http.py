@@ -162,7 +162,7 @@ class Handler(BaseHTTPRequestHandler):
         with self.app.gate.reading():
             failure, build = self.app.failure_page(), self.app.status.build
             if failure is not None:
-                return Response(500, inject(failure, build), TYPES[".html"])
+                return Response(failure[0], inject(failure[1], build), TYPES[".html"])
             root = self.app.root
             found = locate(root, rel)
             if isinstance(found, str):
