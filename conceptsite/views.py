@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from .discover import make_slug
@@ -62,6 +63,7 @@ class PageView:
     neighbourhood: str = ""  # inline SVG of the concept's one- and two-hop neighbours
 
 
+@functools.lru_cache(maxsize=None)  # called for every tag of every card; a site has few distinct tags
 def tag_url(tag: str) -> str:
     """Site-relative URL of a tag's page."""
     return f"tags/{make_slug(tag)}/"
