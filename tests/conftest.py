@@ -71,3 +71,9 @@ def run_cli(capsys, monkeypatch):
         return Run(code, captured.out, captured.err)
 
     return run
+
+
+# ---- browser tests: one Chromium (`chromium`) and the example site served (`served_site`, `served_sub_path`)
+# per session; see tests/browser.py. Only one Playwright sync driver may run per process, so browser test
+# modules take `chromium` instead of launching their own.
+from browser import chromium, served_site, served_sub_path  # noqa: E402,F401

@@ -21,17 +21,10 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing; run `make browser`")
-        pytest.skip(f"{CHROMIUM} is missing; run `make browser`")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+def browser(chromium):
+    # The session's one Chromium (tests/browser.py): a second Playwright sync driver cannot start in
+    # the same process while the first is running.
+    return chromium
 
 
 @pytest.fixture(scope="module")
