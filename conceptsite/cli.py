@@ -19,12 +19,14 @@ def main(argv: list[str] | None = None) -> int:
     except BuildFailed as failed:
         for diagnostic in failed.diagnostics:
             print(diagnostic, file=sys.stderr)
-        count = len([d for d in failed.diagnostics if d.severity == "error"])
-        verb = "check" if args.run is _check else "build"
-        print(f"{verb} failed: {count} error(s); the previous output was left as it was", file=sys.stderr)
+        print(_failed_line(args, failed.diagnostics), file=sys.stderr)
         return 1
     except (UnsafeOutput, scaffold.ScaffoldError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # the machine's fault, not ours: disk full, permissions, a file vanished
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -33,6 +35,17 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"error: internal error: {type(exc).__name__}: {exc} (set CONCEPTSITE_DEBUG=1 for details)", file=sys.stderr)
         return 1
+
+
+def _failed_line(args, diagnostics) -> str:
+    """The summary after the diagnostics: how many of each, and that nothing was written."""
+    errors = sum(1 for d in diagnostics if d.severity == "error")
+    warnings = len(diagnostics) - errors
+    verb = "check" if args.run is _check else "build"
+    line = f"{verb} failed: {errors} error(s)"
+    if args.strict and warnings:
+        line += f" and {warnings} warning(s), which --strict treats as errors"
+    return line + ("; the previous output was left as it was" if verb == "build" else "")
 
 
 def _options(args, out: Path | None) -> pipeline.Options:

@@ -1,6 +1,7 @@
 """Site settings from content/site.yml, checked like front-matter."""
 from __future__ import annotations
 
+import re
 import zoneinfo
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -8,7 +9,7 @@ from pathlib import Path
 from .discover import show_path
 from .errors import Report, did_you_mean
 from .frontmatter import FrontMatterError, load_yaml
-from .parse import decode
+from .parse import byte_position, decode
 
 RESERVED_KEYS = {"T", "/", "?"}
 
@@ -60,12 +61,17 @@ def read_config(path: Path, report: Report) -> SiteConfig:
         return with_short_name(SiteConfig())
     shown = show_path(path)
     try:
-        data, positions, items = load_yaml(decode(path.read_bytes()))
+        raw = path.read_bytes()
+    except OSError as exc:
+        report.error(shown, 1, 1, f"cannot read the settings: {exc.strerror}")
+        return SiteConfig()
+    try:
+        data, positions, items = load_yaml(decode(raw))
     except FrontMatterError as exc:
         report.error(shown, exc.line, exc.col, exc.message)
         return SiteConfig()
     except UnicodeDecodeError as exc:
-        report.error(shown, 1, 1, f"not UTF-8 at byte {exc.start}")
+        report.error(shown, *byte_position(raw, exc.start), f"not UTF-8 at byte {exc.start}; save the file as UTF-8")
         return SiteConfig()
     return _Reader(data, positions, items, shown, report).config()
 
@@ -91,9 +97,11 @@ class _Reader:
             values["nav"] = self.nav()
             values["nav_from_file"] = True
         if "allow_html" in self.data:
-            values["allow_html"] = self.data["allow_html"] is True
+            values["allow_html"] = self.boolean("allow_html")
         config = SiteConfig(**{k: v for k, v in values.items() if v not in ("", None)})
         self.check_timezone(config.timezone)
+        if "base_url" in self.data and not re.match(r"https?://[^/?#\s]+", config.base_url):
+            self.fail("base_url", f"base_url: '{config.base_url}' must be a full address such as https://example.org/notes/")
         return with_short_name(config)
 
     def string(self, key: str) -> str:
@@ -102,6 +110,13 @@ class _Reader:
             self.fail(key, f"{key}: expected a string, got {value!r}; quote it")
             return ""
         return (value or "").strip()
+
+    def boolean(self, key: str) -> bool:
+        value = self.data.get(key)
+        if not isinstance(value, bool):
+            self.fail(key, f"{key}: expected true or false, got {value!r}")
+            return False
+        return value
 
     def string_list(self, key: str) -> list[str]:
         value = self.data.get(key) or []
@@ -132,6 +147,10 @@ class _Reader:
         key = entry["key"].upper()
         if len(key) != 1 or key in RESERVED_KEYS or key in keys:
             self.fail("nav", f"nav key '{entry['key']}' must be one letter, unique, and not T, / or ?", index)
+            return None
+        if not re.match(r"(/(?![/\\])|https?://)", entry["path"]):  # never javascript:, data: or //host
+            self.fail("nav", f"nav path '{entry['path']}' must be a site path such as /concepts/ "
+                             "or an address starting with https://", index)
             return None
         return NavItem(entry["label"], entry["path"], key)
 

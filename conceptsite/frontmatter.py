@@ -12,6 +12,9 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _BaseLoader = yaml.SafeLoader
 
 MAX_DEPTH = 20
+MAX_DIGITS = 100  # Python refuses to read integers of more than 4300 digits; no front-matter number needs 100
+_TOO_DEEP = f"front-matter is nested more than {MAX_DEPTH} levels deep; flatten it"
+_NUMBERS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 _FENCE = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
@@ -79,6 +82,8 @@ def load_yaml(text: str, first_line: int = 1) -> tuple[dict, dict, dict]:
         data = _Loader(text).construct_document(node)
     except yaml.MarkedYAMLError as exc:
         raise _from_yaml_error(exc, first_line) from None
+    except (ValueError, OverflowError) as exc:  # a value _check_tree let through but Python cannot hold
+        raise FrontMatterError(first_line, 1, f"invalid YAML value: {exc}") from None
     positions, items = _positions(node, first_line)
     return data, positions, items
 
@@ -89,8 +94,14 @@ def _compose(text: str, first_line: int):
         return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         raise _from_yaml_error(exc, first_line) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as NUL
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        at = max(text.find(char), 0)  # libyaml counts bytes, PyYAML characters: find it ourselves
+        before = text[:at]
+        line, col = first_line + before.count("\n"), at - (before.rfind("\n") + 1) + 1
+        raise FrontMatterError(line, col, f"invalid YAML: character U+{ord(char):04X} is not allowed; remove it") from None
     except RecursionError:
-        raise FrontMatterError(first_line, 1, "front-matter is nested too deeply") from None
+        raise FrontMatterError(first_line, 1, _TOO_DEEP) from None
     finally:
         loader.dispose()
 
@@ -103,8 +114,10 @@ def _check_tree(root, first_line: int) -> None:
         node, depth = stack.pop()
         line, col = _pos(node.start_mark, first_line)
         if depth > MAX_DEPTH:
-            raise FrontMatterError(line, col, f"front-matter is nested more than {MAX_DEPTH} levels deep")
+            raise FrontMatterError(line, col, _TOO_DEEP)
         _check_tag(node, line, col)
+        if node.tag in _NUMBERS and len(node.value) > MAX_DIGITS:
+            raise FrontMatterError(line, col, f"number is too long ({len(node.value)} characters); quote it if it is text")
         children = []
         if isinstance(node, yaml.MappingNode):
             _check_duplicates(node, first_line)
@@ -157,4 +170,6 @@ def _from_yaml_error(exc: yaml.MarkedYAMLError, first_line: int) -> FrontMatterE
     mark = exc.problem_mark or exc.context_mark
     line, col = _pos(mark, first_line) if mark else (first_line, 1)
     problem = exc.problem or exc.context or "invalid YAML"
+    if "maximum nesting depth" in problem:  # libyaml's own limit, far above ours
+        return FrontMatterError(line, col, _TOO_DEEP)
     return FrontMatterError(line, col, f"invalid YAML: {problem}")

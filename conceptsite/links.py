@@ -5,15 +5,22 @@ import posixpath
 import unicodedata
 from urllib.parse import unquote
 
+from .discover import make_slug, show_path
 from .errors import Report, did_you_mean
 from .markup import Body
 from .parse import Page
+
+# Addresses the generator makes itself: a page there would be overwritten (or overwrite), so it is an error.
+GENERATED_PAGES = {"": "the home page", "concepts/": "the concepts index", "writeups/": "the writeups index",
+                   "projects/": "the projects index", "tags/": "the tag index"}
+GENERATED_FILES = ("404.html", "feed.xml", "sitemap.xml", "robots.txt", "graph.json", "search.json",
+                   "concepts.json")
 
 
 class Index:
     """Finds concepts by slug, title or alias, case-insensitively; detects clashing URLs."""
 
-    def __init__(self, pages: list[Page], report: Report):
+    def __init__(self, pages: list[Page], report: Report, assets=()):
         self.by_url: dict[str, Page] = {}
         self.names: dict[str, Page] = {}
         self.aliases: dict[str, Page] = {}
@@ -22,13 +29,22 @@ class Index:
         for page in pages:
             if page.kind == "concept":
                 self._add_names(page, report)
+        _check_tags(pages, report)
+        _check_assets(assets, self.by_url, report)
 
     def _add_page(self, page: Page, report: Report) -> None:
         key = _fold(page.url)
+        if key in GENERATED_PAGES or key.startswith("tags/"):
+            owner = GENERATED_PAGES.get(key, "the tag pages")
+            report.error(page.source.shown, 1, 1,
+                         f"'{page.source.shown}' would make the page /{page.url}, which is {owner}; rename or move the file")
+            return
         other = self.by_url.get(key)
         if other is not None:
+            same = _fold(page.source.shown) == _fold(other.source.shown)  # looks like one name on screen
+            why = " (the names differ only in letter case or in how accented letters are encoded)" if same else ""
             report.error(page.source.shown, 1, 1,
-                         f"'{page.source.shown}' and '{other.source.shown}' both make the page /{page.url}; rename one")
+                         f"'{page.source.shown}' and '{other.source.shown}' both make the page /{page.url}{why}; rename one")
             return
         self.by_url[key] = page
 
@@ -37,8 +53,11 @@ class Index:
         self.names.setdefault(_fold(page.title), page)
         for ref in page.aliases:
             url = f"concepts/{ref.target}/"
-            if _fold(url) in self.by_url or _fold(ref.target) in self.aliases:
-                report.error(page.source.shown, ref.line, ref.col, f"alias '{ref.target}' is already the URL of another page")
+            other = self.by_url.get(_fold(url)) or self.aliases.get(_fold(ref.target))
+            if other is not None:
+                what = "the URL" if _fold(url) in self.by_url else "an alias"
+                report.error(page.source.shown, ref.line, ref.col,
+                             f"alias '{ref.target}' is already {what} of '{other.source.shown}'; remove one of them")
                 continue
             self.aliases[_fold(ref.target)] = page
 
@@ -47,7 +66,8 @@ class Index:
         key = _fold(name.strip().strip("/"))
         if key.startswith("concepts/"):
             key = key[len("concepts/"):]
-        return self.names.get(key) or self.aliases.get(key)
+        found = self.names.get(key) or self.aliases.get(key)
+        return found or self.names.get(make_slug(key)) or self.aliases.get(make_slug(key))  # [[notes 2]] -> notes-2
 
     def resolve(self, name: str):
         """Markup's resolver: (url, title) of the named concept, or None."""
@@ -58,6 +78,34 @@ class Index:
         """A did-you-mean suffix for an unknown concept name."""
         candidates = [p.slug for p in self.names.values()] + list(self.aliases)
         return did_you_mean(_fold(name), sorted(set(candidates)))
+
+
+def _check_tags(pages: list[Page], report: Report) -> None:
+    """Tags spelled differently but with one tag page (ML and ml, Machine Learning and machine-learning)."""
+    first: dict[str, tuple[str, Page]] = {}
+    for page in pages:
+        for i, tag in enumerate(page.tags):
+            name, other = first.setdefault(make_slug(tag), (tag, page))
+            if name != tag:
+                line, col = page.tag_places[i] if i < len(page.tag_places) else (1, 1)
+                elsewhere = "" if other is page else f" (in '{other.source.shown}')"
+                report.error(page.source.shown, line, col, f"tag '{tag}' and tag '{name}'{elsewhere} both make the page "
+                                                           f"/tags/{make_slug(tag)}/; spell them the same way")
+
+
+def _check_assets(assets, by_url: dict, report: Report) -> None:
+    """Files under content/ that would land where a page or a generated file is written."""
+    for asset in assets:
+        rel = _fold(asset.rel)
+        folder = rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else None
+        if folder in by_url:
+            owner = f"the page made from '{by_url[folder].source.shown}'"
+        elif folder in GENERATED_PAGES or rel in GENERATED_FILES:
+            owner = GENERATED_PAGES.get(folder, "a file the generator writes")
+        else:
+            continue
+        report.error(show_path(asset.path), 1, 1, f"this file would be written to /{asset.rel}, where {owner} goes; "
+                                                  "rename or move it")
 
 
 def _fold(name: str) -> str:

@@ -1,7 +1,9 @@
 """Markdown to HTML: fenced code with Pygments, tables, footnotes, anchors, wikilinks and math."""
 from __future__ import annotations
 
+import ctypes
 import re
+import threading
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -26,6 +28,9 @@ class Resolver(Protocol):
     def hint(self, name: str) -> str: ...
 
 SAFE_SCHEMES = ("http", "https", "mailto")
+# Python-Markdown's link and emphasis parsers are quadratic or worse on some inputs (100,000 '[' take
+# an hour): a page gets this many seconds, then fails with a message instead of hanging the build.
+TIME_LIMIT = 10.0
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,11 @@ class Markup:
 
     def __init__(self, resolver: Resolver, allow_html: bool = False):
         self.state = _State(resolver)
-        self.md = markdown.Markdown(
+        self.allow_html = allow_html
+        self.md = self._markdown()
+
+    def _markdown(self) -> markdown.Markdown:
+        md = markdown.Markdown(
             extensions=["fenced_code", "codehilite", "tables", "footnotes", "toc", "sane_lists",
                         _ConceptExtension(self.state)],
             extension_configs={
@@ -77,10 +86,11 @@ class Markup:
             },
             output_format="html",
         )
-        if not allow_html:
+        if not self.allow_html:
             # Raw HTML is escaped by default: authors opt in with `allow_html: true` in site.yml.
-            self.md.preprocessors.deregister("html_block")
-            self.md.inlinePatterns.deregister("html")
+            md.preprocessors.deregister("html_block")
+            md.inlinePatterns.deregister("html")
+        return md
 
     def convert(self, text: str, page_url: str) -> Body:
         """Render one page body that will be published at page_url."""
@@ -88,10 +98,44 @@ class Markup:
         state.page_url = page_url
         state.links, state.wikilinks, state.problems, state.ids = [], [], [], set()
         self.md.reset()
-        html = self.md.convert(text)
+        try:
+            html = _within(TIME_LIMIT, self.md.convert, text)
+        except _TimeUp:
+            self.md = self._markdown()  # the interrupted converter may be left half-way; start afresh
+            message = (f"Markdown gave up on this page after {TIME_LIMIT:g} s: it holds a pathological run of "
+                       "syntax, such as thousands of '[', '(' or '*_' in a row; remove or escape that run, or split the page")
+            return Body("", "", frozenset(), (), (), (Problem("error", message, ""),))
         toc = self.md.toc if len(self.md.toc_tokens) and _count(self.md.toc_tokens) >= 2 else ""
         return Body(html, toc, frozenset(state.ids), tuple(state.links),
                     tuple(state.wikilinks), tuple(state.problems))
+
+
+class _TimeUp(BaseException):
+    """Raised inside a conversion that ran out of time (a BaseException, so no `except Exception` eats it)."""
+
+
+def _within(seconds: float, fn, arg):
+    """fn(arg), interrupted with _TimeUp after `seconds`; works in any thread (servers build off the main one).
+
+    The interrupt is an asynchronous exception, seen between Python bytecodes: Python-Markdown's slow
+    paths are Python loops. It is sent only while fn runs, and one still pending at the end is withdrawn."""
+    thread, lock, running = ctypes.c_ulong(threading.get_ident()), threading.Lock(), [True]
+
+    def interrupt() -> None:
+        with lock:
+            if running[0]:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, ctypes.py_object(_TimeUp))
+
+    timer = threading.Timer(seconds, interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        return fn(arg)
+    finally:
+        timer.cancel()
+        with lock:
+            running[0] = False
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, None)  # withdraw one not yet raised
 
 
 def _count(tokens) -> int:
@@ -154,7 +198,7 @@ class _WikiLink(InlineProcessor):
     """`[[target]]` or `[[target|label]]`, resolved by slug, title or alias."""
 
     def __init__(self, md, state):
-        super().__init__(r"\[\[([^\]\|\n]+)(?:\|([^\]\n]+))?\]\]", md)
+        super().__init__(r"\[\[([^\[\]\|\n]+)(?:\|([^\[\]\n]+))?\]\]", md)  # no '[' inside: linear on '[[[[
         self.state = state
 
     def handleMatch(self, m, data):  # noqa: N802
@@ -194,7 +238,8 @@ class _LinkPass(Treeprocessor):
         if scheme and scheme.group(1) not in SAFE_SCHEMES:
             del el.attrib[attr]
             el.set("class", "unsafe-link")
-            self.state.problems.append(Problem("warning", f"removed link with unsafe scheme '{scheme.group(1)}:'", value))
+            self.state.problems.append(Problem("warning", f"removed link with unsafe scheme '{scheme.group(1)}:'; "
+                                                          "links may use http:, https:, mailto: or a site path", value))
         elif not scheme and not value.startswith("//"):
             self.state.links.append(value)
             if value.startswith("/"):

@@ -1,12 +1,16 @@
 """Write a rendered site: refuse unsafe folders, build beside the old output, swap by rename."""
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from .discover import show_path
+
 MARKER = ".conceptsite-output"
+MARKER_TEXT = "This folder is written by conceptsite and replaced on every build.\n"
 
 
 class UnsafeOutput(Exception):
@@ -22,23 +26,49 @@ class WriteStats:
 
 
 def check_output(out: Path, protected: list[Path]) -> None:
-    """Raise UnsafeOutput unless out is empty, new, or a folder this tool made."""
+    """Raise UnsafeOutput unless out is empty, new, or a folder this tool made.
+
+    Runs before anything is read or written; it also puts back an output folder that a run killed
+    between its two renames left aside (see _swap), so that folder is checked as the old output."""
     target = out.resolve()
-    if target == Path(target.anchor) or target == Path.home().resolve():
-        raise UnsafeOutput(f"refusing to write the site into {target}: choose a folder of its own, such as ./site")
+    refuse = f"refusing to write the site into {out}"
+    own = "choose a folder of its own, such as ./site"
+    if target == Path(target.anchor):
+        raise UnsafeOutput(f"{refuse}: it is the root of the file system; {own}")
     for folder in protected:
         folder = folder.resolve()
-        if target == folder or target in folder.parents:
-            raise UnsafeOutput(f"refusing to write the site into {out}: it contains {folder}; choose a folder of its own, such as ./site")
+        shown = show_path(folder)
+        if target == folder:
+            raise UnsafeOutput(f"{refuse}: it is the source folder {shown}; {own}")
+        if target in folder.parents:
+            raise UnsafeOutput(f"{refuse}: it contains the source folder {shown}; {own}")
+        if folder in target.parents:
+            raise UnsafeOutput(f"{refuse}: it is inside the source folder {shown}; {own}")
+    if target == Path.home().resolve() or target in Path.home().resolve().parents:
+        raise UnsafeOutput(f"{refuse}: it is your home folder or holds it; {own}")
+    _recover(target)
     if not target.exists():
         return
     if not target.is_dir():
-        raise UnsafeOutput(f"refusing to write the site into {out}: it is a file, not a folder")
+        raise UnsafeOutput(f"{refuse}: it is a file, not a folder; {own}")
     if (target / ".git").exists():
-        raise UnsafeOutput(f"refusing to write the site into {out}: it holds a .git folder")
+        raise UnsafeOutput(f"{refuse}: it holds a .git folder, so it may be a repository; {own}")
     if any(target.iterdir()) and not (target / MARKER).exists():
-        raise UnsafeOutput(f"refusing to write the site into {out}: it is not empty and was not made by conceptsite; "
+        raise UnsafeOutput(f"{refuse}: it is not empty and was not made by conceptsite (it has no {MARKER} file); "
                            "empty it or choose another folder")
+
+
+def _recover(target: Path) -> None:
+    """Undo what a killed run left: the old output renamed aside, staging folders. Only our own folders."""
+    leftovers = sorted(target.parent.glob(f".{glob.escape(target.name)}.*-*")) if target.parent.is_dir() else []
+    for folder in leftovers:
+        kind = folder.name[len(target.name) + 2:].split("-", 1)[0]
+        if kind not in ("old", "staging") or not (folder / MARKER).is_file() or folder.is_symlink():
+            continue
+        if kind == "old" and not target.exists():
+            os.rename(folder, target)  # the swap was cut between its renames: the old site goes back
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def write_site(out: Path, files: dict[str, bytes], copies: dict[str, Path]) -> WriteStats:
@@ -56,7 +86,9 @@ def write_site(out: Path, files: dict[str, bytes], copies: dict[str, Path]) -> W
 
 
 def _fill(staging: Path, files: dict[str, bytes], copies: dict[str, Path]) -> WriteStats:
-    made: set[Path] = set()
+    made: set[Path] = {staging}
+    staging.mkdir(parents=True)
+    (staging / MARKER).write_text(MARKER_TEXT)  # first, so a folder left by a killed run is known to be ours
     total = 0
     for rel, data in files.items():
         dest = staging / rel
@@ -68,7 +100,6 @@ def _fill(staging: Path, files: dict[str, bytes], copies: dict[str, Path]) -> Wr
         _ensure_dir(dest.parent, made)
         shutil.copyfile(source, dest)
         total += dest.stat().st_size
-    (staging / MARKER).write_text("This folder is written by conceptsite and replaced on every build.\n")
     return WriteStats(len(files) + len(copies), total)
 
 

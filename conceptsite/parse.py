@@ -49,6 +49,7 @@ class Page:
     stack: tuple[str, ...]
     body: str
     body_line: int
+    tag_places: tuple = ()  # (line, col) of each tag, for messages about one tag
 
     @property
     def kind(self) -> str:
@@ -79,12 +80,13 @@ def read_page(source: SourceFile, raw: bytes, report: Report) -> Page | None:
     """Parse and check one page; problems go to the report and give None."""
     where = source.shown
     if len(raw) > MAX_BYTES:
-        report.error(where, 1, 1, f"file is too large ({len(raw)} bytes; the limit is {MAX_BYTES})")
+        report.error(where, 1, 1, f"file is too large ({len(raw):,} bytes; the limit is {MAX_BYTES:,}); "
+                                  "split it into smaller pages")
         return None
     try:
         fm = split(decode(raw))
     except UnicodeDecodeError as exc:
-        report.error(where, *_byte_position(raw, exc.start), f"not UTF-8 at byte {exc.start}; save the file as UTF-8")
+        report.error(where, *byte_position(raw, exc.start), f"not UTF-8 at byte {exc.start}; save the file as UTF-8")
         return None
     except FrontMatterError as exc:
         report.error(where, exc.line, exc.col, exc.message)
@@ -94,7 +96,8 @@ def read_page(source: SourceFile, raw: bytes, report: Report) -> Page | None:
     return page if checker.ok else None
 
 
-def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+def byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """Line and column (both from 1, the column in bytes) of a byte offset."""
     before = raw[:offset]
     return before.count(b"\n") + 1, offset - (before.rfind(b"\n") + 1) + 1
 
@@ -137,6 +140,7 @@ class _Checker:
             stack=self.strings("stack"),
             body=body,
             body_line=self.fm.body_line,
+            tag_places=tuple(self.fm.where("tags", i) for i in range(len(self.fm.items.get("tags", ())))),
         )
 
     def _title_and_body(self, source: SourceFile) -> tuple[str, str]:
@@ -144,9 +148,9 @@ class _Checker:
         title = self.string("title")
         if title:
             return body, title
-        heading = re.match(r"\s*#[ \t]+(.+?)[ \t#]*(?:\n|$)", body)
-        if heading:
-            return body[heading.end():], heading.group(1)
+        heading = re.match(r"[ \t\n]*#[ \t]+([^\n]*)\n?", body)
+        if heading and _heading_text(heading.group(1)):
+            return body[heading.end():], _heading_text(heading.group(1))
         return body, source.slug.rsplit("/", 1)[-1].replace("-", " ").capitalize()
 
     def string(self, key: str) -> str:
@@ -213,12 +217,22 @@ class _Checker:
         return value
 
 
+def _heading_text(line: str) -> str:
+    """An ATX heading's text without its optional closing '#'s (which need a space before them, so 'C#' stays)."""
+    text = line.strip(" \t")
+    bare = text.rstrip("#")
+    if bare != text and (not bare or bare[-1] in " \t"):
+        text = bare.rstrip(" \t")
+    return text
+
+
 def _kind(value) -> str:
     names = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "a mapping"}
     return names.get(type(value), type(value).__name__)
 
 
-_MD_NOISE = re.compile(r"\[\[([^\]|]+)\|?([^\]]*)\]\]|!?\[([^\]]*)\]\([^)]*\)|[`*_>#]|\$")
+# Every bracketed part stops at the next bracket, so a run of thousands of '[' or '(' stays linear.
+_MD_NOISE = re.compile(r"\[\[([^\[\]|]+)\|?([^\[\]]*)\]\]|!?\[([^\[\]]*)\]\([^()]*\)|[`*_>#]|\$")
 
 
 def first_sentence(body: str) -> str:

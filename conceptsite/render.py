@@ -84,6 +84,11 @@ class Renderer:
         """One template for one output page, or None after reporting a template error."""
         try:
             text = self.env.get_template(template).render({**self.common, "page_url": page_url, **context})
+        except jinja2.TemplateNotFound as exc:
+            folder = self.env.loader.searchpath[0] if hasattr(self.env.loader, "searchpath") else "templates"
+            self.report.error(_template_path(os.path.join(folder, exc.name or template)), 1, 1,
+                              f"template '{exc.name}' is missing; add it (the bundled templates/ folder has one to start from)")
+            return None
         except jinja2.TemplateSyntaxError as exc:
             self.report.error(_template_path(exc.filename or template), exc.lineno or 1, 1, f"template syntax error: {exc.message}")
             return None

@@ -1,11 +1,18 @@
 """Shared fixtures: a scratch project written from a dict, and the CLI run in-process."""
 from __future__ import annotations
 
+import os
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Hypothesis (tests/test_fuzz.py): a bounded run with the suite, many more examples with `make fuzz`.
+settings.register_profile("suite", max_examples=200, deadline=None)
+settings.register_profile("fuzz", max_examples=20_000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 from conceptsite import cli
 

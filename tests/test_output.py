@@ -51,7 +51,7 @@ def test_disk_full_on_write_leaves_old_output(tmp_path, monkeypatch):
 @pytest.mark.parametrize("setup, words", [
     (lambda t: Path("/"), "choose a folder of its own"),
     (lambda t: Path.home(), "choose a folder of its own"),
-    (lambda t: t / "content", "it contains"),
+    (lambda t: t / "content", "it is the source folder"),
     (lambda t: t, "it contains"),
     (lambda t: _with(t / "repo", ".git/HEAD"), "holds a .git folder"),
     (lambda t: _with(t / "mine", "notes.txt"), "not empty and was not made by conceptsite"),
