@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -24,9 +25,11 @@ class PageScan(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.refs, self.ids, self.csp, self.inline_scripts, self.handlers, self.styles = [], set(), [], 0, [], []
         self._in_script = False
+        self.tags = []  # every (tag, attrs), in order
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        self.tags.append((tag, attrs))
         if "id" in attrs:
             self.ids.add(attrs["id"])
         for name in ("href", "src"):
@@ -116,6 +119,33 @@ def test_no_request_leaves_the_site(site):
             assert not (loads and urlsplit(value).netloc), f"{page}: {value}"
     for css in site.rglob("*.css"):
         assert "http://" not in css.read_text() and "https://" not in css.read_text()
+
+
+URL_ATTRS = ("href", "src", "srcset", "action", "formaction", "poster", "data", "xlink:href", "background", "ping")
+LOADS = {"src", "srcset", "poster", "data", "background"}
+
+
+def test_csp_comes_first_and_nothing_hides_in_other_attributes(site):
+    """A meta CSP only covers what follows it; and code or foreign loads can hide beyond href and src."""
+    for page in html_files(site):
+        rel = page.relative_to(site)
+        tags = scan(page).tags
+        first_csp = next(i for i, (t, a) in enumerate(tags) if a.get("http-equiv") == "Content-Security-Policy")
+        assert not [t for t, a in tags[:first_csp] if t in ("script", "link", "style", "img", "base")], rel
+        assert not [t for t, a in tags if t in ("style", "base", "iframe", "object", "embed")], rel
+        for tag, attrs in tags:
+            for name in URL_ATTRS:
+                for url in (attrs.get(name) or "").split(","):  # srcset lists candidates
+                    url = url.strip().split(" ")[0]
+                    assert not "".join(url.split()).lower().startswith(("javascript:", "vbscript:")), f"{rel}: <{tag} {name}>"
+                    if name in LOADS or (tag == "link" and name == "href" and attrs.get("rel") != "canonical"):
+                        assert not urlsplit(url).netloc, f"{rel}: <{tag} {name}={url}> loads from another host"
+            if attrs.get("http-equiv", "").lower() == "refresh":
+                target = attrs.get("content", "").partition("url=")[2]
+                assert target and not urlsplit(target).netloc and not target.lower().startswith("javascript:"), rel
+    for script in site.rglob("*.js"):  # no fetch, import or beacon to another host
+        hosts = {h for h in re.findall(r"https?://([^/\"'`\s]+)", script.read_text()) if h != "www.w3.org"}
+        assert not hosts, f"{script.relative_to(site)}: {hosts}"
 
 
 def test_feed_sitemap_and_graph_are_well_formed(site):
