@@ -1,7 +1,6 @@
 """The concept map and neighbourhood maps: deterministic layouts, every concept present, every node a link."""
 import json
 import re
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -123,12 +122,10 @@ def test_example_site_uses_every_relation_kind_and_exports_them():
 
 
 def test_large_graphs_use_the_linear_cluster_layout():
-    """10,000 nodes in a few seconds, deterministically, no two nodes on the same spot."""
+    """10,000 nodes, deterministically, no two nodes on the same spot (its speed: benchmarks/graph_scale.py)."""
     groups = [i % 13 for i in range(10_000)]
     degrees = [(i * 7) % 11 for i in range(10_000)]
-    started = time.perf_counter()
     points = layout.cluster_layout(groups, degrees)
-    assert time.perf_counter() - started < 3
     assert points == layout.cluster_layout(groups, degrees)
     assert len({(round(x, 1), round(y, 1)) for x, y in points}) == 10_000
 
