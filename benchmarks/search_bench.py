@@ -1,0 +1,126 @@
+"""Search at scale: the size of search.json and the time a keystroke takes in a real Chromium.
+
+    .venv/bin/python -m benchmarks.search_bench [--concepts 10000] [--keep]
+
+Generates a corpus (benchmarks/corpus.py) of N concepts, builds it, reports search.json raw and
+gzip-compressed, then serves the build on 127.0.0.1, opens a concept page in Chromium, opens search
+with `/` and types queries one character at a time. Each keystroke is timed in the page from its
+keydown (capture phase, before the site's handlers) to the result list being updated (a
+MutationObserver, after the synchronous search) and to the next frame being painted
+(requestAnimationFrame, then a task). Issue 3's targets: < 2 MB compressed, < 50 ms a keystroke."""
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+from . import corpus
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+QUERIES = ["stochastic gradient", "kernel 0042", "latent memory"]  # 19 + 11 + 13 = 43 keystrokes
+TARGET_BYTES, TARGET_MS = 2_000_000, 50.0
+
+PROBE = """() => {
+    const input = document.getElementById('search-input'), list = document.getElementById('search-results');
+    let t0 = 0, t1 = 0;
+    document.addEventListener('keydown', () => { t0 = performance.now(); t1 = 0; }, true);
+    const observer = new MutationObserver(() => {
+        if (!t0 || t1) return;
+        t1 = performance.now();
+        const start = t0;
+        requestAnimationFrame(() => setTimeout(() => {
+            (window.__keys = window.__keys || []).push({value: input.value, script: t1 - start, paint: performance.now() - start,
+                                results: list.children.length});
+        }));
+    });
+    for (const el of [list, document.getElementById('search-status')])  /* the status is rewritten on every search */
+        observer.observe(el, {childList: true, subtree: true, characterData: true});
+}"""
+
+
+def serve(folder: Path):
+    handler = functools.partial(type("Quiet", (http.server.SimpleHTTPRequestHandler,),
+                                     {"log_message": lambda *a: None}), directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def build(project: Path) -> tuple[Path, float]:
+    sys.path.insert(0, str(ROOT))
+    from conceptsite import pipeline
+
+    out = project / "site"
+    started = time.perf_counter()
+    pipeline.build(pipeline.Options(content=project / "content", out=out, templates=ROOT / "templates",
+                                    static=ROOT / "static"))
+    return out, time.perf_counter() - started
+
+
+def measure(base: str, concept_url: str) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        tab = browser.new_page(viewport={"width": 1280, "height": 900})
+        tab.goto(base + concept_url)
+        started = time.perf_counter()
+        tab.keyboard.press("/")
+        tab.wait_for_function("() => /pages\\./.test(document.querySelector('.search-status').textContent)",
+                              timeout=60_000)
+        first_open = time.perf_counter() - started
+        tab.evaluate(PROBE)
+        samples = []
+        for query in QUERIES:
+            tab.fill("#search-input", "")
+            for n, char in enumerate(query, 1):
+                tab.evaluate("() => { window.__keys = []; }")
+                tab.keyboard.type(char)
+                tab.wait_for_function("v => window.__keys.some(k => k.value === v)", arg=query[:n])
+                samples.append(tab.evaluate("v => window.__keys.filter(k => k.value === v)[0]", query[:n]))
+        browser.close()
+    return {"first_open_s": first_open, "samples": samples}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--concepts", type=int, default=10_000)
+    args = parser.parse_args(argv)
+
+    project = corpus.generate(HERE / "corpus" / f"search-n{args.concepts}", args.concepts)
+    out, seconds = build(project)
+    raw = (out / "search.json").read_bytes()
+    packed = len(gzip.compress(raw, 6))
+    print(f"{args.concepts} concepts built in {seconds:.1f} s")
+    print(f"search.json: {len(raw) / 1e6:.2f} MB raw, {packed / 1e6:.2f} MB gzip -6 "
+          f"(target < {TARGET_BYTES / 1e6:.0f} MB compressed: {'ok' if packed < TARGET_BYTES else 'MISSED'})")
+
+    server, base = serve(out)
+    try:
+        first = corpus.concepts(args.concepts)[0]
+        result = measure(base, f"concepts/{first.slug}/")
+    finally:
+        server.shutdown()
+    samples = result["samples"]
+    script = statistics.median(s["script"] for s in samples)
+    paint = statistics.median(s["paint"] for s in samples)
+    worst = max(samples, key=lambda s: s["paint"])
+    print(f"first search (fetch + parse search.json): {result['first_open_s'] * 1000:.0f} ms")
+    print(f"per keystroke over {len(samples)} keystrokes, median: {script:.1f} ms to results in the DOM, "
+          f"{paint:.1f} ms to the next painted frame (target < {TARGET_MS:.0f} ms: "
+          f"{'ok' if paint < TARGET_MS else 'MISSED'}); slowest {worst['paint']:.1f} ms at {worst['value']!r}")
+    return 0 if packed < TARGET_BYTES and paint < TARGET_MS else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
