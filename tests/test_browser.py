@@ -670,3 +670,11 @@ def write_readme_screenshot(open_tab, site) -> None:
     README_SHOT.parent.mkdir(exist_ok=True)
     tab.screenshot(path=str(README_SHOT))
     assert README_SHOT.stat().st_size < 600_000
+
+
+def test_every_css_custom_property_used_is_defined():
+    """An undefined var() silently falls back (no rounded corners, inherited colours); none may be used."""
+    css = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "static").glob("*.css")))
+    used = set(re.findall(r"var\(\s*(--[\w-]+)\s*\)", css))  # a var() with a fallback is fine
+    defined = set(re.findall(r"(--[\w-]+)\s*:", css))
+    assert used - defined == set()
