@@ -62,13 +62,26 @@ def _recover(target: Path) -> None:
     """Undo what a killed run left: the old output renamed aside, staging folders. Only our own folders."""
     leftovers = sorted(target.parent.glob(f".{glob.escape(target.name)}.*-*")) if target.parent.is_dir() else []
     for folder in leftovers:
-        kind = folder.name[len(target.name) + 2:].split("-", 1)[0]
-        if kind not in ("old", "staging") or not (folder / MARKER).is_file() or folder.is_symlink():
+        kind, _, pid = folder.name[len(target.name) + 2:].partition("-")
+        if kind not in ("old", "staging") or not (folder / MARKER).is_file() or folder.is_symlink() or _alive(pid):
             continue
         if kind == "old" and not target.exists():
             os.rename(folder, target)  # the swap was cut between its renames: the old site goes back
         else:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: str) -> bool:
+    """True when pid names a running process (another build still at work): its folders are left alone."""
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists but is not ours to signal
+        return True
+    return True
 
 
 def write_site(out: Path, files: dict[str, bytes], copies: dict[str, Path]) -> WriteStats:

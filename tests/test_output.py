@@ -212,7 +212,17 @@ def test_killed_between_the_two_renames_puts_the_old_output_back(built, run_cli)
 
 
 def test_recovery_leaves_foreign_look_alikes_alone(tmp_path):
-    (tmp_path / ".site.old-1").mkdir()  # no marker: not ours, whatever its name
-    (tmp_path / ".site.old-1" / "keep.txt").write_text("mine")
+    (tmp_path / ".site.old-x").mkdir()  # no marker: not ours, whatever its name
+    (tmp_path / ".site.old-x" / "keep.txt").write_text("mine")
     check_output(tmp_path / "site", [])
-    assert (tmp_path / ".site.old-1" / "keep.txt").read_text() == "mine" and not (tmp_path / "site").exists()
+    assert (tmp_path / ".site.old-x" / "keep.txt").read_text() == "mine" and not (tmp_path / "site").exists()
+
+
+def test_recovery_leaves_a_running_build_alone(tmp_path):
+    from conceptsite.output import MARKER_TEXT
+
+    staging = tmp_path / f".site.staging-{_os.getpid()}"  # this process is alive: a build still at work
+    staging.mkdir()
+    (staging / MARKER).write_text(MARKER_TEXT)
+    check_output(tmp_path / "site", [])
+    assert staging.is_dir()
