@@ -457,7 +457,6 @@ def test_no_console_errors_no_foreign_requests_no_cookies(kind, open_tab, served
     if wikilink:
         wikilink.hover()
         tab.wait_for_selector("#concept-preview:not([hidden])", timeout=3000)
-    tab.wait_for_load_state("networkidle")
     # The clock is on every page: labelled, in the configured zone.
     assert tab.inner_text(".clock-label") == "IST"
     assert clock_offset(tab.inner_text(".clock-time")) <= 2
@@ -532,8 +531,8 @@ def results(tab) -> list[dict]:
 
 
 def test_search_opens_with_slash_ranks_titles_first_highlights_and_opens_by_keyboard(open_tab, served_site):
-    tab = go(open_tab(), served_site, "concept")
-    tab.wait_for_load_state("networkidle")
+    tab = go(open_tab(), served_site, "concept")  # goto waits for the load event
+    tab.wait_for_timeout(300)
     assert not [u for u in tab.requests if "search.json" in u], "search.json must wait for the first search"
     tab.keyboard.press("/")
     assert open_dialogs(tab) == ["search"] and active(tab)["id"] == "search-input"
@@ -607,19 +606,14 @@ def test_under_a_sub_path_keys_and_search_stay_inside_it(open_tab, served_sub_pa
 
 # ---------------------------------------------------------------- weight
 
-def test_weight_and_render_blocking(open_tab, served_site, kind="concept"):
-    weights = page_weights(open_tab, served_site)
-    assert weights[kind][0] < 100_000, weights
-
-
-def page_weights(open_tab, site) -> dict:
-    out = {}
+def test_every_page_kind_weighs_under_100kb_and_blocks_rendering_only_on_css_and_theme_js(open_tab, served_site):
+    """Everything a page loads (HTML, CSS, JS; there are no fonts or images), before compression."""
+    site, out = served_site, {}
     for kind in KINDS:
         tab = open_tab()
         responses = []
         tab.on("response", lambda r: responses.append(r))
-        go(tab, site, kind)
-        tab.wait_for_load_state("networkidle")
+        go(tab, site, kind)  # waits for the load event: the page and everything it asks for
         total = sum(len(r.body()) for r in responses if r.status < 300 or r.status == 404)
         # Render-blocking: only the one stylesheet and the synchronous theme.js. theme.js is a deliberate
         # exception: the CSP forbids inline scripts, and a stored theme must be on <html> before the first
@@ -635,9 +629,9 @@ def page_weights(open_tab, site) -> dict:
         assert head == {"sheets": ["/assets/style.css"], "sync": ["/assets/theme.js"]}, (kind, head)
         assert len(theme_js) == 1 and len(theme_js[0].body()) < 1024
         assert total < 100_000, (kind, total)
+        assert [r.request.resource_type for r in responses] == ["document", "stylesheet", "script", "script", "script"]
         out[kind] = (total, len(responses))
     print("page weights (bytes, requests):", out)
-    return out
 
 
 # ---------------------------------------------------------------- screenshots
