@@ -164,9 +164,9 @@ def _crlf_same_as_lf(case: Path, seconds: float) -> None:
     lf = case.parent / "lf"
     shutil.copytree(case / "content", lf / "content")
     shutil.copytree(case / "static", lf / "static")
-    for page in (lf / "content").rglob("*.md"):
-        page.write_bytes(page.read_bytes().replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
-    assert any(b"\r" in p.read_bytes() for p in (case / "content").rglob("*.md")), "the case lost its CRLFs"
+    for source in [*(lf / "content").rglob("*.md"), lf / "content" / "site.yml"]:
+        source.write_bytes(source.read_bytes().replace(b"\r\n", b"\n").replace(b"\r", b"\n"))
+    assert all(b"\r" in p.read_bytes() for p in (case / "content").rglob("*.*")), "the case lost its CRLFs"
     pipeline.build(pipeline.Options(content=lf / "content", out=lf / "site"))
     assert snapshot(case / "site") == snapshot(lf / "site")
 
