@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
-from .cache import Store, atomic_write, digest
+from .cache import Store, digest
 from .output import MARKER, WriteStats
 
 SITE_WIDE = "*"  # the manifest key under which the site-wide outputs' shared key is kept
@@ -70,32 +71,78 @@ class Manifest:
 
 def write_changed(manifest: Manifest, files: dict[str, bytes], kept: set[str], copies: dict[str, Path],
                   keys: dict[str, str]) -> WriteStats:
-    """Update the output folder in place: write changed files atomically, copy changed assets, drop stale ones."""
+    """Update the output folder: stage every changed file beside its target, then rename them all in.
+
+    Staging first means a failure while writing (a full disk, an exception) leaves the old output
+    exactly as it was; only the renames, which allocate nothing, touch the live files."""
     out, old = manifest.out, manifest.entries
-    manifest.store.forget(manifest.name)  # a crash from here on leaves no manifest, so the next build rewrites all
     entries = {SITE_WIDE: (keys[SITE_WIDE], None)} if SITE_WIDE in keys else {}
-    written = total = 0
     for path in kept:
         entries[path] = old[path]
-    for path, data in files.items():
-        target = out / path
-        if not _same_bytes(target, data):
-            atomic_write(target, data)
-            written += 1
-            total += len(data)
-        entries[path] = (keys.get(path, keys.get(SITE_WIDE, "")), _stat(target))
+    changes = _changed(out, old, files, copies)
+    staged = _stage_all(out, changes)
+    manifest.store.forget(manifest.name)  # a crash from here on leaves no manifest, so the next build rewrites all
+    for temp, target in staged:
+        os.replace(temp, target)
+    for path in files:
+        entries[path] = (keys.get(path, keys.get(SITE_WIDE, "")), _stat(out / path))
     for path, source in copies.items():
-        target, stamp = out / path, ("copy", _stat(source))
-        if old.get(path, (None,))[0] != stamp or not _intact_copy(target, old[path][1]):
-            atomic_write(target, Path(source).read_bytes())
-            written += 1
-            total += target.stat().st_size
-        entries[path] = (stamp, _stat(target))
+        entries[path] = (("copy", _stat(source)), _stat(out / path))
     for path in set(old) - set(entries) - {SITE_WIDE}:
         _remove(out, path)
     manifest.entries = entries
     manifest.store.save(manifest.name, entries)
-    return WriteStats(written, total)
+    return WriteStats(len(staged), sum(len(data) for data in changes.values()))
+
+
+def _changed(out: Path, old: dict, files: dict[str, bytes], copies: dict[str, Path]) -> dict[str, bytes]:
+    """The outputs whose bytes on disk differ from what this build produced."""
+    changes = {path: data for path, data in files.items() if not _same_bytes(out / path, data)}
+    for path, source in copies.items():
+        stamp = ("copy", _stat(source))
+        if old.get(path, (None,))[0] != stamp or not _intact_copy(out / path, old[path][1]):
+            changes[path] = Path(source).read_bytes()
+    return changes
+
+
+def _stage_all(out: Path, changes: dict[str, bytes]) -> list[tuple[Path, Path]]:
+    """Write each change to a hidden temporary sibling; on any failure remove them all and re-raise."""
+    staged: list[tuple[Path, Path]] = []
+    made: list[Path] = []
+    try:
+        for path, data in changes.items():
+            target = out / path
+            _make_parents(target.parent, out, made)
+            staged.append((stage_file(target, data), target))
+    except BaseException:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+        for folder in reversed(made):
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return staged
+
+
+def stage_file(target: Path, data: bytes) -> Path:
+    """Write data to a temporary file beside target and return its path."""
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return Path(temp)
+
+
+def _make_parents(folder: Path, out: Path, made: list[Path]) -> None:
+    missing = []
+    while folder != out and not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        folder.mkdir()
+        made.append(folder)
 
 
 def record_full_write(manifest: Manifest, files: dict[str, bytes], copies: dict[str, Path], keys: dict[str, str]) -> None:
