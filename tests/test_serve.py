@@ -466,26 +466,16 @@ def test_production_build_has_no_live_reload_code(tmp_path, example_builds):
         assert b"livereload" not in data and b"__conceptsite" not in data and b"EventSource" not in data, path
 
 
-CHROMIUM = "/usr/bin/chromium"
-BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
 @pytest.fixture
-def page():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing; CI needs it for the browser tests")
-        pytest.skip(f"{CHROMIUM} is missing")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        tab = browser.new_page(viewport={"width": 1000, "height": 700})
-        tab.problems = []
-        tab.on("console", lambda m: tab.problems.append(m.text) if m.type == "error" else None)
-        tab.on("pageerror", lambda e: tab.problems.append(str(e)))
-        yield tab
-        browser.close()
+def page(chromium):
+    """A tab in the session's shared Chromium (one Playwright driver per process), recording errors."""
+    context = chromium.new_context(viewport={"width": 1000, "height": 700})
+    tab = context.new_page()
+    tab.problems = []
+    tab.on("console", lambda m: tab.problems.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: tab.problems.append(str(e)))
+    yield tab
+    context.close()
 
 
 def wait_js(page, expression: str, timeout: float = 15.0):
