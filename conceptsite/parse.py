@@ -5,6 +5,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from .discover import SourceFile, make_slug
 from .errors import Report, did_you_mean
@@ -61,7 +62,7 @@ class Page:
         """The page's slug inside its section."""
         return self.source.slug
 
-    @property
+    @cached_property  # read over a million times in a 10,000-page build; frozen dataclasses allow it
     def url(self) -> str:
         """Site-relative URL path without a leading slash, e.g. 'concepts/relu/'."""
         section = {"concept": "concepts", "writeup": "writeups", "project": "projects"}.get(self.kind)
