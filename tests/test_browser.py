@@ -630,7 +630,7 @@ def test_every_page_kind_weighs_under_100kb_and_blocks_rendering_only_on_css_and
         assert len(theme_js) == 1 and len(theme_js[0].body()) < 1024
         assert total < 100_000, (kind, total)
         # Responses arrive in whatever order the network finishes them; compare what loaded, not when.
-            assert sorted(r.request.resource_type for r in responses) == ["document", "script", "script", "script", "stylesheet"]
+        assert sorted(r.request.resource_type for r in responses) == ["document", "script", "script", "script", "stylesheet"]
         out[kind] = (total, len(responses))
     print("page weights (bytes, requests):", out)
 
