@@ -13,7 +13,7 @@ from pathlib import Path
 
 from watchdog.observers import Observer
 
-from . import pipeline
+from . import health, pipeline
 from .discover import show_path
 from .errors import BuildFailed, Diagnostic
 from .output import UnsafeOutput, check_output
@@ -63,6 +63,7 @@ class Preview:
         self.pending, self.reader = Pending(), SourceReader()
         self.status = Status(build=f"{secrets.token_hex(4)}-0")
         self._files: dict[str, bytes] | None = None
+        self._graph = None  # the last good build's graph, for the health page
         self._warnings: tuple = ()
         self._threads: list[threading.Thread] = []
         self._server = self._observer = None
@@ -171,9 +172,16 @@ class Preview:
             return None, tuple(failed.diagnostics)
         except Exception as exc:  # a file vanished mid-read, a full disk, or a bug of ours: report it, keep serving
             return None, (Diagnostic("conceptsite", 1, 1, "error", f"internal error: {type(exc).__name__}: {exc}"),)
-        self._files = after
+        self._files, self._graph = after, site.graph
         self._print_warnings(site.warnings)
         return delta, ()
+
+    def health_report(self) -> bytes:
+        """The graph-health report of the last good build (computed on request: it is not cheap at scale)."""
+        graph = self._graph
+        if graph is None:
+            return b"graph health: there is no good build yet\n"
+        return health.format_report(health.analyze(graph)).encode("utf-8")
 
     def _report_failure(self, what: str, took: str, had_site: bool) -> None:
         status = self.status

@@ -178,6 +178,8 @@ class Handler(BaseHTTPRequestHandler):
     def _live(self, name: str, head: bool) -> None:
         if name == "events":
             return self._events(head)
+        if name == "health":
+            return self._send(Response(200, self.app.health_report(), TYPES[".txt"]), head)
         if name in ("livereload.js", "livereload.css"):
             path = LIVE / name
             return self._send(Response(200, path.read_bytes(), TYPES[path.suffix]), head)

@@ -518,3 +518,10 @@ def test_css_change_applies_without_reload(live, page):
     wait_js(page, "getComputedStyle(document.body).borderTopColor === 'rgb(1, 2, 3)'", 15)
     assert page.evaluate("window.__marker") == 1  # swapped in place, no reload
     assert not [p for p in page.problems if "Content Security Policy" in p], page.problems
+
+
+def test_health_report_has_a_page_of_its_own(live):
+    status, body = live.get("/__conceptsite/health")
+    assert status == 200
+    text = body.decode()
+    assert text.startswith("graph health: ") and "orphans (no links in or out):" in text and "most linked:" in text
