@@ -23,3 +23,19 @@ def test_theme_beside_content_wins_over_bundled(scratch_project):
         (templates / name).write_text(f"custom {name}")
     site = pipeline.gather(pipeline.Options(content=scratch_project.content))
     assert site.files["concepts/alpha/index.html"] == b"custom concept.html"
+
+
+def test_reused_template_environment_sees_template_edits(scratch_project):
+    """The Jinja environment is kept between builds in one process; an edited template must still win."""
+    import os
+    import shutil
+
+    scratch_project.concept("alpha")
+    shutil.copytree(pipeline.BUNDLED / "templates", scratch_project.root / "templates")
+    options = pipeline.Options(content=scratch_project.content)
+    assert b"Edited marker" not in pipeline.gather(options).files["concepts/alpha/index.html"]
+    concept = scratch_project.root / "templates" / "concept.html"
+    concept.write_text(concept.read_text().replace("{% block main %}", "{% block main %}Edited marker"))
+    later = concept.stat().st_mtime_ns + 2_000_000_000  # an mtime the loader cannot mistake for the old one
+    os.utime(concept, ns=(later, later))
+    assert b"Edited marker" in pipeline.gather(options).files["concepts/alpha/index.html"]
