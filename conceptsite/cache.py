@@ -6,6 +6,7 @@ a new conceptsite, a new Markdown library or another allow_html setting never re
 A cache file that cannot be read for any reason is ignored: the cache only ever saves time."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -31,6 +32,7 @@ def digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
+@functools.cache  # the code a running process executes cannot change, so neither can its hash
 def generator_version() -> str:
     """Hash of this package's sources and the versions of the libraries that shape the output."""
     parts = [sys.version]

@@ -63,11 +63,17 @@ class Result:
     timings: dict = field(default_factory=dict)
 
 
-def resolve_theme(options: Options) -> Theme:
+def theme_dirs(options: Options) -> tuple[Path, Path]:
     """Templates and static folders: beside content/ when present, else the bundled ones."""
     project = options.content.resolve().parent
     templates = options.templates or _first_dir(project / "templates", BUNDLED / "templates")
     static = options.static or _first_dir(project / "static", BUNDLED / "static")
+    return templates, static
+
+
+def resolve_theme(options: Options) -> Theme:
+    """The theme's folders and a version stamp for each static file."""
+    templates, static = theme_dirs(options)
     versions = {p.relative_to(static).as_posix(): hashlib.sha1(p.read_bytes()).hexdigest()[:8]
                 for p in sorted(static.rglob("*")) if p.is_file()}
     return Theme(templates, static, versions)
@@ -140,7 +146,7 @@ def build(options: Options) -> Result:
     timings: dict = {}
     manifest = None
     if options.out is not None:
-        output.check_output(options.out, [options.content, *_theme_dirs(options)])
+        output.check_output(options.out, [options.content, *theme_dirs(options)])
         store = cache_store(options)
         manifest = Manifest(store, options.out) if store.folder else None
     site = gather(options, timings, manifest)
@@ -158,11 +164,6 @@ def write(out: Path, site: Site, manifest: Manifest | None) -> output.WriteStats
     if manifest is not None and site.keys:
         record_full_write(manifest, site.files, site.copies, site.keys)
     return stats
-
-
-def _theme_dirs(options: Options) -> list[Path]:
-    theme = resolve_theme(options)
-    return [theme.templates, theme.static]
 
 
 def read_pages(sources: Sources, drafts: bool, report: Report, cache: PageCache | None = None) -> list[Page]:

@@ -53,8 +53,8 @@ class Preview:
         self.settings = settings
         self.options = pipeline.Options(content=settings.content, drafts=settings.drafts, strict=settings.strict,
                                         cache=settings.cache, use_cache=settings.use_cache)
-        theme = pipeline.resolve_theme(self.options)
-        self.sources = _distinct([settings.content.resolve(), theme.templates.resolve(), theme.static.resolve()])
+        templates, static = pipeline.theme_dirs(self.options)
+        self.sources = _distinct([settings.content.resolve(), templates.resolve(), static.resolve()])
         self.root = (settings.out or settings.content.resolve().parent / ".serve-cache").resolve()
         _check_out(self.root, self.sources)
         self.hosts = allowed_hosts(settings.host, settings.port)
