@@ -56,16 +56,16 @@ def _options(args, out: Path | None) -> pipeline.Options:
 
 def _build(args) -> int:
     result = pipeline.build(_options(args, Path(args.out)))
-    _print_warnings(result.site.warnings)
-    print(f"built {len(result.site.graph.pages)} pages, wrote {result.stats.files} files into {args.out} "
-          f"in {result.seconds * 1000:.0f} ms")
+    _print_warnings(result.warnings)
+    print(f"built {result.pages} pages, wrote {result.stats.files} files into {args.out} "
+          f"in {result.seconds * 1000:.0f} ms" + (" (nothing had changed)" if result.site is None else ""))
     return 0
 
 
 def _check(args) -> int:
     result = pipeline.build(_options(args, None))
-    _print_warnings(result.site.warnings)
-    print(f"checked {len(result.site.graph.pages)} pages: no errors")
+    _print_warnings(result.warnings)
+    print(f"checked {result.pages} pages: no errors")
     if getattr(args, "graph", False):
         from . import health  # only this flag needs it
 

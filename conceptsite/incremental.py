@@ -57,6 +57,10 @@ class Manifest:
         return all(self.intact(path, entry[0]) for path, entry in self.entries.items()
                    if path != SITE_WIDE and entry[0] == key)
 
+    def all_intact(self) -> bool:
+        """True when every recorded output is still exactly as written."""
+        return all(self.intact(path, entry[0]) for path, entry in self.entries.items() if path != SITE_WIDE)
+
     def intact(self, path: str, key) -> bool:
         """True when the output was written with this key and is still exactly as written."""
         entry = self.entries.get(path)

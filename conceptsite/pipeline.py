@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import output
+from . import fresh, output
 from .cache import BodyCache, PageCache, Store, digest, generator_version, tree_version
 from .config import SiteConfig, read_config
 from .discover import Sources, discover, show_path
@@ -57,10 +57,12 @@ class Site:
 class Result:
     """What a build did, for the one-line summary."""
 
-    site: Site
+    site: Site | None  # None when the no-change fast path found the output already up to date
     seconds: float
     stats: output.WriteStats | None = None
     timings: dict = field(default_factory=dict)
+    pages: int = 0
+    warnings: tuple[Diagnostic, ...] = ()
 
 
 def theme_dirs(options: Options) -> tuple[Path, Path]:
@@ -141,19 +143,30 @@ def output_keys(graph: Graph, page_cache: PageCache, body_cache: BodyCache, conf
 
 def build(options: Options) -> Result:
     """Gather the site, then write it: in place, only what changed, when the cache knows the
-    output folder; otherwise whole, beside the old output, swapped in by rename."""
+    output folder; otherwise whole, beside the old output, swapped in by rename. When nothing it
+    reads has changed since the last good build into that folder, there is nothing to do."""
     started = time.perf_counter()
     timings: dict = {}
-    manifest = None
+    manifest = stamp = None
     if options.out is not None:
         output.check_output(options.out, [options.content, *theme_dirs(options)])
         store = cache_store(options)
         manifest = Manifest(store, options.out) if store.folder else None
+    if manifest is not None:
+        stamp = fresh.input_stamp(options.content, *theme_dirs(options), options.drafts)
+        known = fresh.recall(manifest, stamp)
+        if known is not None:
+            Report(list(known.warnings)).raise_if_failed(options.strict)
+            return Result(None, time.perf_counter() - started, output.WriteStats(0, 0), timings,
+                          known.pages, known.warnings)
+        fresh.forget(manifest)
     site = gather(options, timings, manifest)
     stats = None
     if options.out is not None:
         stats = _Clock(timings)("write", write, options.out, site, manifest)
-    return Result(site, time.perf_counter() - started, stats, timings)
+    if manifest is not None:
+        fresh.remember(manifest, fresh.Fresh(stamp, len(site.graph.pages), site.warnings))
+    return Result(site, time.perf_counter() - started, stats, timings, len(site.graph.pages), site.warnings)
 
 
 def write(out: Path, site: Site, manifest: Manifest | None) -> output.WriteStats:
