@@ -12,7 +12,7 @@ import os
 import pickle
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .discover import SourceFile
@@ -111,6 +111,12 @@ class PageEntry:
     digest: str
     page: object  # parse.Page | None
     diagnostics: tuple[Diagnostic, ...]
+    meta: str = ""  # hash of the page without its body text: what the graph and the listings read
+
+
+def page_meta(page) -> str:
+    """Hash of everything about a page except its body text (fields derived from the body included)."""
+    return digest(repr(replace(page, body=""))) if page is not None else ""
 
 
 class PageCache:
@@ -132,10 +138,11 @@ class PageCache:
         raw = source.path.read_bytes()
         found = digest(raw)
         if entry is not None and entry.source == source and entry.digest == found:
-            entry = PageEntry(source, stat, found, entry.page, entry.diagnostics)
+            entry = replace(entry, stat=stat)
         else:
             report = Report()
-            entry = PageEntry(source, stat, found, parse(source, raw, report), tuple(report.items))
+            page = parse(source, raw, report)
+            entry = PageEntry(source, stat, found, page, tuple(report.items), page_meta(page))
         self.entries[key] = entry
         self.dirty = True
         return entry
@@ -206,3 +213,25 @@ class BodyCache:
             del self.entries[url]
         if self.dirty or stale:
             self.store.save("bodies", self.entries)
+
+
+class GraphCache:
+    """The last good build's graph, reused while every page's fields and links are the same.
+
+    Saved without its pages (the page cache holds those); the key sits in a file of its own so a
+    build whose key differs never pays for loading the graph."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def get(self, key: str, pages: dict):
+        """The saved graph with these pages, or None when it was built from other inputs."""
+        if self.store.load("graph-key").get("key") != key:
+            return None
+        saved = self.store.load("graph").get("graph")
+        return replace(saved, pages=pages) if saved is not None and saved.__class__.__name__ == "Graph" else None
+
+    def save(self, key: str, graph) -> None:
+        """Remember a freshly built graph under the key of its inputs."""
+        self.store.save("graph", {"graph": replace(graph, pages={})})
+        self.store.save("graph-key", {"key": key})

@@ -143,13 +143,18 @@ def legend(drawn: Layout) -> list:
     return rows
 
 
+def hidden_map_warning(renderer) -> bool:
+    """Warn when a concept owns /concepts/map/ (so there is no map page); True when one does."""
+    page = renderer.graph.pages.get(MAP_URL)
+    if page is not None:
+        renderer.report.warn(page.source.shown, 1, 1, "this concept's URL /concepts/map/ hides the concept map page")
+    return page is not None
+
+
 def map_pages(renderer) -> dict:
     """The whole-site map at /concepts/map/, unless a concept already owns that URL."""
     graph = renderer.graph
-    if MAP_URL in graph.pages or "map.html" not in renderer.env.list_templates():
-        if MAP_URL in graph.pages:
-            page = graph.pages[MAP_URL]
-            renderer.report.warn(page.source.shown, 1, 1, "this concept's URL /concepts/map/ hides the concept map page")
+    if hidden_map_warning(renderer) or "map.html" not in renderer.env.list_templates():
         return {}
     drawn = layout(graph)
     picture = svg(drawn, MAP_URL, "Map of all concepts", labels=len(drawn.nodes) <= LABEL_LIMIT)

@@ -22,18 +22,32 @@ class ViewKeys:
     """The renderer's hook: keys a page's output by its whole view, and says whether the file on disk has it.
 
     Keying by the view itself (not by a guess at what the view reads) stays right whatever the
-    views grow: two-hop neighbourhoods, learning paths, anything computed from the graph."""
+    views grow: two-hop neighbourhoods, learning paths, anything computed from the graph. Making
+    every view to hash it is the expensive part, so each page also gets a stamp of its inputs (its
+    own file and links, and every page's fields): a page whose stamp is as last time has the view
+    key it had then, and its view is never made."""
 
-    def __init__(self, base: str, keys: dict, manifest: "Manifest | None"):
+    def __init__(self, base: str, keys: dict, manifest: "Manifest | None", known: dict | None = None):
         self.base, self.keys, self.manifest, self.kept = base, keys, manifest, set()
+        self.known = known or {}  # path -> (stamp, key) from the last good build
+        self.stamps: dict = {}  # the same, for this build
 
-    def __call__(self, path: str, view) -> bool:
-        """Record the output's key; True when the file on disk was written from the same view."""
-        key = self.keys[path] = digest(self.base, repr(view))
+    def __call__(self, path: str, make_view, stamp: str | None = None):
+        """Record the output's key; (True, view or None) when the file on disk was written from the same view."""
+        view = None
+        known = self.known.get(path)
+        if stamp is not None and known is not None and known[0] == stamp:
+            key = known[1]
+        else:
+            view = make_view()
+            key = digest(self.base, repr(view))
+        self.keys[path] = key
+        if stamp is not None:
+            self.stamps[path] = (stamp, key)
         if self.manifest is not None and self.manifest.intact(path, key):
             self.kept.add(path)
-            return True
-        return False
+            return True, view
+        return False, view
 
 
 def site_key(digests: dict[str, str], base: str) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import fresh, output
-from .cache import BodyCache, PageCache, Store, digest, generator_version, tree_version
+from .cache import BodyCache, GraphCache, PageCache, Store, digest, generator_version, tree_version
 from .config import SiteConfig, read_config
 from .discover import Sources, discover, show_path
 from .errors import BuildFailed, Diagnostic, Report
@@ -17,7 +17,7 @@ from .links import Index, check_links, locate
 from .markup import Body
 from .parallel import convert_all, worker_count
 from .parse import Page, read_page
-from .render import SECTION_URLS, Renderer, Theme, build_date, make_environment
+from .render import BODY_OUTPUTS, SECTION_URLS, Renderer, Theme, build_date, make_environment
 from .views import tag_url
 
 BUNDLED = Path(__file__).resolve().parent.parent
@@ -51,6 +51,7 @@ class Site:
     warnings: tuple[Diagnostic, ...]
     kept: frozenset = frozenset()  # outputs not rendered because they are unchanged on disk
     keys: dict = field(default_factory=dict)  # output path -> cache key (SITE_WIDE for the shared one)
+    stamps: dict = field(default_factory=dict)  # page output path -> (input stamp, view key), for the next build
 
 
 @dataclass
@@ -103,42 +104,75 @@ def gather(options: Options, timings: dict | None = None, manifest: Manifest | N
     store = cache_store(options)
     page_cache = PageCache(store) if store.folder else None
     body_cache = BodyCache(store) if store.folder else None
+    graph_cache = GraphCache(store) if store.folder else None
     sources = clock("discover", discover, options.content)
     config = clock("config", read_config, sources.config, report)
     pages = clock("read", read_pages, sources, options.drafts, report, page_cache)
     index = clock("index", Index, pages, report, sources.assets)
     bodies = clock("markup", render_bodies, pages, index, config, report, body_cache, options.workers)
-    graph = clock("graph", build_graph, pages, bodies, index, report)
+    graph_key = graph_inputs(pages, bodies, page_cache) if store.folder else ""
+    graph, fresh_graph = clock("graph", find_graph, pages, bodies, index, report, graph_cache, graph_key)
     known = known_urls(graph, sources, theme)
     clock("links", check_links, pages, bodies, known, report)
     config = check_nav(config, known, sources, report)
     report.raise_if_failed(options.strict)
-    base, keys = output_keys(graph, page_cache, body_cache, config, theme) if store.folder else ("", {})
     renderer = Renderer(make_environment(theme), config, graph, bodies, report)
+    views, keys = None, {}
     if store.folder:
-        renderer.unchanged = ViewKeys(base, keys, manifest)
-    renderer.keep_site_wide = bool(manifest and keys and manifest.site_wide_intact(keys[SITE_WIDE]))
+        base, keys, renderer.stamps = output_keys(graph, page_cache, body_cache, config, theme, graph_key)
+        views = renderer.unchanged = ViewKeys(base, keys, manifest, load_stamps(manifest))
+        renderer.keep_listings = bool(manifest and manifest.site_wide_intact(keys[SITE_WIDE]))
+        renderer.keep_bodies = bool(manifest and all(manifest.intact(p, keys[p]) for p in BODY_OUTPUTS))
     files = clock("render", renderer.pages)
-    kept = frozenset(renderer.unchanged.kept) if store.folder else frozenset()
     report.raise_if_failed(options.strict)
     if store.folder:  # only after a good build, so a failed one leaves nothing new behind
         page_cache.save({str(s.path) for s in sources.pages})
         body_cache.save({p.url for p in pages})
+        if fresh_graph:
+            graph_cache.save(graph_key, graph)
     copies = {f"assets/{name}": theme.static / name for name in theme.versions}
     copies.update({a.rel: a.path for a in sources.assets})
-    if renderer.keep_site_wide:
+    kept = set(views.kept) if views else set()
+    if renderer.keep_listings:
         kept |= {p for p, (key, _) in manifest.entries.items() if key == keys[SITE_WIDE] and p != SITE_WIDE}
-    return Site(config, graph, bodies, files, copies, tuple(report.items), kept, keys)
+    if renderer.keep_bodies:
+        kept |= set(BODY_OUTPUTS)
+    return Site(config, graph, bodies, files, copies, tuple(report.items), frozenset(kept), keys,
+                views.stamps if views else {})
+
+
+def find_graph(pages: list[Page], bodies: dict, index: Index, report: Report, cache: GraphCache | None,
+               key: str) -> tuple[Graph, bool]:
+    """The last build's graph when its inputs are the same (True: built now, worth saving)."""
+    graph = cache.get(key, {p.url: p for p in pages}) if cache is not None else None
+    return (graph, False) if graph is not None else (build_graph(pages, bodies, index, report), True)
+
+
+def graph_inputs(pages: list[Page], bodies: dict, page_cache: PageCache) -> str:
+    """A key of everything the graph reads: each page without its body text, plus its body's links."""
+    return digest(generator_version(), *(f"{p.url} {page_cache.entries[str(p.source.path)].meta} "
+                                         f"{bodies[p.url].wikilinks!r} {bodies[p.url].links!r}" for p in pages))
 
 
 def output_keys(graph: Graph, page_cache: PageCache, body_cache: BodyCache, config: SiteConfig,
-                theme: Theme) -> tuple[str, dict]:
-    """The key every output key starts from, and the site-wide outputs' key (see incremental.py)."""
+                theme: Theme, graph_key: str) -> tuple[str, dict, dict]:
+    """The key page keys start from; keys of the two site-wide groups; each page's input stamp.
+
+    Listings read page fields and the graph, so they share a key of those; the feed and search
+    index also read bodies, so theirs covers every page's file too (see incremental.py)."""
     digests = {url: digest(page_cache.entries[str(p.source.path)].digest, repr(body_cache.entries[url].resolutions))
                for url, p in graph.pages.items()}
     base = digest(generator_version(), tree_version(theme.templates, theme.static), repr(config),
                   str(build_date().year))
-    return base, {SITE_WIDE: site_key(digests, digest(base, build_date().isoformat()))}
+    listings = digest(base, graph_key, build_date().isoformat())
+    bodies = site_key(digests, listings)
+    stamps = {url: digest(listings, own) for url, own in digests.items()}
+    return base, {SITE_WIDE: listings, **{path: bodies for path in BODY_OUTPUTS}}, stamps
+
+
+def load_stamps(manifest: Manifest | None) -> dict:
+    """Each page's input stamp and view key from the last good build into this folder."""
+    return manifest.store.load(manifest.name + "-views") if manifest is not None else {}
 
 
 def build(options: Options) -> Result:
@@ -165,6 +199,7 @@ def build(options: Options) -> Result:
     if options.out is not None:
         stats = _Clock(timings)("write", write, options.out, site, manifest)
     if manifest is not None:
+        manifest.store.save(manifest.name + "-views", site.stamps)
         fresh.remember(manifest, fresh.Fresh(stamp, len(site.graph.pages), site.warnings))
     return Result(site, time.perf_counter() - started, stats, timings, len(site.graph.pages), site.warnings)
 

@@ -13,7 +13,7 @@ from .config import SiteConfig
 from .errors import Report
 from .export import concepts_json
 from .graph import Graph
-from .graphmap import map_pages
+from .graphmap import hidden_map_warning, map_pages
 from .markup import Body
 from .search import search_index
 from .urls import absolute_url, relative_url
@@ -93,8 +93,11 @@ class Renderer:
         self.env, self.config, self.graph, self.bodies, self.report = env, config, graph, bodies, report
         self.today = build_date()
         self.common = {"site": config, "year": self.today.year, "absolute_links": False}
-        self.unchanged = lambda path, view: False  # incremental builds: True skips rendering a page whose view is as before
-        self.keep_site_wide = False  # the same for indexes, tags, feeds and the other site-wide outputs
+        # Incremental builds: unchanged(path, make_view, stamp) -> (kept, view or None) skips a page whose
+        # view is as before; keep_listings and keep_bodies do the same for the two groups of site-wide outputs.
+        self.unchanged = lambda path, make_view, stamp: (False, None)
+        self.stamps: dict = {}  # page url -> a key of everything its view is made from, when known
+        self.keep_listings = self.keep_bodies = False
 
     def render(self, template: str, page_url: str, **context) -> bytes | None:
         """One template for one output page, or None after reporting a template error."""
@@ -118,12 +121,21 @@ class Renderer:
         out = {}
         graph = self.graph
         for url, page in graph.pages.items():
-            view = page_view(page, self.bodies[url], graph)
-            if self.unchanged(url + "index.html", view):
-                continue
-            out[url + "index.html"] = self.render(TEMPLATE_FOR[page.kind], url, page=view)
-        if self.keep_site_wide:
-            return out
+            make = lambda page=page, url=url: page_view(page, self.bodies[url], graph)  # noqa: E731
+            kept, view = self.unchanged(url + "index.html", make, self.stamps.get(url))
+            if not kept:
+                out[url + "index.html"] = self.render(TEMPLATE_FOR[page.kind], url, page=view or make())
+        if self.keep_listings:
+            hidden_map_warning(self)
+        else:
+            out.update(self.listings())
+        if not self.keep_bodies:
+            out.update(self.body_outputs())
+        return out
+
+    def listings(self) -> dict:
+        """Outputs built from page fields and the graph only: indexes, tags, home, map, data files."""
+        out = {}
         for kind, section_url in SECTION_URLS.items():
             cards = self.cards(kind)
             template = "concepts.html" if kind == "concept" else "section.html"
@@ -182,25 +194,33 @@ class Renderer:
         return out
 
     def feeds(self) -> dict:
-        """Atom feed, sitemap, robots.txt and graph.json."""
-        dated = sorted((p for p in self.graph.pages.values() if p.date and p.kind != "page"),
-                       key=lambda p: (p.updated or p.date, p.url), reverse=True)
-        entries = [(card(p), self.bodies[p.url].html, absolute_url(self.config.base_url, p.url),
-                    (p.updated or p.date).isoformat()) for p in dated[:50]]
-        updated = entries[0][3] if entries else self.today.isoformat()
+        """Sitemap, robots.txt, graph.json and the concepts.json export."""
         urls = [""] + list(SECTION_URLS.values()) + ["tags/"] + list(self.graph.pages)
         urls += [tag_url(t) for t in self.graph.tags]
         return {
-            "feed.xml": self.render("feed.xml", "feed.xml", entries=entries, updated=updated,
-                                    base=absolute_url(self.config.base_url, "")),
             "sitemap.xml": self.render("sitemap.xml", "sitemap.xml",
                                        locations=[absolute_url(self.config.base_url, u) for u in urls]),
             "robots.txt": self.render("robots.txt", "robots.txt",
                                       sitemap=absolute_url(self.config.base_url, "sitemap.xml")),
             "graph.json": graph_json(self.graph),
             "concepts.json": concepts_json(self.graph),
+        }
+
+    def body_outputs(self) -> dict:
+        """The outputs that read page bodies: the Atom feed (newest 50) and the search index (every page)."""
+        dated = sorted((p for p in self.graph.pages.values() if p.date and p.kind != "page"),
+                       key=lambda p: (p.updated or p.date, p.url), reverse=True)
+        entries = [(card(p), self.bodies[p.url].html, absolute_url(self.config.base_url, p.url),
+                    (p.updated or p.date).isoformat()) for p in dated[:50]]
+        updated = entries[0][3] if entries else self.today.isoformat()
+        return {
+            "feed.xml": self.render("feed.xml", "feed.xml", entries=entries, updated=updated,
+                                    base=absolute_url(self.config.base_url, "")),
             "search.json": search_index(self.graph, self.bodies),
         }
+
+
+BODY_OUTPUTS = ("feed.xml", "search.json")
 
 
 def _members(cards: list) -> dict:

@@ -158,3 +158,39 @@ def _fresh(p) -> Path:
     out = p.root / "fresh"
     pipeline.build(pipeline.Options(content=p.content, out=out, use_cache=False))
     return out
+
+
+def _spy(monkeypatch):
+    """Record which page views are made and whether the graph is built, during the next build."""
+    from conceptsite import render
+
+    made, built = [], []
+    real_view, real_graph = render.page_view, pipeline.build_graph
+    monkeypatch.setattr(render, "page_view", lambda page, *a: made.append(page.url) or real_view(page, *a))
+    monkeypatch.setattr(pipeline, "build_graph", lambda *a: built.append(True) or real_graph(*a))
+    return made, built
+
+
+def test_a_body_edit_makes_one_view_reuses_the_graph_and_keeps_the_listings(scratch_project, monkeypatch):
+    p = _project(scratch_project)
+    p.concept("beta", "title: Beta\ntags: [maths]\nsummary: About beta.", "Beta body.")
+    _build(p)
+    # the summary is set, so adding a sentence changes no card (an unset one comes from the body's first sentence)
+    p.concept("beta", "title: Beta\ntags: [maths]\nsummary: About beta.", "Beta body. And a second sentence.")
+    made, built = _spy(monkeypatch)
+    result = _build(p)
+    assert made == ["concepts/beta/"] and not built
+    assert set(result.site.files) == {"concepts/beta/index.html", "feed.xml", "search.json"}
+    assert "concepts/index.html" in result.site.kept and "tags/maths/index.html" in result.site.kept
+    assert _contents(p.out) == _contents(_fresh(p))
+
+
+def test_a_body_edit_that_adds_a_link_rebuilds_the_graph(scratch_project, monkeypatch):
+    p = _project(scratch_project)
+    _build(p)
+    p.concept("delta", "title: Aardvark\ntags: [loner]", "Delta now points at [[beta]].")
+    made, built = _spy(monkeypatch)
+    _build(p)
+    assert built == [True] and "concepts/beta/" in made  # beta gains a backlink from Aardvark
+    assert "Aardvark" in p.read("concepts/beta/index.html")
+    assert _contents(p.out) == _contents(_fresh(p))
