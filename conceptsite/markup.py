@@ -16,6 +16,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from .search import word_counts
 from .urls import relative_url
 
 
@@ -52,6 +53,7 @@ class Body:
     links: tuple[str, ...]  # internal link targets as written, e.g. '/concepts/relu/#x'
     wikilinks: tuple[str, ...]  # resolved site-relative URLs
     problems: tuple[Problem, ...]
+    words: str = ""  # search.word_counts of the html
 
 
 @dataclass
@@ -107,7 +109,7 @@ class Markup:
             return Body("", "", frozenset(), (), (), (Problem("error", message, ""),))
         toc = self.md.toc if len(self.md.toc_tokens) and _count(self.md.toc_tokens) >= 2 else ""
         return Body(html, toc, frozenset(state.ids), tuple(state.links),
-                    tuple(state.wikilinks), tuple(state.problems))
+                    tuple(state.wikilinks), tuple(state.problems), word_counts(html))
 
 
 class _TimeUp(BaseException):

@@ -8,9 +8,11 @@ import json
 import math
 import re
 from collections import Counter
+from typing import TYPE_CHECKING
 
-from .graph import Graph
-from .markup import Body
+if TYPE_CHECKING:  # markup computes word counts with this module, so it cannot be imported here
+    from .graph import Graph
+    from .markup import Body
 
 TERMS_PER_PAGE = 40
 _TAG = re.compile(r"<(math|pre|code)\b.*?</\1>|<[^>]+>", re.S)
@@ -27,10 +29,22 @@ def plain_words(html: str) -> list[str]:
     return [w.strip("'-").lower() for w in _WORD.findall(text) if w.lower() not in _STOP]
 
 
+def word_counts(html: str) -> str:
+    """A body's words and how often each occurs, one 'word count' per line.
+
+    Worked out once per body in the Markdown stage (in parallel, and cached with the body), so an
+    edit re-ranks terms without re-reading every other body; a string pickles and loads fast."""
+    return "\n".join(f"{word} {n}" for word, n in Counter(plain_words(html)).items())
+
+
+def _counts(words: str) -> dict[str, int]:
+    return {word: int(n) for word, _, n in (line.partition(" ") for line in words.split("\n")) if word}
+
+
 def search_index(graph: Graph, bodies: dict[str, Body]) -> bytes:
     """JSON with a row per page and a term -> page-number map of each page's key body terms."""
     urls = [u for u, p in graph.pages.items() if p.kind != "page" or p.summary]
-    counts = {u: Counter(plain_words(bodies[u].html)) for u in urls}
+    counts = {u: _counts(bodies[u].words) for u in urls}
     document_frequency = Counter(term for c in counts.values() for term in c)
     total = len(urls) or 1
     terms: dict[str, list[int]] = {}
@@ -42,7 +56,7 @@ def search_index(graph: Graph, bodies: dict[str, Body]) -> bytes:
     return json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _top_terms(counts: Counter, document_frequency: Counter, total: int) -> list[str]:
+def _top_terms(counts: dict, document_frequency: Counter, total: int) -> list[str]:
     scored = [(-n * math.log(1 + total / document_frequency[t]), t) for t, n in counts.items()]
     return [t for _, t in sorted(scored)[:TERMS_PER_PAGE]]
 
