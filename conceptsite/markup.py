@@ -1,9 +1,7 @@
 """Markdown to HTML: fenced code with Pygments, tables, footnotes, anchors, wikilinks and math."""
 from __future__ import annotations
 
-import ctypes
 import re
-import threading
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -16,6 +14,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from .deadline import TimeUp, within
 from .search import word_counts
 from .urls import relative_url
 
@@ -101,8 +100,8 @@ class Markup:
         state.links, state.wikilinks, state.problems, state.ids = [], [], [], set()
         self.md.reset()
         try:
-            html = _within(TIME_LIMIT, self.md.convert, text)
-        except _TimeUp:
+            html = within(TIME_LIMIT, self.md.convert, text)
+        except TimeUp:
             self.md = self._markdown()  # the interrupted converter may be left half-way; start afresh
             message = (f"Markdown gave up on this page after {TIME_LIMIT:g} s: it holds a pathological run of "
                        "syntax, such as thousands of '[', '(' or '*_' in a row; remove or escape that run, or split the page")
@@ -110,34 +109,6 @@ class Markup:
         toc = self.md.toc if len(self.md.toc_tokens) and _count(self.md.toc_tokens) >= 2 else ""
         return Body(html, toc, frozenset(state.ids), tuple(state.links),
                     tuple(state.wikilinks), tuple(state.problems), word_counts(html))
-
-
-class _TimeUp(BaseException):
-    """Raised inside a conversion that ran out of time (a BaseException, so no `except Exception` eats it)."""
-
-
-def _within(seconds: float, fn, arg):
-    """fn(arg), interrupted with _TimeUp after `seconds`; works in any thread (servers build off the main one).
-
-    The interrupt is an asynchronous exception, seen between Python bytecodes: Python-Markdown's slow
-    paths are Python loops. It is sent only while fn runs, and one still pending at the end is withdrawn."""
-    thread, lock, running = ctypes.c_ulong(threading.get_ident()), threading.Lock(), [True]
-
-    def interrupt() -> None:
-        with lock:
-            if running[0]:
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, ctypes.py_object(_TimeUp))
-
-    timer = threading.Timer(seconds, interrupt)
-    timer.daemon = True
-    timer.start()
-    try:
-        return fn(arg)
-    finally:
-        timer.cancel()
-        with lock:
-            running[0] = False
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(thread, None)  # withdraw one not yet raised
 
 
 def _count(tokens) -> int:
