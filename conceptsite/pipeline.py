@@ -1,6 +1,7 @@
 """The build pipeline: gather everything first (discover, read, index, markup, graph, check, render), then write."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 from dataclasses import dataclass, field, replace
@@ -18,6 +19,7 @@ from .markup import Body
 from .parallel import convert_all, worker_count
 from .parse import Page, read_page
 from .render import BODY_OUTPUTS, SECTION_URLS, Renderer, Theme, build_date, make_environment
+from .search import SearchTerms
 from .views import tag_url
 
 BUNDLED = Path(__file__).resolve().parent.parent
@@ -52,6 +54,11 @@ class Site:
     kept: frozenset = frozenset()  # outputs not rendered because they are unchanged on disk
     keys: dict = field(default_factory=dict)  # output path -> cache key (SITE_WIDE for the shared one)
     stamps: dict = field(default_factory=dict)  # page output path -> (input stamp, view key), for the next build
+    # What the watch server's fast lane (patch.py) needs to redo one page without a whole build:
+    theme: Theme | None = None
+    index: Index | None = None
+    search: SearchTerms | None = None
+    day: dt.date | None = None
 
 
 @dataclass
@@ -138,7 +145,7 @@ def gather(options: Options, timings: dict | None = None, manifest: Manifest | N
     if renderer.keep_bodies:
         kept |= set(BODY_OUTPUTS)
     return Site(config, graph, bodies, files, copies, tuple(report.items), frozenset(kept), keys,
-                views.stamps if views else {})
+                views.stamps if views else {}, theme, index, renderer.search, renderer.today)
 
 
 def find_graph(pages: list[Page], bodies: dict, index: Index, report: Report, cache: GraphCache | None,

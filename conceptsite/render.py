@@ -15,7 +15,7 @@ from .export import concepts_json
 from .graph import Graph
 from .graphmap import hidden_map_warning, map_pages
 from .markup import Body
-from .search import search_index
+from .search import SearchTerms
 from .urls import absolute_url, relative_url
 from .views import TagView, card, page_view, tag_url
 
@@ -98,6 +98,7 @@ class Renderer:
         self.unchanged = lambda path, make_view, stamp: (False, None)
         self.stamps: dict = {}  # page url -> a key of everything its view is made from, when known
         self.keep_listings = self.keep_bodies = False
+        self.search: SearchTerms | None = None  # the search terms, once body_outputs made them
 
     def render(self, template: str, page_url: str, **context) -> bytes | None:
         """One template for one output page, or None after reporting a template error."""
@@ -207,17 +208,19 @@ class Renderer:
         }
 
     def body_outputs(self) -> dict:
-        """The outputs that read page bodies: the Atom feed (newest 50) and the search index (every page)."""
+        """The outputs that read page bodies: the Atom feed and the search index."""
+        self.search = SearchTerms.of(self.graph, self.bodies)
+        return {"feed.xml": self.feed(), "search.json": self.search.to_json(self.graph)}
+
+    def feed(self) -> bytes | None:
+        """The Atom feed of the 50 newest dated pages, bodies included."""
         dated = sorted((p for p in self.graph.pages.values() if p.date and p.kind != "page"),
                        key=lambda p: (p.updated or p.date, p.url), reverse=True)
         entries = [(card(p), self.bodies[p.url].html, absolute_url(self.config.base_url, p.url),
                     (p.updated or p.date).isoformat()) for p in dated[:50]]
         updated = entries[0][3] if entries else self.today.isoformat()
-        return {
-            "feed.xml": self.render("feed.xml", "feed.xml", entries=entries, updated=updated,
-                                    base=absolute_url(self.config.base_url, "")),
-            "search.json": search_index(self.graph, self.bodies),
-        }
+        return self.render("feed.xml", "feed.xml", entries=entries, updated=updated,
+                           base=absolute_url(self.config.base_url, ""))
 
 
 BODY_OUTPUTS = ("feed.xml", "search.json")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -43,22 +44,58 @@ def _counts(words: str) -> dict[str, int]:
 
 def search_index(graph: Graph, bodies: dict[str, Body]) -> bytes:
     """JSON with a row per page and a term -> page-number map of each page's key body terms."""
-    urls = [u for u, p in graph.pages.items() if p.kind != "page" or p.summary]
-    counts = {u: _counts(bodies[u].words) for u in urls}
-    document_frequency = Counter(term for c in counts.values() for term in c)
-    total = len(urls) or 1
-    terms: dict[str, list[int]] = {}
-    for number, url in enumerate(urls):
-        for term in _top_terms(counts[url], document_frequency, total):
-            terms.setdefault(term, []).append(number)
-    pages = [_row(graph.pages[u]) for u in urls]
-    index = {"v": 1, "pages": pages, "terms": dict(sorted(terms.items()))}
-    return json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return SearchTerms.of(graph, bodies).to_json(graph)
 
 
-def _top_terms(counts: dict, document_frequency: Counter, total: int) -> list[str]:
-    scored = [(-n * math.log(1 + total / document_frequency[t]), t) for t, n in counts.items()]
-    return [t for _, t in sorted(scored)[:TERMS_PER_PAGE]]
+class SearchTerms:
+    """Each searchable page's key terms, ranked by tf-idf over all of them; updatable page by page.
+
+    The watch server keeps one across rebuilds, so a body edit re-ranks only the pages holding a
+    word whose document frequency the edit changed, instead of every page."""
+
+    def __init__(self, words: dict[str, str]):
+        self.words = words  # url -> Body.words, in index order
+        self.frequency = Counter(term for w in words.values() for term in _counts(w))
+        self.top = {url: self._rank(w) for url, w in words.items()}
+
+    @classmethod
+    def of(cls, graph: Graph, bodies: dict[str, Body]) -> SearchTerms:
+        """The terms of every page the search lists (every page but untitled 'page' kinds)."""
+        return cls({u: bodies[u].words for u, p in graph.pages.items() if p.kind != "page" or p.summary})
+
+    def replaced(self, url: str, words: str) -> SearchTerms:
+        """A copy with one page's body words replaced; this one is left as it was."""
+        if url not in self.words:
+            return self  # a page the search does not list
+        new = object.__new__(SearchTerms)
+        new.words, new.frequency, new.top = {**self.words, url: words}, Counter(self.frequency), dict(self.top)
+        before, after = _counts(self.words[url]).keys(), _counts(words).keys()
+        new.frequency.subtract(before - after)
+        new.frequency.update(after - before)
+        moved = before ^ after
+        for other, w in new.words.items():
+            if other == url or any(_holds(w, term) for term in moved):
+                new.top[other] = new._rank(w)
+        return new
+
+    def _rank(self, words: str) -> list[str]:
+        total = len(self.words) or 1
+        scored = [(-n * math.log(1 + total / self.frequency[t]), t) for t, n in _counts(words).items()]
+        return [sys.intern(t) for _, t in sorted(scored)[:TERMS_PER_PAGE]]
+
+    def to_json(self, graph: Graph) -> bytes:
+        """The index readers download: a row per page and term -> page numbers."""
+        terms: dict[str, list[int]] = {}
+        for number, url in enumerate(self.words):
+            for term in self.top[url]:
+                terms.setdefault(term, []).append(number)
+        pages = [_row(graph.pages[u]) for u in self.words]
+        index = {"v": 1, "pages": pages, "terms": dict(sorted(terms.items()))}
+        return json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _holds(words: str, term: str) -> bool:
+    return words.startswith(term + " ") or f"\n{term} " in words
 
 
 def _row(page) -> dict:

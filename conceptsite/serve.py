@@ -17,6 +17,7 @@ from . import health, pipeline
 from .discover import show_path
 from .errors import BuildFailed, Diagnostic
 from .output import UnsafeOutput, check_output
+from .patch import patch
 from .serve_http import Broadcaster, Gate, make_server
 from .serve_policy import allowed_hosts, is_loopback, is_wildcard
 from .serve_sync import Delta, SourceReader, apply, plan, read_tree, site_bytes
@@ -64,6 +65,7 @@ class Preview:
         self.status = Status(build=f"{secrets.token_hex(4)}-0")
         self._files: dict[str, bytes] | None = None
         self._graph = None  # the last good build's graph, for the health page
+        self._site = None  # the last build if it succeeded, to patch the next edit into
         self._warnings: tuple = ()
         self._threads: list[threading.Thread] = []
         self._server = self._observer = None
@@ -143,7 +145,7 @@ class Preview:
         started = time.perf_counter()
         self.gate.begin()
         try:
-            delta, diagnostics = self._build()
+            delta, diagnostics = self._build(changed)
             previous = self.status
             retry = delta is None and self.pending.waiting()  # likely a half-done burst: build again first
             if not retry:  # set while requests still wait, so a page and its build id always agree
@@ -161,9 +163,10 @@ class Preview:
             removed = f", {len(delta.removed)} removed" if delta.removed else ""
             _line(f"rebuilt ({what}): {delta.pages} pages, {len(delta.written)} files written{removed}, {took}")
 
-    def _build(self) -> tuple[Delta | None, tuple]:
+    def _build(self, changed: set[str]) -> tuple[Delta | None, tuple]:
+        last, self._site = self._site, None  # until this build succeeds, the next must be a whole one
         try:
-            site = pipeline.gather(self.options)
+            site = (patch(last, changed) if last is not None else None) or pipeline.gather(self.options)
             after = site_bytes(site.files, site.copies, self.reader)
             delta = plan(self._files if self._files is not None else read_tree(self.root), after)
             self.gate.exclusive()
@@ -172,7 +175,7 @@ class Preview:
             return None, tuple(failed.diagnostics)
         except Exception as exc:  # a file vanished mid-read, a full disk, or a bug of ours: report it, keep serving
             return None, (Diagnostic("conceptsite", 1, 1, "error", f"internal error: {type(exc).__name__}: {exc}"),)
-        self._files, self._graph = after, site.graph
+        self._files, self._graph, self._site = after, site.graph, site
         self._print_warnings(site.warnings)
         return delta, ()
 

@@ -200,6 +200,22 @@ def test_edit_rewrites_only_changed_files_and_tells_tabs(live):
     assert about.stat().st_mtime_ns == before  # unchanged outputs are not rewritten
 
 
+def test_a_prose_edit_is_patched_in_and_anything_else_builds_the_whole_site(live, monkeypatch):
+    stream = live.events()
+    live.write("concepts/zz-alpha.md", ALPHA.format(body="Settled body."))
+    stream.next(built_with("/concepts/zz-alpha/"))
+    whole = []
+    real_gather = pipeline.gather
+    monkeypatch.setattr(pipeline, "gather", lambda options: whole.append(1) or real_gather(options))
+    live.write("concepts/zz-alpha.md", ALPHA.format(body="Settled body, edited."))
+    event = stream.next(built_with("/concepts/zz-alpha/"))
+    assert whole == [] and event["urls"] == ["/concepts/zz-alpha/", "/feed.xml", "/search.json"]
+    assert b"Settled body, edited." in live.get("/concepts/zz-alpha/")[1]
+    live.write("concepts/zz-alpha.md", ALPHA.format(body="Settled body.").replace("Alpha Probe", "Alpha Patched"))
+    stream.next(built_with("/concepts/zz-beta/"))  # beta lists alpha's title, so only a whole build is right
+    assert whole == [1] and b"Alpha Patched" in live.get("/concepts/zz-beta/")[1]
+
+
 def test_create_delete_and_rename_a_concept(live):
     stream = live.events()
     status, body = live.get("/concepts/zz-solo/")
@@ -225,8 +241,8 @@ def test_a_save_during_a_rebuild_is_not_lost_and_requests_wait(live):
     stream = live.events()
     paused, release, original = threading.Event(), threading.Event(), live.preview._build
 
-    def build_then_pause():  # the first rebuild has read and written its sources, then lingers
-        result = original()
+    def build_then_pause(changed):  # the first rebuild has read and written its sources, then lingers
+        result = original(changed)
         live.preview._build = original
         paused.set()
         release.wait(10)

@@ -1,0 +1,78 @@
+"""The watch server's fast lane: an edit to the prose of existing pages, patched into the last good site.
+
+Most saves while writing change a page's body text and nothing else: not its front-matter, not
+where it links, not its headings. Such an edit changes exactly three outputs: the page itself, the
+Atom feed and the search index. Every other output reads only page fields, the graph, or the
+body of its own page, so patching those three gives the same bytes as a whole build in a fraction
+of the time. Anything else (a new, removed or renamed file; front-matter; links, wikilinks or
+headings; templates, static files or site.yml; a page with a problem before or after) returns
+None, and the caller builds the whole site.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from .cache import page_meta
+from .errors import Report
+from .markup import Body, Markup
+from .parse import Page, read_page
+from .pipeline import Site
+from .render import TEMPLATE_FOR, Renderer, build_date, make_environment
+from .views import page_view
+
+
+def patch(site: Site, changed: set[str]) -> Site | None:
+    """The site after edits to page bodies alone, or None when the edit needs a whole build."""
+    if site.kept or site.search is None or site.index is None or site.theme is None or build_date() != site.day:
+        return None
+    by_path = {str(p.source.path): p for p in site.graph.pages.values()}
+    if not changed or not changed <= by_path.keys():
+        return None
+    noisy = {d.path for d in site.warnings}
+    markup = Markup(site.index, allow_html=site.config.allow_html)
+    pages, bodies = dict(site.graph.pages), dict(site.bodies)
+    for path in sorted(changed):
+        old = by_path[path]
+        page = _reread(old) if old.source.shown not in noisy else None
+        body = markup.convert(page.body, page.url) if page is not None else None
+        if body is None or not _same_shape(old, page, site.bodies[old.url], body):
+            return None
+        pages[page.url], bodies[page.url] = page, body
+    return _render(site, pages, bodies, [by_path[p].url for p in sorted(changed)])
+
+
+def _reread(old: Page) -> Page | None:
+    """The page as it is on disk now, or None if it cannot be read or has any problem."""
+    try:
+        raw = Path(old.source.path).read_bytes()
+    except OSError:
+        return None
+    report = Report()
+    page = read_page(old.source, raw, report)
+    return page if page is not None and not report.items else None
+
+
+def _same_shape(old: Page, new: Page, before: Body, after: Body) -> bool:
+    """True when only the prose changed: same fields, same links, same anchors, no problems."""
+    return (not after.problems and page_meta(new) == page_meta(old) and after.links == before.links
+            and after.wikilinks == before.wikilinks and after.ids == before.ids)
+
+
+def _render(site: Site, pages: dict, bodies: dict, urls: list[str]) -> Site | None:
+    """Re-render the edited pages, the feed and the search index; None on a template error."""
+    graph = replace(site.graph, pages=pages)
+    report = Report()
+    renderer = Renderer(make_environment(site.theme), site.config, graph, bodies, report)
+    search = site.search
+    files = dict(site.files)
+    for url in urls:
+        page = pages[url]
+        files[url + "index.html"] = renderer.render(TEMPLATE_FOR[page.kind], url,
+                                                    page=page_view(page, bodies[url], graph))
+        search = search.replaced(url, bodies[url].words)
+    files["feed.xml"] = renderer.feed()
+    files["search.json"] = search.to_json(graph)
+    if report.items:
+        return None
+    return replace(site, graph=graph, bodies=bodies, files=files, search=search)
