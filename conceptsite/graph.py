@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .errors import Report
 from .links import Index
@@ -74,6 +74,15 @@ class Graph:
     def learning_path(self, url: str) -> tuple[str, ...]:
         """Every prerequisite of a page, transitively, in reading order (roots first)."""
         return self.paths.get(url, ())
+
+
+def with_pages(graph: Graph, pages: dict) -> Graph:
+    """The graph with some page objects swapped for edited ones whose fields are unchanged (prose edits).
+
+    Everything derived from the graph, including what views cache on it, stays valid and is kept."""
+    new = replace(graph, pages=pages)
+    new.__dict__.update((k, v) for k, v in graph.__dict__.items() if k.startswith("_"))
+    return new
 
 
 def build_graph(pages: list[Page], bodies: dict[str, Body], index: Index, report: Report) -> Graph:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .cache import page_meta
 from .errors import Report
+from .graph import with_pages
 from .markup import Body, Markup
 from .parse import Page, read_page
 from .pipeline import Site
@@ -26,20 +27,29 @@ def patch(site: Site, changed: set[str]) -> Site | None:
     """The site after edits to page bodies alone, or None when the edit needs a whole build."""
     if site.kept or site.search is None or site.index is None or site.theme is None or build_date() != site.day:
         return None
-    by_path = {str(p.source.path): p for p in site.graph.pages.values()}
+    by_path = _sources(site.graph)
     if not changed or not changed <= by_path.keys():
         return None
     noisy = {d.path for d in site.warnings}
     markup = Markup(site.index, allow_html=site.config.allow_html)
     pages, bodies = dict(site.graph.pages), dict(site.bodies)
     for path in sorted(changed):
-        old = by_path[path]
+        old = site.graph.pages[by_path[path]]
         page = _reread(old) if old.source.shown not in noisy else None
         body = markup.convert(page.body, page.url) if page is not None else None
         if body is None or not _same_shape(old, page, site.bodies[old.url], body):
             return None
         pages[page.url], bodies[page.url] = page, body
-    return _render(site, pages, bodies, [by_path[p].url for p in sorted(changed)])
+    return _render(site, pages, bodies, [by_path[p] for p in sorted(changed)])
+
+
+def _sources(graph) -> dict:
+    """Source path -> page URL; worked out once per graph, as prose edits keep every page's path."""
+    cached = graph.__dict__.get("_sources")
+    if cached is None:
+        cached = {str(p.source.path): url for url, p in graph.pages.items()}
+        object.__setattr__(graph, "_sources", cached)
+    return cached
 
 
 def _reread(old: Page) -> Page | None:
@@ -61,7 +71,7 @@ def _same_shape(old: Page, new: Page, before: Body, after: Body) -> bool:
 
 def _render(site: Site, pages: dict, bodies: dict, urls: list[str]) -> Site | None:
     """Re-render the edited pages, the feed and the search index; None on a template error."""
-    graph = replace(site.graph, pages=pages)
+    graph = with_pages(site.graph, pages)
     report = Report()
     renderer = Renderer(make_environment(site.theme), site.config, graph, bodies, report)
     search = site.search
@@ -72,7 +82,7 @@ def _render(site: Site, pages: dict, bodies: dict, urls: list[str]) -> Site | No
                                                     page=page_view(page, bodies[url], graph))
         search = search.replaced(url, bodies[url].words)
     files["feed.xml"] = renderer.feed()
-    files["search.json"] = search.to_json(graph)
+    files["search.json"] = search.to_json()
     if report.items:
         return None
     return replace(site, graph=graph, bodies=bodies, files=files, search=search)

@@ -210,17 +210,27 @@ class Renderer:
     def body_outputs(self) -> dict:
         """The outputs that read page bodies: the Atom feed and the search index."""
         self.search = SearchTerms.of(self.graph, self.bodies)
-        return {"feed.xml": self.feed(), "search.json": self.search.to_json(self.graph)}
+        return {"feed.xml": self.feed(), "search.json": self.search.to_json()}
 
     def feed(self) -> bytes | None:
         """The Atom feed of the 50 newest dated pages, bodies included."""
-        dated = sorted((p for p in self.graph.pages.values() if p.date and p.kind != "page"),
-                       key=lambda p: (p.updated or p.date, p.url), reverse=True)
+        newest = [self.graph.pages[url] for url in feed_urls(self.graph)]
         entries = [(card(p), self.bodies[p.url].html, absolute_url(self.config.base_url, p.url),
-                    (p.updated or p.date).isoformat()) for p in dated[:50]]
+                    (p.updated or p.date).isoformat()) for p in newest]
         updated = entries[0][3] if entries else self.today.isoformat()
         return self.render("feed.xml", "feed.xml", entries=entries, updated=updated,
                            base=absolute_url(self.config.base_url, ""))
+
+
+def feed_urls(graph: Graph, count: int = 50) -> tuple[str, ...]:
+    """The newest dated pages (plain pages left out), newest first; worked out once per graph."""
+    cached = graph.__dict__.get("_feed_urls")
+    if cached is None:
+        dated = sorted((p for p in graph.pages.values() if p.date and p.kind != "page"),
+                       key=lambda p: (p.updated or p.date, p.url), reverse=True)
+        cached = tuple(p.url for p in dated[:count])
+        object.__setattr__(graph, "_feed_urls", cached)
+    return cached
 
 
 BODY_OUTPUTS = ("feed.xml", "search.json")

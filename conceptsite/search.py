@@ -4,6 +4,8 @@ Shipping whole bodies would cost ~15 MB compressed at 10,000 concepts; keeping t
 distinctive terms of each body (by tf-idf) keeps body hits useful at a fraction of that."""
 from __future__ import annotations
 
+import bisect
+import copy
 import json
 import math
 import re
@@ -31,11 +33,11 @@ def plain_words(html: str) -> list[str]:
 
 
 def word_counts(html: str) -> str:
-    """A body's words and how often each occurs, one 'word count' per line.
+    """A body's words and how often each occurs, as '\nword count' for each word.
 
     Worked out once per body in the Markdown stage (in parallel, and cached with the body), so an
     edit re-ranks terms without re-reading every other body; a string pickles and loads fast."""
-    return "\n".join(f"{word} {n}" for word, n in Counter(plain_words(html)).items())
+    return "".join(f"\n{word} {n}" for word, n in Counter(plain_words(html)).items())
 
 
 def _counts(words: str) -> dict[str, int]:
@@ -44,7 +46,7 @@ def _counts(words: str) -> dict[str, int]:
 
 def search_index(graph: Graph, bodies: dict[str, Body]) -> bytes:
     """JSON with a row per page and a term -> page-number map of each page's key body terms."""
-    return SearchTerms.of(graph, bodies).to_json(graph)
+    return SearchTerms.of(graph, bodies).to_json()
 
 
 class SearchTerms:
@@ -53,49 +55,73 @@ class SearchTerms:
     The watch server keeps one across rebuilds, so a body edit re-ranks only the pages holding a
     word whose document frequency the edit changed, instead of every page."""
 
-    def __init__(self, words: dict[str, str]):
+    def __init__(self, words: dict[str, str], rows: str):
         self.words = words  # url -> Body.words, in index order
+        self.rows = rows  # the pages' rows as JSON: they read page fields only
+        self.number = {url: n for n, url in enumerate(words)}
         self.frequency = Counter(term for w in words.values() for term in _counts(w))
         self.top = {url: self._rank(w) for url, w in words.items()}
+        self.postings: dict[str, list[int]] = {}  # term -> numbers of the pages it is a key term of, ascending
+        for number, url in enumerate(words):
+            for term in self.top[url]:
+                self.postings.setdefault(term, []).append(number)
+        # Each term's part of the JSON, so an edit re-encodes only the terms it moved.
+        self.fragments = {term: _fragment(term, numbers) for term, numbers in self.postings.items()}
+        self.order = sorted(self.fragments)
 
     @classmethod
     def of(cls, graph: Graph, bodies: dict[str, Body]) -> SearchTerms:
         """The terms of every page the search lists (every page but untitled 'page' kinds)."""
-        return cls({u: bodies[u].words for u, p in graph.pages.items() if p.kind != "page" or p.summary})
+        urls = [u for u, p in graph.pages.items() if p.kind != "page" or p.summary]
+        rows = json.dumps([_row(graph.pages[u]) for u in urls], ensure_ascii=False, separators=(",", ":"))
+        return cls({u: bodies[u].words for u in urls}, rows)
 
     def replaced(self, url: str, words: str) -> SearchTerms:
-        """A copy with one page's body words replaced; this one is left as it was."""
+        """A copy with one page's body words replaced (its fields unchanged); this one is left as it was."""
         if url not in self.words:
             return self  # a page the search does not list
-        new = object.__new__(SearchTerms)
+        new = copy.copy(self)
         new.words, new.frequency, new.top = {**self.words, url: words}, Counter(self.frequency), dict(self.top)
+        new.postings, new.fragments = dict(self.postings), dict(self.fragments)
         before, after = _counts(self.words[url]).keys(), _counts(words).keys()
         new.frequency.subtract(before - after)
         new.frequency.update(after - before)
-        moved = before ^ after
-        for other, w in new.words.items():
-            if other == url or any(_holds(w, term) for term in moved):
-                new.top[other] = new._rank(w)
+        # Only pages holding a word whose frequency moved can rank differently; each line starts with '\n'.
+        needles = [f"\n{term} " for term in before ^ after]
+        for other in {url} | {u for needle in needles for u, w in new.words.items() if needle in w}:
+            new._rerank(other)
         return new
+
+    def _rerank(self, url: str) -> None:
+        old, top = set(self.top[url]), self._rank(self.words[url])
+        self.top[url], number = top, self.number[url]
+        for term in old.symmetric_difference(top):
+            numbers = [n for n in self.postings.get(term, ()) if n != number]
+            if term not in old:
+                bisect.insort(numbers, number)
+            if term not in self.postings:
+                self.order = list(self.order)
+                bisect.insort(self.order, term)
+            if numbers:
+                self.postings[term], self.fragments[term] = numbers, _fragment(term, numbers)
+            else:
+                del self.postings[term], self.fragments[term]
+                self.order = list(self.order)
+                del self.order[bisect.bisect_left(self.order, term)]
 
     def _rank(self, words: str) -> list[str]:
         total = len(self.words) or 1
         scored = [(-n * math.log(1 + total / self.frequency[t]), t) for t, n in _counts(words).items()]
         return [sys.intern(t) for _, t in sorted(scored)[:TERMS_PER_PAGE]]
 
-    def to_json(self, graph: Graph) -> bytes:
-        """The index readers download: a row per page and term -> page numbers."""
-        terms: dict[str, list[int]] = {}
-        for number, url in enumerate(self.words):
-            for term in self.top[url]:
-                terms.setdefault(term, []).append(number)
-        pages = [_row(graph.pages[u]) for u in self.words]
-        index = {"v": 1, "pages": pages, "terms": dict(sorted(terms.items()))}
-        return json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    def to_json(self) -> bytes:
+        """The index readers download: {"v": 1, "pages": [row, ...], "terms": {term: [page number, ...]}}."""
+        terms = ",".join(self.fragments[term] for term in self.order)
+        return ('{"v":1,"pages":' + self.rows + ',"terms":{' + terms + "}}").encode("utf-8")
 
 
-def _holds(words: str, term: str) -> bool:
-    return words.startswith(term + " ") or f"\n{term} " in words
+def _fragment(term: str, numbers: list[int]) -> str:
+    return json.dumps(term, ensure_ascii=False) + ":[" + ",".join(map(str, numbers)) + "]"
 
 
 def _row(page) -> dict:
