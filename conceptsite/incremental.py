@@ -32,22 +32,46 @@ class ViewKeys:
         self.known = known or {}  # path -> (stamp, key) from the last good build
         self.stamps: dict = {}  # the same, for this build
 
-    def __call__(self, path: str, make_view, stamp: str | None = None):
-        """Record the output's key; (True, view or None) when the file on disk was written from the same view."""
-        view = None
+    def stale(self, path: str, stamp: str | None) -> bool:
+        """True when this output's view has to be made to know its key (its stamp is new)."""
         known = self.known.get(path)
-        if stamp is not None and known is not None and known[0] == stamp:
-            key = known[1]
-        else:
+        return stamp is None or known is None or known[0] != stamp
+
+    def check(self, path: str, make_view, stamp: str | None = None) -> tuple[bool, object, tuple]:
+        """(kept, view or None, note): kept when the file on disk was written from the same view.
+
+        Changes nothing, so forked render workers can call it; pass the note to record()."""
+        view = None
+        if self.stale(path, stamp):
             view = make_view()
             key = digest(self.base, repr(view))
+        else:
+            key = self.known[path][1]
+        return self.manifest is not None and self.manifest.intact(path, key), view, (key, stamp)
+
+    def record(self, path: str, note: tuple, kept: bool) -> None:
+        """Remember an output's key (and stamp) for the manifest, and whether it was kept."""
+        key, stamp = note
         self.keys[path] = key
         if stamp is not None:
             self.stamps[path] = (stamp, key)
-        if self.manifest is not None and self.manifest.intact(path, key):
+        if kept:
             self.kept.add(path)
-            return True, view
-        return False, view
+
+
+class NoKeys:
+    """The renderer's hook when there is no cache: nothing is ever kept."""
+
+    def stale(self, path: str, stamp: str | None) -> bool:
+        """Every view has to be made."""
+        return True
+
+    def check(self, path: str, make_view, stamp: str | None = None) -> tuple[bool, object, tuple]:
+        """Never kept."""
+        return False, None, (None, stamp)
+
+    def record(self, path: str, note: tuple, kept: bool) -> None:
+        """Nothing to remember."""
 
 
 def site_key(digests: dict[str, str], base: str) -> str:

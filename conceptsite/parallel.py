@@ -1,8 +1,9 @@
-"""Markdown across the machine's cores for big cold builds; small jobs stay in one process.
+"""Markdown and templates across the machine's cores for big builds; small jobs stay in one process.
 
-Workers are forked, so they inherit the pages and the name index without pickling them; each
-returns the bodies of its share and the wikilink resolutions they used. Every body is rendered
-by a freshly reset converter, so the output is the same bytes as a single-process build."""
+Workers are forked, so they inherit the pages, the name index and the graph without pickling
+them; each returns the results of its share (bodies and the wikilink resolutions they used, or
+rendered pages). Every body is rendered by a freshly reset converter and every page by the same
+templates, so the output is the same bytes as a single-process build."""
 from __future__ import annotations
 
 import multiprocessing
@@ -30,21 +31,29 @@ def worker_count(requested: int, pages: int) -> int:
 
 def convert_all(jobs: list[tuple[str, str]], index, allow_html: bool, workers: int) -> list[tuple]:
     """(body, resolutions) for each (text, url), in order, using `workers` processes."""
+    convert = lambda part: _convert(part, index, allow_html)  # noqa: E731
+    return [item for part in map_chunks(convert, jobs, workers) for item in part]
+
+
+def map_chunks(fn, items: list, workers: int) -> list:
+    """fn over consecutive chunks of items, in order: in this process, or in `workers` forked ones.
+
+    fn and items reach the workers by fork, not by pickling; only what fn returns is pickled back."""
     if workers <= 1:
-        return _convert(jobs, index, allow_html)
-    _JOB.update(jobs=jobs, index=index, allow_html=allow_html)
+        return [fn(items)]
+    _JOB.update(fn=fn, items=items)
     try:
-        size = -(-len(jobs) // (workers * 4))  # a few chunks per worker evens out slow pages
-        chunks = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+        size = -(-len(items) // (workers * 4))  # a few chunks per worker evens out slow pages
+        chunks = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return [item for part in pool.map(_chunk, chunks) for item in part]
+            return list(pool.map(_chunk, chunks))
     finally:
         _JOB.clear()
 
 
-def _chunk(bounds: tuple[int, int]) -> list[tuple]:
+def _chunk(bounds: tuple[int, int]):
     start, end = bounds
-    return _convert(_JOB["jobs"][start:end], _JOB["index"], _JOB["allow_html"])
+    return _JOB["fn"](_JOB["items"][start:end])
 
 
 def _convert(jobs: list[tuple[str, str]], index, allow_html: bool) -> list[tuple]:

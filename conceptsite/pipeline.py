@@ -130,6 +130,7 @@ def gather(options: Options, timings: dict | None = None, manifest: Manifest | N
         views = renderer.unchanged = ViewKeys(base, keys, manifest, load_stamps(manifest))
         renderer.keep_listings = bool(manifest and manifest.site_wide_intact(keys[SITE_WIDE]))
         renderer.keep_bodies = bool(manifest and all(manifest.intact(p, keys[p]) for p in BODY_OUTPUTS))
+    renderer.workers = worker_count(options.workers, renderer.stale_pages())
     files = clock("render", renderer.pages)
     report.raise_if_failed(options.strict)
     if store.folder:  # only after a good build, so a failed one leaves nothing new behind

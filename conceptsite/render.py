@@ -14,7 +14,9 @@ from .errors import Report
 from .export import concepts_json
 from .graph import Graph
 from .graphmap import hidden_map_warning, map_pages
+from .incremental import NoKeys
 from .markup import Body
+from .parallel import map_chunks
 from .search import SearchTerms
 from .urls import absolute_url, relative_url
 from .views import TagView, card, page_view, tag_url
@@ -93,9 +95,10 @@ class Renderer:
         self.env, self.config, self.graph, self.bodies, self.report = env, config, graph, bodies, report
         self.today = build_date()
         self.common = {"site": config, "year": self.today.year, "absolute_links": False}
-        # Incremental builds: unchanged(path, make_view, stamp) -> (kept, view or None) skips a page whose
-        # view is as before; keep_listings and keep_bodies do the same for the two groups of site-wide outputs.
-        self.unchanged = lambda path, make_view, stamp: (False, None)
+        # Incremental builds: `unchanged` (incremental.ViewKeys) skips a page whose view is as before;
+        # keep_listings and keep_bodies do the same for the two groups of site-wide outputs.
+        self.unchanged = NoKeys()
+        self.workers = 1  # processes for the pages' own HTML (parallel.worker_count decides)
         self.stamps: dict = {}  # page url -> a key of everything its view is made from, when known
         self.keep_listings = self.keep_bodies = False
         self.search: SearchTerms | None = None  # the search terms, once body_outputs made them
@@ -119,13 +122,7 @@ class Renderer:
 
     def pages(self) -> dict:
         """All HTML pages, data files and redirect pages, keyed by output path."""
-        out = {}
-        graph = self.graph
-        for url, page in graph.pages.items():
-            make = lambda page=page, url=url: page_view(page, self.bodies[url], graph)  # noqa: E731
-            kept, view = self.unchanged(url + "index.html", make, self.stamps.get(url))
-            if not kept:
-                out[url + "index.html"] = self.render(TEMPLATE_FOR[page.kind], url, page=view or make())
+        out = self.page_files()
         if self.keep_listings:
             hidden_map_warning(self)
         else:
@@ -133,6 +130,36 @@ class Renderer:
         if not self.keep_bodies:
             out.update(self.body_outputs())
         return out
+
+    def page_files(self) -> dict:
+        """Each page's own HTML, but for pages kept as they are on disk; across processes when many."""
+        out = {}
+        for done, problems in map_chunks(self._render_pages, list(self.graph.pages), self.workers):
+            self.report.items.extend(problems)
+            for url, kept, data, note in done:
+                self.unchanged.record(url + "index.html", note, kept)
+                if not kept:
+                    out[url + "index.html"] = data
+        return out
+
+    def stale_pages(self) -> int:
+        """How many pages' views have to be made (the rest are known unchanged by their stamps)."""
+        return sum(1 for url in self.graph.pages if self.unchanged.stale(url + "index.html", self.stamps.get(url)))
+
+    def _render_pages(self, urls: list[str]) -> tuple[list, list]:
+        """(url, kept, bytes or None, note) for some pages, and the problems found; may run in a worker."""
+        report, self.report = self.report, Report()
+        try:
+            done = []
+            for url in urls:
+                page = self.graph.pages[url]
+                make = lambda page=page, url=url: page_view(page, self.bodies[url], self.graph)  # noqa: E731
+                kept, view, note = self.unchanged.check(url + "index.html", make, self.stamps.get(url))
+                data = None if kept else self.render(TEMPLATE_FOR[page.kind], url, page=view or make())
+                done.append((url, kept, data, note))
+            return done, self.report.items
+        finally:
+            self.report = report
 
     def listings(self) -> dict:
         """Outputs built from page fields and the graph only: indexes, tags, home, map, data files."""

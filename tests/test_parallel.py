@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from benchmarks import corpus
 from conceptsite import parallel, pipeline
 
@@ -46,3 +48,36 @@ def test_convert_all_keeps_order_and_resolutions():
     assert single == forked
     assert [body.html.split("</p>")[0] for body, _ in single] == [f'<p>Page {i} links <a class="wikilink" href="../x/">X</a>.' for i in range(7)]
     assert single[0][1] == (("x", ("concepts/x/", "X"), ""),)
+
+
+def test_incremental_builds_with_forked_renderers_match_fresh_single_process_builds(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1750000000")
+    project = corpus.generate(tmp_path / "project", 40)
+    out = tmp_path / "site"
+    options = pipeline.Options(content=project / "content", out=out, workers=2)
+    pipeline.build(options)
+    concept = sorted((project / "content" / "concepts").glob("*.md"))[3]
+    concept.write_text(concept.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    template = project / "templates" / "concept.html"
+    template.write_text(template.read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}<!-- edited -->", 1),
+                        encoding="utf-8")
+    result = pipeline.build(options)
+    assert result.stats.files > 40  # the template edit rewrote every concept page, in two processes
+    fresh = tmp_path / "fresh"
+    pipeline.build(pipeline.Options(content=project / "content", out=fresh, use_cache=False, workers=1))
+    assert _contents(out) == _contents(fresh)
+    assert pipeline.build(options).stats.files == 0  # and the next build knows every page's key
+
+
+def test_template_errors_in_forked_renderers_are_reported(tmp_path):
+    project = corpus.generate(tmp_path / "project", 30)
+    template = project / "templates" / "concept.html"
+    template.write_text(template.read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}{{ no_such_thing }}", 1),
+                        encoding="utf-8")
+    found = {}
+    for workers in (1, 2):
+        with pytest.raises(pipeline.BuildFailed) as failed:
+            pipeline.gather(pipeline.Options(content=project / "content", use_cache=False, workers=workers))
+        found[workers] = failed.value.diagnostics
+    assert any("no_such_thing" in d.message and d.path.endswith("concept.html") and d.line == 10 for d in found[2])
+    assert found[2] == found[1]
