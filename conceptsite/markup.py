@@ -1,6 +1,7 @@
 """Markdown to HTML: fenced code with Pygments, tables, footnotes, anchors, wikilinks and math."""
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
@@ -129,10 +130,16 @@ class _ConceptExtension(Extension):
 
 def _math(state: _State, md, latex: str, display: str) -> str:
     try:
-        return md.htmlStash.store(latex_to_mathml(latex.strip(), display=display))
+        return md.htmlStash.store(_mathml(latex.strip(), display))
     except Exception as exc:  # latex2mathml raises many types; all mean "cannot convert"
         state.problems.append(Problem("error", f"cannot render math '{latex.strip()[:40]}': {exc}", latex))
         return md.htmlStash.store(f"<code class=\"math-error\">{_escape(latex)}</code>")
+
+
+@functools.lru_cache(maxsize=4096)
+def _mathml(latex: str, display: str) -> str:
+    # Small formulas ($x$, $\sigma$, $p(y \mid x)$) recur across a site's pages; converting is ~0.5 ms each.
+    return latex_to_mathml(latex, display=display)
 
 
 def _escape(text: str) -> str:
