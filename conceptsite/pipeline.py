@@ -130,6 +130,8 @@ def gather(options: Options, timings: dict | None = None, manifest: Manifest | N
         views = renderer.unchanged = ViewKeys(base, keys, manifest, load_stamps(manifest))
         renderer.keep_listings = bool(manifest and manifest.site_wide_intact(keys[SITE_WIDE]))
         renderer.keep_bodies = bool(manifest and all(manifest.intact(p, keys[p]) for p in BODY_OUTPUTS))
+        if not renderer.keep_bodies:
+            renderer.last_search = store.load("search").get("terms")
     renderer.workers = worker_count(options.workers, renderer.stale_pages())
     files = clock("render", renderer.pages)
     report.raise_if_failed(options.strict)
@@ -138,6 +140,8 @@ def gather(options: Options, timings: dict | None = None, manifest: Manifest | N
         body_cache.save({p.url for p in pages})
         if fresh_graph:
             graph_cache.save(graph_key, graph)
+        if renderer.search is not None and renderer.search is not renderer.last_search:
+            store.save("search", {"terms": renderer.search})
     copies = {f"assets/{name}": theme.static / name for name in theme.versions}
     copies.update({a.rel: a.path for a in sources.assets})
     kept = set(views.kept) if views else set()

@@ -102,6 +102,7 @@ class Renderer:
         self.stamps: dict = {}  # page url -> a key of everything its view is made from, when known
         self.keep_listings = self.keep_bodies = False
         self.search: SearchTerms | None = None  # the search terms, once body_outputs made them
+        self.last_search: SearchTerms | None = None  # the last build's, from the cache, to update
 
     def render(self, template: str, page_url: str, **context) -> bytes | None:
         """One template for one output page, or None after reporting a template error."""
@@ -236,7 +237,7 @@ class Renderer:
 
     def body_outputs(self) -> dict:
         """The outputs that read page bodies: the Atom feed and the search index."""
-        self.search = SearchTerms.of(self.graph, self.bodies)
+        self.search = SearchTerms.of(self.graph, self.bodies, self.last_search)
         return {"feed.xml": self.feed(), "search.json": self.search.to_json()}
 
     def feed(self) -> bytes | None:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # markup computes word counts with this module, so it cannot 
     from .markup import Body
 
 TERMS_PER_PAGE = 40
+MAX_REPLACED = 50  # beyond this many changed bodies, ranking every page afresh is quicker
 _TAG = re.compile(r"<(math|pre|code)\b.*?</\1>|<[^>]+>", re.S)
 _WORD = re.compile(r"[^\W\d_][\w'-]{2,}", re.U)
 _STOP = frozenset("""the and for with that this from are was were which when where what into than then
@@ -70,10 +71,19 @@ class SearchTerms:
         self.order = sorted(self.fragments)
 
     @classmethod
-    def of(cls, graph: Graph, bodies: dict[str, Body]) -> SearchTerms:
-        """The terms of every page the search lists (every page but untitled 'page' kinds)."""
+    def of(cls, graph: Graph, bodies: dict[str, Body], previous: SearchTerms | None = None) -> SearchTerms:
+        """The terms of every page the search lists (every page but untitled 'page' kinds).
+
+        With the last build's terms (from the cache) over the same pages and fields, only the
+        bodies that changed are replaced, when they are few."""
         urls = [u for u, p in graph.pages.items() if p.kind != "page" or p.summary]
         rows = json.dumps([_row(graph.pages[u]) for u in urls], ensure_ascii=False, separators=(",", ":"))
+        if previous is not None and previous.rows == rows and list(previous.words) == urls:
+            changed = [u for u in urls if bodies[u].words != previous.words[u]]
+            if len(changed) <= MAX_REPLACED:
+                for url in changed:
+                    previous = previous.replaced(url, bodies[url].words)
+                return previous
         return cls({u: bodies[u].words for u in urls}, rows)
 
     def replaced(self, url: str, words: str) -> SearchTerms:

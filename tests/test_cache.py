@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conceptsite import pipeline
+from conceptsite import pipeline, search
 
 
 def _project(scratch_project):
@@ -178,8 +178,12 @@ def test_a_body_edit_makes_one_view_reuses_the_graph_and_keeps_the_listings(scra
     # the summary is set, so adding a sentence changes no card (an unset one comes from the body's first sentence)
     p.concept("beta", "title: Beta\ntags: [maths]\nsummary: About beta.", "Beta body. And a second sentence.")
     made, built = _spy(monkeypatch)
+    ranked = []
+    real_init = search.SearchTerms.__init__
+    monkeypatch.setattr(search.SearchTerms, "__init__", lambda self, *a: ranked.append(1) or real_init(self, *a))
     result = _build(p)
     assert made == ["concepts/beta/"] and not built
+    assert not ranked  # the cached search terms were updated for beta alone, not ranked afresh
     assert set(result.site.files) == {"concepts/beta/index.html", "feed.xml", "search.json"}
     assert "concepts/index.html" in result.site.kept and "tags/maths/index.html" in result.site.kept
     assert _contents(p.out) == _contents(_fresh(p))
