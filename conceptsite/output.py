@@ -84,26 +84,58 @@ def _alive(pid: str) -> bool:
     return True
 
 
-def write_site(out: Path, files: dict[str, bytes], copies: dict[str, Path]) -> WriteStats:
-    """Write every file into a staging folder, then swap it in place of the old output."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
+@dataclass(frozen=True)
+class Spilled:
+    """Stands in a site's files for a page already written into the staging folder."""
+
+    size: int
+
+
+class Staging:
+    """The folder beside the output that a whole-site write fills before swapping it in.
+
+    It can be made before rendering, so pages are written as they are rendered (by forked
+    workers too) instead of all being held in memory; a failed build discards it, and the old
+    output is never touched."""
+
+    def __init__(self, out: Path):
+        self.out = out.resolve()
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.folder = self.out.parent / f".{self.out.name}.staging-{os.getpid()}"
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True)
+        (self.folder / MARKER).write_text(MARKER_TEXT)  # first, so a folder left by a killed run is known to be ours
+
+    def put(self, rel: str, data: bytes) -> Spilled:
+        """Write one file now."""
+        dest = self.folder / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(data)
+        return Spilled(len(data))
+
+    def discard(self) -> None:
+        """Remove the folder and all in it."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def write_site(out: Path, files: dict, copies: dict[str, Path], staging: Staging | None = None) -> WriteStats:
+    """Write every file into a staging folder (some may be there already), then swap it in place of the old output."""
+    staging = staging or Staging(out)
     try:
-        stats = _fill(staging, files, copies)
-        _swap(staging, out)
+        stats = _fill(staging.folder, files, copies)
+        _swap(staging.folder, staging.out)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.discard()
     return stats
 
 
-def _fill(staging: Path, files: dict[str, bytes], copies: dict[str, Path]) -> WriteStats:
+def _fill(staging: Path, files: dict, copies: dict[str, Path]) -> WriteStats:
     made: set[Path] = {staging}
-    staging.mkdir(parents=True)
-    (staging / MARKER).write_text(MARKER_TEXT)  # first, so a folder left by a killed run is known to be ours
     total = 0
     for rel, data in files.items():
+        if isinstance(data, Spilled):
+            total += data.size
+            continue
         dest = staging / rel
         _ensure_dir(dest.parent, made)
         dest.write_bytes(data)

@@ -99,11 +99,13 @@ def cache_store(options: Options) -> Store:
     return Store(folder, generator_version())
 
 
-def gather(options: Options, timings: dict | None = None, manifest: Manifest | None = None) -> Site:
+def gather(options: Options, timings: dict | None = None, manifest: Manifest | None = None,
+           staging: output.Staging | None = None) -> Site:
     """Run every stage up to rendering; raise BuildFailed listing all problems.
 
     With a manifest of the output folder, outputs whose inputs are unchanged are not rendered
-    again; they are listed in Site.kept instead of Site.files."""
+    again; they are listed in Site.kept instead of Site.files. With a staging folder, each page's
+    own HTML is written there as soon as it is rendered (Site.files holds output.Spilled for it)."""
     timings = {} if timings is None else timings
     clock = _Clock(timings)
     report = Report()
@@ -133,6 +135,7 @@ def gather(options: Options, timings: dict | None = None, manifest: Manifest | N
         if not renderer.keep_bodies:
             renderer.last_search = store.load("search").get("terms")
     renderer.workers = worker_count(options.workers, renderer.stale_pages())
+    renderer.staging = staging
     files = clock("render", renderer.pages)
     report.raise_if_failed(options.strict)
     if store.folder:  # only after a good build, so a failed one leaves nothing new behind
@@ -206,21 +209,26 @@ def build(options: Options) -> Result:
             return Result(None, time.perf_counter() - started, output.WriteStats(0, 0), timings,
                           known.pages, known.warnings)
         fresh.forget(manifest)
-    site = gather(options, timings, manifest)
-    stats = None
-    if options.out is not None:
-        stats = _Clock(timings)("write", write, options.out, site, manifest)
+    whole = options.out is not None and not (manifest is not None and manifest.entries)
+    staging = output.Staging(options.out) if whole else None
+    try:
+        site = gather(options, timings, manifest, staging)
+        stats = _Clock(timings)("write", write, options.out, site, manifest, staging) if options.out else None
+    except BaseException:
+        if staging is not None:
+            staging.discard()
+        raise
     if manifest is not None:
         manifest.store.save(manifest.name + "-views", site.stamps)
         fresh.remember(manifest, fresh.Fresh(stamp, len(site.graph.pages), site.warnings))
     return Result(site, time.perf_counter() - started, stats, timings, len(site.graph.pages), site.warnings)
 
 
-def write(out: Path, site: Site, manifest: Manifest | None) -> output.WriteStats:
+def write(out: Path, site: Site, manifest: Manifest | None, staging: output.Staging | None = None) -> output.WriteStats:
     """Write the gathered site (every error was found before this point)."""
     if manifest is not None and manifest.entries:
         return write_changed(manifest, site.files, set(site.kept), site.copies, site.keys)
-    stats = output.write_site(out, site.files, site.copies)
+    stats = output.write_site(out, site.files, site.copies, staging)
     if manifest is not None and site.keys:
         record_full_write(manifest, site.files, site.copies, site.keys)
     return stats

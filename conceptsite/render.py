@@ -16,6 +16,7 @@ from .graph import Graph
 from .graphmap import hidden_map_warning, map_pages
 from .incremental import NoKeys
 from .markup import Body
+from .output import Staging
 from .parallel import map_chunks
 from .search import SearchTerms
 from .urls import absolute_url, relative_url
@@ -99,6 +100,7 @@ class Renderer:
         # keep_listings and keep_bodies do the same for the two groups of site-wide outputs.
         self.unchanged = NoKeys()
         self.workers = 1  # processes for the pages' own HTML (parallel.worker_count decides)
+        self.staging: Staging | None = None  # whole-site builds write each page's HTML there at once
         self.stamps: dict = {}  # page url -> a key of everything its view is made from, when known
         self.keep_listings = self.keep_bodies = False
         self.search: SearchTerms | None = None  # the search terms, once body_outputs made them
@@ -157,6 +159,8 @@ class Renderer:
                 make = lambda page=page, url=url: page_view(page, self.bodies[url], self.graph)  # noqa: E731
                 kept, view, note = self.unchanged.check(url + "index.html", make, self.stamps.get(url))
                 data = None if kept else self.render(TEMPLATE_FOR[page.kind], url, page=view or make())
+                if data is not None and self.staging is not None:
+                    data = self.staging.put(url + "index.html", data)
                 done.append((url, kept, data, note))
             return done, self.report.items
         finally:

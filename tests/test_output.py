@@ -224,3 +224,16 @@ def test_recovery_leaves_a_running_build_alone(tmp_path):
     (staging / MARKER).write_text(MARKER_TEXT)
     check_output(tmp_path / "site", [])
     assert staging.is_dir()
+
+
+def test_a_template_error_after_pages_were_staged_keeps_old_output(built, run_cli):
+    import shutil
+
+    before = _tree(built.out)
+    shutil.copytree(ROOT / "templates", built.root / "templates")
+    home = built.root / "templates" / "home.html"  # rendered after every concept page was written to staging
+    home.write_text(home.read_text(encoding="utf-8").replace("{% block main %}", "{% block main %}{{ no_such_value }}"),
+                    encoding="utf-8")
+    result = run_cli("build", "--no-cache", cwd=built.root)
+    assert result.code == 1 and "home.html" in result.err and "no_such_value" in result.err
+    assert _tree(built.out) == before and _leftovers(built) == []
