@@ -54,13 +54,15 @@ def tree_version(*folders: Path) -> str:
     return digest(*parts)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write a file through a temporary file and a rename, so no reader ever sees half of it."""
+def atomic_write(path: Path, data: bytes | None = None, fill=None) -> None:
+    """Write a file through a temporary file and a rename, so no reader ever sees half of it.
+
+    Either the bytes, or fill(handle) writes them (a pickle streamed to disk needs no copy in memory)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            fill(handle) if fill is not None else handle.write(data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -91,8 +93,9 @@ class Store:
         if self.folder is None:
             return
         try:
-            blob = pickle.dumps({"version": self.version, "data": data}, protocol=pickle.HIGHEST_PROTOCOL)
-            atomic_write(self.folder / f"{name}.pickle", blob)
+            saved = {"version": self.version, "data": data}
+            atomic_write(self.folder / f"{name}.pickle",
+                         fill=lambda handle: pickle.dump(saved, handle, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass
 

