@@ -50,48 +50,65 @@ def is_junk(name: str) -> bool:
     )
 
 
+_UNSAFE = re.compile(r"[^\w\-]+", re.UNICODE)
+_DASHES = re.compile(r"-{2,}")
+
+
 def make_slug(rel_path: str) -> str:
     """Turn a path inside a section (no .md) into a lower-case, URL-safe slug."""
     parts = []
     for part in rel_path.replace("\\", "/").split("/"):
-        text = unicodedata.normalize("NFC", part).lower()
-        text = re.sub(r"[^\w\-]+", "-", text, flags=re.UNICODE).replace("_", "-")
-        text = re.sub(r"-{2,}", "-", text).strip("-")
-        parts.append(text or "page")
+        text = _UNSAFE.sub("-", unicodedata.normalize("NFC", part).lower()).replace("_", "-")
+        parts.append(_DASHES.sub("-", text).strip("-") or "page")
     return "/".join(parts)
 
 
 def show_path(path: Path) -> str:
     """A path as diagnostics print it: relative to the working folder when inside it."""
-    cwd = Path.cwd()
-    path = Path(path)
-    return path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else str(path)
+    return _Shown()(Path(path))
+
+
+class _Shown:
+    """show_path for many paths: the working folder is looked up once, and compared as text."""
+
+    def __init__(self):
+        self.cwd = str(Path.cwd())
+        self.prefix = self.cwd if self.cwd.endswith("/") else self.cwd + "/"
+
+    def __call__(self, path: Path) -> str:
+        text = str(path)
+        if text == self.cwd:
+            return "."
+        return text[len(self.prefix):] if text.startswith(self.prefix) else text
 
 
 def discover(content: Path) -> Sources:
     """Walk the content folder in a stable order and classify every file."""
     root = content.resolve()
+    shown = _Shown()
     pages, assets = [], []
-    for path in _walk(root):
-        rel = path.relative_to(root).as_posix()
-        if path.suffix.lower() == ".md":
-            pages.append(_classify(path, rel))
+    for path, rel in _walk(root):
+        if rel[-3:].lower() == ".md":
+            pages.append(_classify(path, rel, shown(path)))
         elif rel != "site.yml":
             assets.append(Asset(path, rel))
     return Sources(root, root / "site.yml", tuple(pages), tuple(assets))
 
 
 def _walk(root: Path):
-    for folder, dirs, files in os.walk(root):
+    """(path, path relative to root with '/') of every file that is not junk, in a stable order."""
+    base = str(root)
+    for folder, dirs, files in os.walk(base):
         dirs[:] = sorted(d for d in dirs if not is_junk(d))
+        inside = folder[len(base) + 1:].replace(os.sep, "/")
         for name in sorted(files):
             if not is_junk(name):
-                yield Path(folder) / name
+                yield Path(folder, name), f"{inside}/{name}" if inside else name
 
 
-def _classify(path: Path, rel: str) -> SourceFile:
+def _classify(path: Path, rel: str, shown: str) -> SourceFile:
     first, _, rest = rel.partition("/")
     stem = rest[:-3] if rest else ""
     if first in SECTIONS and rest:
-        return SourceFile(path, show_path(path), SECTIONS[first], make_slug(stem))
-    return SourceFile(path, show_path(path), "page", make_slug(rel[:-3]))
+        return SourceFile(path, shown, SECTIONS[first], make_slug(stem))
+    return SourceFile(path, shown, "page", make_slug(rel[:-3]))

@@ -41,3 +41,15 @@ def test_discover_classifies_sections_pages_and_assets(scratch_project):
     kinds = {(p.kind, p.slug) for p in sources.pages}
     assert kinds == {("concept", "optimizers/adam"), ("writeup", "w"), ("page", "about")}
     assert [a.rel for a in sources.assets] == ["images/fig.png"]
+
+
+def test_show_path_is_relative_inside_the_working_folder_only(tmp_path, monkeypatch):
+    from conceptsite.discover import show_path
+
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    assert show_path(tmp_path / "work" / "content" / "a.md") == "content/a.md"
+    assert show_path(tmp_path / "work") == "."
+    assert show_path(tmp_path / "workshop" / "b.md") == str(tmp_path / "workshop" / "b.md")  # a look-alike prefix
+    monkeypatch.chdir("/")
+    assert show_path(tmp_path / "x.md") == str(tmp_path / "x.md").lstrip("/")
