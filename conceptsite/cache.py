@@ -1,4 +1,5 @@
-"""The persistent build cache: parsed pages and rendered bodies, reused while their inputs are unchanged.
+"""The persistent build cache: parsed pages, rendered bodies, the graph and the search terms, reused
+while their inputs are unchanged.
 
 Every entry is keyed by content (a hash of the file's bytes, with a (mtime_ns, size) fast path so
 unchanged files are not even read) and every cache file carries a version key of the generator, so

@@ -1,8 +1,10 @@
 """Incremental output: which outputs can stay as they are, and writing only the files that changed.
 
 Each page's output is keyed by its whole view (what the template is given) plus the generator,
-templates, static files and config; site-wide outputs (indexes, tags, feeds, search) share one
-key over the content of every page, since the whole graph is a function of those. A manifest in the
+templates, static files and config. Site-wide outputs come in two groups: listings (indexes, tags,
+home, map, sitemap and the data files) read page fields and the graph, and share one key of those;
+body outputs (the feed and the search index) also read bodies, so their key covers every page's
+file too. Each page also gets an input stamp, so its view is made only when a stamp moved. A manifest in the
 cache records each output's key and how it sat on disk; an output whose file was changed or
 removed by hand no longer counts as kept."""
 from __future__ import annotations

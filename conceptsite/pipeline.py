@@ -38,17 +38,17 @@ class Options:
     static: Path | None = None
     cache: Path | None = None  # None: .cache/ beside content/
     use_cache: bool = True  # False (--no-cache): neither read nor write the cache
-    workers: int = 0  # processes for Markdown on big builds; 0: one per core, 1: never fork
+    workers: int = 0  # processes for Markdown and page rendering on big builds; 0: one per core, 1: never fork
 
 
 @dataclass(frozen=True)
 class Site:
-    """A fully rendered site, held in memory until it is written."""
+    """A fully rendered site, held in memory until it is written (but for pages a whole build already staged)."""
 
     config: SiteConfig
     graph: Graph
     bodies: dict
-    files: dict  # output path -> bytes
+    files: dict  # output path -> bytes, or output.Spilled for a page already in the staging folder
     copies: dict  # output path -> source file
     warnings: tuple[Diagnostic, ...]
     kept: frozenset = frozenset()  # outputs not rendered because they are unchanged on disk
@@ -179,8 +179,8 @@ def output_keys(graph: Graph, page_cache: PageCache, body_cache: BodyCache, conf
                for url, p in graph.pages.items()}
     base = digest(generator_version(), tree_version(theme.templates, theme.static), repr(config),
                   str(build_date().year))
-    listings = digest(base, graph_key, build_date().isoformat())
-    bodies = site_key(digests, listings)
+    listings = digest(base, graph_key)  # pages and listings show the year (in base), never the day
+    bodies = site_key(digests, digest(listings, build_date().isoformat()))  # an empty feed is dated today
     stamps = {url: digest(listings, own) for url, own in digests.items()}
     return base, {SITE_WIDE: listings, **{path: bodies for path in BODY_OUTPUTS}}, stamps
 

@@ -1,4 +1,5 @@
-"""Render the site through Jinja templates into a mapping of output path -> bytes."""
+"""Render the site through Jinja templates into a mapping of output path -> bytes (or output.Spilled
+for pages a whole build already wrote into its staging folder)."""
 from __future__ import annotations
 
 import datetime as dt

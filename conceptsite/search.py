@@ -53,8 +53,9 @@ def search_index(graph: Graph, bodies: dict[str, Body]) -> bytes:
 class SearchTerms:
     """Each searchable page's key terms, ranked by tf-idf over all of them; updatable page by page.
 
-    The watch server keeps one across rebuilds, so a body edit re-ranks only the pages holding a
-    word whose document frequency the edit changed, instead of every page."""
+    The watch server keeps one across rebuilds, and the build cache keeps the last build's, so a
+    body edit re-ranks only the pages holding a word whose document frequency the edit changed,
+    instead of every page."""
 
     def __init__(self, words: dict[str, str], rows: str):
         self.words = words  # url -> Body.words, in index order

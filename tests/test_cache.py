@@ -198,3 +198,17 @@ def test_a_body_edit_that_adds_a_link_rebuilds_the_graph(scratch_project, monkey
     assert built == [True] and "concepts/beta/" in made  # beta gains a backlink from Aardvark
     assert "Aardvark" in p.read("concepts/beta/index.html")
     assert _contents(p.out) == _contents(_fresh(p))
+
+
+def test_a_new_day_makes_no_view_and_rewrites_no_page(scratch_project, monkeypatch):
+    p = _project(scratch_project)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1750000000")
+    _build(p)
+    before = _snapshot(p.out)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1750000000 + 86400))
+    made, built = _spy(monkeypatch)
+    result = _build(p)
+    assert made == [] and not built  # only the year reaches pages and listings
+    assert "concepts/alpha/index.html" in result.site.kept and "tags/maths/index.html" in result.site.kept
+    assert _touched(before, _snapshot(p.out)) == set()
+    assert _contents(p.out) == _contents(_fresh(p))
