@@ -22,6 +22,7 @@ from .markup import Body
 
 PACKAGE = Path(__file__).resolve().parent
 LIBRARIES = ("markdown", "pygments", "latex2mathml", "jinja2", "yaml")
+JOURNAL_MIN = 50  # a journal of up to this many entries never forces a whole save
 
 
 def digest(*parts: bytes | str) -> str:
@@ -105,6 +106,34 @@ class Store:
         if self.folder is not None:
             (self.folder / f"{name}.pickle").unlink(missing_ok=True)
 
+    def load_entries(self, name: str) -> dict:
+        """Entries saved by save_entries: the last whole save with its journal applied."""
+        entries = self.load(name)
+        journal = self.load(name + "-journal")
+        entries.update(journal.get("set", {}))
+        for key in journal.get("gone", ()):
+            entries.pop(key, None)
+        return entries
+
+    def save_entries(self, name: str, entries: dict, changed: set, gone: set) -> None:
+        """Save what changed since the last whole save into a small journal beside it, so a one-page
+        edit does not rewrite every page's entry; once the journal grows past a twentieth of the
+        entries, save them all again. Every entry checks itself on use, so an old journal left
+        by a crash costs cache misses, never wrong output."""
+        if self.folder is None:
+            return
+        journal = self.load(name + "-journal")
+        updates = {**journal.get("set", {}), **{key: entries[key] for key in changed if key in entries}}
+        for key in gone:
+            updates.pop(key, None)
+        removed = (set(journal.get("gone", ())) | gone) - set(updates)
+        small = len(updates) + len(removed) <= max(JOURNAL_MIN, len(entries) // 20)
+        if not small or not (self.folder / f"{name}.pickle").exists():
+            self.save(name, entries)
+            self.forget(name + "-journal")
+        else:
+            self.save(name + "-journal", {"set": updates, "gone": removed})
+
 
 @dataclass(frozen=True)
 class PageEntry:
@@ -128,8 +157,8 @@ class PageCache:
 
     def __init__(self, store: Store):
         self.store = store
-        self.entries: dict[str, PageEntry] = store.load("pages")
-        self.dirty = False
+        self.entries: dict[str, PageEntry] = store.load_entries("pages")
+        self.changed: set[str] = set()
 
     def read(self, source: SourceFile, parse) -> PageEntry:
         """The entry for one source file; parse(raw, report) makes a page on a miss."""
@@ -148,7 +177,7 @@ class PageCache:
             page = parse(source, raw, report)
             entry = PageEntry(source, stat, found, page, tuple(report.items), page_meta(page))
         self.entries[key] = entry
-        self.dirty = True
+        self.changed.add(key)
         return entry
 
     def save(self, keep: set[str]) -> None:
@@ -156,8 +185,8 @@ class PageCache:
         stale = set(self.entries) - keep
         for key in stale:
             del self.entries[key]
-        if self.dirty or stale:
-            self.store.save("pages", self.entries)
+        if self.changed or stale:
+            self.store.save_entries("pages", self.entries, self.changed, stale)
 
 
 @dataclass(frozen=True)
@@ -191,8 +220,8 @@ class BodyCache:
 
     def __init__(self, store: Store):
         self.store = store
-        self.entries: dict[str, BodyEntry] = store.load("bodies")
-        self.dirty = False
+        self.entries: dict[str, BodyEntry] = store.load_entries("bodies")
+        self.changed: set[str] = set()
 
     def get(self, url: str, key: str, index) -> Body | None:
         """The cached body, or None when the text changed or a wikilink now resolves elsewhere."""
@@ -208,15 +237,15 @@ class BodyCache:
     def put(self, url: str, key: str, resolutions: tuple, body: Body) -> None:
         """Remember a freshly rendered body."""
         self.entries[url] = BodyEntry(key, resolutions, body)
-        self.dirty = True
+        self.changed.add(url)
 
     def save(self, keep: set[str]) -> None:
         """Save, dropping bodies of pages that are gone."""
         stale = set(self.entries) - keep
         for url in stale:
             del self.entries[url]
-        if self.dirty or stale:
-            self.store.save("bodies", self.entries)
+        if self.changed or stale:
+            self.store.save_entries("bodies", self.entries, self.changed, stale)
 
 
 class GraphCache:

@@ -212,3 +212,41 @@ def test_a_new_day_makes_no_view_and_rewrites_no_page(scratch_project, monkeypat
     assert "concepts/alpha/index.html" in result.site.kept and "tags/maths/index.html" in result.site.kept
     assert _touched(before, _snapshot(p.out)) == set()
     assert _contents(p.out) == _contents(_fresh(p))
+
+
+def test_the_store_journals_small_changes_and_compacts_big_ones(tmp_path):
+    from conceptsite.cache import JOURNAL_MIN, Store
+
+    store = Store(tmp_path, "v1")
+    entries = {f"page-{i}": i for i in range(2000)}
+    store.save_entries("things", entries, set(entries), set())  # everything is new: one whole save
+    whole = (tmp_path / "things.pickle").stat().st_mtime_ns
+    assert not (tmp_path / "things-journal.pickle").exists()
+    entries["page-1"], entries["page-new"] = "edited", "new"
+    del entries["page-2"]
+    store.save_entries("things", entries, {"page-1", "page-new"}, {"page-2"})
+    assert (tmp_path / "things.pickle").stat().st_mtime_ns == whole  # only the journal was written
+    assert store.load_entries("things") == entries
+    store.save_entries("things", {**entries, "page-new": "gone again"}, set(), {"page-new"})
+    del entries["page-new"]
+    assert store.load_entries("things") == entries  # a journaled entry removed later stays removed
+    many = {f"page-{i}" for i in range(3, 3 + max(JOURNAL_MIN, len(entries) // 20) + 1)}
+    entries.update({key: "bulk" for key in many})
+    store.save_entries("things", entries, many, set())
+    assert not (tmp_path / "things-journal.pickle").exists()  # compacted into a whole save
+    assert Store(tmp_path, "v1").load_entries("things") == entries
+    assert Store(tmp_path, "v2").load_entries("things") == {}  # another generator ignores both files
+
+
+def test_a_body_edit_journals_the_page_and_body_caches(scratch_project):
+    p = _project(scratch_project)
+    _build(p)
+    cache = p.root / ".cache"
+    whole = {name: (cache / name).stat().st_mtime_ns for name in ("pages.pickle", "bodies.pickle")}
+    p.concept("beta", "title: Beta\ntags: [maths]", "Beta body, edited.")
+    _build(p)
+    assert {name: (cache / name).stat().st_mtime_ns for name in whole} == whole
+    assert (cache / "pages-journal.pickle").exists() and (cache / "bodies-journal.pickle").exists()
+    p.concept("beta", "title: Beta\ntags: [maths]", "Beta body, edited twice.")
+    _build(p)
+    assert _contents(p.out) == _contents(_fresh(p))
