@@ -279,6 +279,9 @@ def run(args) -> int:
               "choose another --port", file=sys.stderr)
         return 1
     signal.signal(signal.SIGTERM, _interrupt)
+    # A shell starting us in the background of a script leaves SIGINT ignored, and Python keeps an
+    # ignored SIGINT so: the banner promises that Ctrl-C (or kill -INT) stops the server, so it must.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     _line(f"serving {show_path(settings.content)} at {url} from {show_path(preview.root)} (Ctrl-C stops)")
     if getattr(args, "open", False):
         threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()

@@ -447,10 +447,12 @@ def test_non_loopback_host_warns(tmp_path):
     assert proc.returncode == 1 and "Traceback" not in proc.stderr  # TEST-NET address: cannot bind
 
 
-def test_ctrl_c_stops_within_a_second_without_traceback(tmp_path):
+@pytest.mark.parametrize("inherited", ["default", "ignored"])  # a shell script's background job ignores SIGINT
+def test_ctrl_c_stops_within_a_second_without_traceback(tmp_path, inherited):
     content = make_project(tmp_path, example=False)
+    ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if inherited == "ignored" else None
     proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content), "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, preexec_fn=ignore)
     try:
         line = proc.stdout.readline()
         url = line.split(" at ")[1].split()[0]
