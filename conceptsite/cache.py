@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .discover import SourceFile
 from .errors import Diagnostic, Report
+from .graph import with_pages
 from .markup import Body
 
 PACKAGE = Path(__file__).resolve().parent
@@ -262,9 +263,9 @@ class GraphCache:
         if self.store.load("graph-key").get("key") != key:
             return None
         saved = self.store.load("graph").get("graph")
-        return replace(saved, pages=pages) if saved is not None and saved.__class__.__name__ == "Graph" else None
+        return with_pages(saved, pages) if saved is not None and saved.__class__.__name__ == "Graph" else None
 
     def save(self, key: str, graph) -> None:
-        """Remember a freshly built graph under the key of its inputs."""
-        self.store.save("graph", {"graph": replace(graph, pages={})})
+        """Remember a freshly built graph under the key of its inputs, with what rendering derived from it."""
+        self.store.save("graph", {"graph": with_pages(graph, {})})
         self.store.save("graph-key", {"key": key})
