@@ -329,7 +329,8 @@ def main(argv: list[str] | None = None) -> int:
         results[size] = bench.measure(binary)
         print(table({size: results[size]}), flush=True)
     text = table(results)
-    print("\n" + text)
+    if len(results) > 1:  # with one size, the table just printed is the whole of it
+        print("\n" + text)
     report.append(text)
     (RESULTS / f"{stamp}.txt").write_text("\n\n".join(report) + "\n")
     (RESULTS / f"{stamp}.json").write_text(json.dumps(

@@ -101,6 +101,13 @@ def _undirected(graph) -> dict:
     return cached
 
 
+def prepare(graph) -> None:
+    """Work out now what every page's small map reads from the whole graph: before forking workers,
+    so they need not each do it, and so the graph the cache keeps holds it."""
+    _undirected(graph)
+    _site_tags(graph)
+
+
 def _site_tags(graph) -> tuple:
     """The site-wide colour ranking of tags, computed once per graph."""
     cached = graph.__dict__.get("_map_tags")

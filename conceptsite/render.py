@@ -16,6 +16,7 @@ from .errors import Report
 from .export import concepts_json
 from .graph import Graph
 from .graphmap import hidden_map_warning, map_pages
+from .graphmap import prepare as prepare_map
 from .incremental import NoKeys
 from .markup import Body
 from .output import Staging
@@ -139,6 +140,8 @@ class Renderer:
     def page_files(self) -> dict:
         """Each page's own HTML, but for pages kept as they are on disk; across processes when many."""
         out = {}
+        if self.workers > 1:
+            prepare_map(self.graph)
         for done, problems in map_chunks(self._render_pages, list(self.graph.pages), self.workers):
             self.report.items.extend(problems)
             for url, kept, data, note in done:
