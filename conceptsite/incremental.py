@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from .cache import Store, digest
-from .output import MARKER, WriteStats
+from .output import MARKER, WriteStats, unpacked
 
 SITE_WIDE = "*"  # the manifest key under which the site-wide outputs' shared key is kept
 
@@ -124,8 +124,7 @@ def write_changed(manifest: Manifest, files: dict[str, bytes], kept: set[str], c
     entries = {SITE_WIDE: (keys[SITE_WIDE], None)} if SITE_WIDE in keys else {}
     for path in kept:
         entries[path] = old[path]
-    changes = _changed(out, old, files, copies)
-    staged = _stage_all(out, changes)
+    staged, total = _stage_all(out, _changed(out, old, files, copies))
     manifest.store.forget(manifest.name)  # a crash from here on leaves no manifest, so the next build rewrites all
     for temp, target in staged:
         os.replace(temp, target)
@@ -137,35 +136,41 @@ def write_changed(manifest: Manifest, files: dict[str, bytes], kept: set[str], c
         _remove(out, path)
     manifest.entries = entries
     manifest.store.save(manifest.name, entries)
-    return WriteStats(len(staged), sum(len(data) for data in changes.values()))
+    return WriteStats(len(staged), total)
 
 
-def _changed(out: Path, old: dict, files: dict[str, bytes], copies: dict[str, Path]) -> dict[str, bytes]:
-    """The outputs whose bytes on disk differ from what this build produced."""
-    changes = {path: data for path, data in files.items() if not _same_bytes(out / path, data)}
+def _changed(out: Path, old: dict, files: dict, copies: dict[str, Path]):
+    """(path, bytes) of each output whose bytes on disk differ from what this build produced, one at a
+    time, so packed pages are unpacked only while they are compared and staged."""
+    for path, data in files.items():
+        data = unpacked(data)
+        if not _same_bytes(out / path, data):
+            yield path, data
     for path, source in copies.items():
         stamp = ("copy", _stat(source))
         if old.get(path, (None,))[0] != stamp or not _intact_copy(out / path, old[path][1]):
-            changes[path] = Path(source).read_bytes()
-    return changes
+            yield path, Path(source).read_bytes()
 
 
-def _stage_all(out: Path, changes: dict[str, bytes]) -> list[tuple[Path, Path]]:
-    """Write each change to a hidden temporary sibling; on any failure remove them all and re-raise."""
+def _stage_all(out: Path, changes) -> tuple[list[tuple[Path, Path]], int]:
+    """Write each change to a hidden temporary sibling (with the bytes written); on any failure
+    remove them all and re-raise."""
     staged: list[tuple[Path, Path]] = []
     made: list[Path] = []
+    total = 0
     try:
-        for path, data in changes.items():
+        for path, data in changes:
             target = out / path
             _make_parents(target.parent, out, made)
             staged.append((stage_file(target, data), target))
+            total += len(data)
     except BaseException:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
         for folder in reversed(made):
             shutil.rmtree(folder, ignore_errors=True)
         raise
-    return staged
+    return staged, total
 
 
 def stage_file(target: Path, data: bytes) -> Path:

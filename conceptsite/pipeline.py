@@ -48,7 +48,7 @@ class Site:
     config: SiteConfig
     graph: Graph
     bodies: dict
-    files: dict  # output path -> bytes, or output.Spilled for a page already in the staging folder
+    files: dict  # output path -> bytes, output.Spilled (already in the staging folder) or output.Packed
     copies: dict  # output path -> source file
     warnings: tuple[Diagnostic, ...]
     kept: frozenset = frozenset()  # outputs not rendered because they are unchanged on disk
@@ -136,6 +136,7 @@ def gather(options: Options, timings: dict | None = None, manifest: Manifest | N
             renderer.last_search = store.load("search").get("terms")
     renderer.workers = worker_count(options.workers, renderer.stale_pages())
     renderer.staging = staging
+    renderer.pack = staging is None and manifest is not None and bool(manifest.entries)
     files = clock("render", renderer.pages)
     report.raise_if_failed(options.strict)
     if store.folder:  # only after a good build, so a failed one leaves nothing new behind

@@ -19,7 +19,7 @@ from .graphmap import hidden_map_warning, map_pages
 from .graphmap import prepare as prepare_map
 from .incremental import NoKeys
 from .markup import Body
-from .output import Staging
+from .output import Packed, Staging
 from .parallel import map_chunks
 from .search import SearchTerms
 from .urls import absolute_url, relative_url
@@ -104,6 +104,7 @@ class Renderer:
         self.unchanged = NoKeys()
         self.workers = 1  # processes for the pages' own HTML (parallel.worker_count decides)
         self.staging: Staging | None = None  # whole-site builds write each page's HTML there at once
+        self.pack = False  # incremental builds hold each page's HTML compressed until the write
         self.stamps: dict = {}  # page url -> a key of everything its view is made from, when known
         self.keep_listings = self.keep_bodies = False
         self.search: SearchTerms | None = None  # the search terms, once body_outputs made them
@@ -166,6 +167,8 @@ class Renderer:
                 data = None if kept else self.render(TEMPLATE_FOR[page.kind], url, page=view or make())
                 if data is not None and self.staging is not None:
                     data = self.staging.put(url + "index.html", data)
+                elif data is not None and self.pack:
+                    data = Packed.of(data)
                 done.append((url, kept, data, note))
             return done, self.report.items
         finally:
