@@ -39,7 +39,7 @@ def map_chunks(fn, items: list, workers: int) -> list:
     """fn over consecutive chunks of items, in order: in this process, or in `workers` forked ones.
 
     fn and items reach the workers by fork, not by pickling; only what fn returns is pickled back."""
-    if workers <= 1:
+    if workers <= 1 or len(items) < 2:
         return [fn(items)]
     _JOB.update(fn=fn, items=items)
     try:

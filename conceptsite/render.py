@@ -143,8 +143,7 @@ class Renderer:
         out = {}
         if self.workers > 1:
             prepare_map(self.graph)
-        for done, problems in map_chunks(self._render_pages, list(self.graph.pages), self.workers):
-            self.report.items.extend(problems)
+        for done in self._across(self._render_pages, list(self.graph.pages)):
             for url, kept, data, note in done:
                 self.unchanged.record(url + "index.html", note, kept)
                 if not kept:
@@ -155,24 +154,36 @@ class Renderer:
         """How many pages' views have to be made (the rest are known unchanged by their stamps)."""
         return sum(1 for url in self.graph.pages if self.unchanged.stale(url + "index.html", self.stamps.get(url)))
 
-    def _render_pages(self, urls: list[str]) -> tuple[list, list]:
-        """(url, kept, bytes or None, note) for some pages, and the problems found; may run in a worker."""
+    def _across(self, fn, items: list) -> list:
+        """fn over chunks of items, across self.workers processes; each chunk's problems are reported here."""
+        results = []
+        for result, problems in map_chunks(lambda part: self._collecting(fn, part), items, self.workers):
+            self.report.items.extend(problems)
+            results.append(result)
+        return results
+
+    def _collecting(self, fn, part: list) -> tuple:
+        """fn(part) and the problems it found, kept apart so a forked worker can hand them back."""
         report, self.report = self.report, Report()
         try:
-            done = []
-            for url in urls:
-                page = self.graph.pages[url]
-                make = lambda page=page, url=url: page_view(page, self.bodies[url], self.graph)  # noqa: E731
-                kept, view, note = self.unchanged.check(url + "index.html", make, self.stamps.get(url))
-                data = None if kept else self.render(TEMPLATE_FOR[page.kind], url, page=view or make())
-                if data is not None and self.staging is not None:
-                    data = self.staging.put(url + "index.html", data)
-                elif data is not None and self.pack:
-                    data = Packed.of(data)
-                done.append((url, kept, data, note))
-            return done, self.report.items
+            return fn(part), self.report.items
         finally:
             self.report = report
+
+    def _render_pages(self, urls: list[str]) -> list:
+        """(url, kept, bytes or None, note) for some pages; may run in a worker."""
+        done = []
+        for url in urls:
+            page = self.graph.pages[url]
+            make = lambda page=page, url=url: page_view(page, self.bodies[url], self.graph)  # noqa: E731
+            kept, view, note = self.unchanged.check(url + "index.html", make, self.stamps.get(url))
+            data = None if kept else self.render(TEMPLATE_FOR[page.kind], url, page=view or make())
+            if data is not None and self.staging is not None:
+                data = self.staging.put(url + "index.html", data)
+            elif data is not None and self.pack:
+                data = Packed.of(data)
+            done.append((url, kept, data, note))
+        return done
 
     def listings(self) -> dict:
         """Outputs built from page fields and the graph only: indexes, tags, home, map, data files."""
@@ -218,9 +229,16 @@ class Renderer:
     def tag_pages(self) -> dict:
         """The tag index and one page per tag."""
         out = {"tags/index.html": self.render("tags.html", "tags/", tags=self.tag_views())}
-        for tag, urls in self.graph.tags.items():
+        for part in self._across(self._render_tags, list(self.graph.tags)):  # ~3 s at 10,000 concepts
+            out.update(part)
+        return out
+
+    def _render_tags(self, tags: list[str]) -> dict:
+        """One page per tag, listing its pages' cards; may run in a worker."""
+        out = {}
+        for tag in tags:
             url = tag_url(tag)
-            cards = [card(self.graph.pages[u]) for u in urls]
+            cards = [card(self.graph.pages[u]) for u in self.graph.tags[tag]]
             out[url + "index.html"] = self.render("tag.html", url, tag=tag, cards=cards)
         return out
 
