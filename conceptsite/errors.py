@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,11 +37,11 @@ class Report:
 
     def error(self, path: Path | str, line: int, col: int, message: str) -> None:
         """Record an error."""
-        self.items.append(Diagnostic(str(path), line, col, "error", message))
+        self.items.append(Diagnostic(str(path), line, col, "error", _one_line(message)))
 
     def warn(self, path: Path | str, line: int, col: int, message: str) -> None:
         """Record a warning."""
-        self.items.append(Diagnostic(str(path), line, col, "warning", message))
+        self.items.append(Diagnostic(str(path), line, col, "warning", _one_line(message)))
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -53,6 +54,15 @@ class Report:
         if failing:
             # A template fault repeats once per page rendered with it; show it once.
             raise BuildFailed(sorted(set(self.items), key=_sort_key))
+
+
+_BREAKS = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _one_line(message: str) -> str:
+    """The message with line breaks written as escapes, so each problem stays one path:line:col line
+    (messages quote authors' values, which may hold any of them)."""
+    return _BREAKS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), message)
 
 
 def _sort_key(d: Diagnostic) -> tuple:
