@@ -269,3 +269,32 @@ class GraphCache:
         """Remember a freshly built graph under the key of its inputs, with what rendering derived from it."""
         self.store.save("graph", {"graph": with_pages(graph, {})})
         self.store.save("graph-key", {"key": key})
+
+
+@dataclass(frozen=True)
+class Caches:
+    """The parts of the build cache one build uses (each None when the cache is off)."""
+
+    store: Store
+    pages: PageCache | None
+    bodies: BodyCache | None
+    graph: GraphCache | None
+
+    @classmethod
+    def open(cls, store: Store) -> Caches:
+        """Load the page and body caches (the graph is loaded only when its key matches)."""
+        if store.folder is None:
+            return cls(store, None, None, None)
+        return cls(store, PageCache(store), BodyCache(store), GraphCache(store))
+
+    def save(self, sources, pages: list, graph_key: str | None, graph, renderer) -> None:
+        """Keep what a good build made: entries of files still there, a graph built now (its key
+        given), and the search terms when they changed."""
+        if self.pages is None:
+            return
+        self.pages.save({str(s.path) for s in sources.pages})
+        self.bodies.save({p.url for p in pages})
+        if graph_key is not None:
+            self.graph.save(graph_key, graph)
+        if renderer.search is not None and renderer.search is not renderer.last_search:
+            self.store.save("search", {"terms": renderer.search})

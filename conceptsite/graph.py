@@ -61,11 +61,16 @@ class Graph:
         return (order[i - 1] if i > 0 else None), (order[i + 1] if i + 1 < len(order) else None)
 
     def _position(self) -> dict:
-        cached = self.__dict__.get("_positions")
-        if cached is None:
-            cached = {url: i for i, url in enumerate(self.concepts)}
-            object.__setattr__(self, "_positions", cached)
-        return cached
+        return self.derived("positions", lambda g: {url: i for i, url in enumerate(g.concepts)})
+
+    def derived(self, name: str, make):
+        """make(self), worked out once per graph and kept on it (as `_name`, which with_pages and
+        the graph cache carry over: it must follow from the pages' fields and the edges alone)."""
+        found = self.__dict__.get("_" + name)
+        if found is None:
+            found = make(self)
+            object.__setattr__(self, "_" + name, found)
+        return found
 
     def targets(self, url: str, kind: str) -> tuple[str, ...]:
         """URLs this page points to with edges of one kind."""

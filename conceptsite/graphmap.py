@@ -89,16 +89,16 @@ def neighbourhood(graph, url: str) -> Layout | None:
 
 def _undirected(graph) -> dict:
     """Concept neighbours of each concept across every kind of edge, computed once per graph."""
-    cached = graph.__dict__.get("_map_near")
-    if cached is None:
-        concepts = set(graph.concepts)
-        cached = {}
-        for edge in graph.edges:
-            if edge.source in concepts and edge.target in concepts:
-                cached.setdefault(edge.source, set()).add(edge.target)
-                cached.setdefault(edge.target, set()).add(edge.source)
-        object.__setattr__(graph, "_map_near", cached)
-    return cached
+    return graph.derived("map_near", _neighbours)
+
+
+def _neighbours(graph) -> dict:
+    concepts, near = set(graph.concepts), {}
+    for edge in graph.edges:
+        if edge.source in concepts and edge.target in concepts:
+            near.setdefault(edge.source, set()).add(edge.target)
+            near.setdefault(edge.target, set()).add(edge.source)
+    return near
 
 
 def prepare(graph) -> None:
@@ -110,11 +110,7 @@ def prepare(graph) -> None:
 
 def _site_tags(graph) -> tuple:
     """The site-wide colour ranking of tags, computed once per graph."""
-    cached = graph.__dict__.get("_map_tags")
-    if cached is None:
-        cached = tag_ranks(graph.pages[u] for u in graph.concepts)
-        object.__setattr__(graph, "_map_tags", cached)
-    return cached
+    return graph.derived("map_tags", lambda g: tag_ranks(g.pages[u] for u in g.concepts))
 
 
 def _edges_among(graph, urls: list) -> list:

@@ -45,11 +45,7 @@ def patch(site: Site, changed: set[str]) -> Site | None:
 
 def _sources(graph) -> dict:
     """Source path -> page URL; worked out once per graph, as prose edits keep every page's path."""
-    cached = graph.__dict__.get("_sources")
-    if cached is None:
-        cached = {str(p.source.path): url for url, p in graph.pages.items()}
-        object.__setattr__(graph, "_sources", cached)
-    return cached
+    return graph.derived("sources", lambda g: {str(p.source.path): url for url, p in g.pages.items()})
 
 
 def _reread(old: Page) -> Page | None:

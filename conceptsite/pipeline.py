@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import fresh, output
-from .cache import BodyCache, GraphCache, PageCache, Store, digest, generator_version, tree_version
+from .cache import BodyCache, Caches, GraphCache, PageCache, Store, digest, generator_version, tree_version
 from .config import SiteConfig, read_config
 from .discover import Sources, discover, show_path
 from .errors import BuildFailed, Diagnostic, Report
@@ -106,55 +106,64 @@ def gather(options: Options, timings: dict | None = None, manifest: Manifest | N
     With a manifest of the output folder, outputs whose inputs are unchanged are not rendered
     again; they are listed in Site.kept instead of Site.files. With a staging folder, each page's
     own HTML is written there as soon as it is rendered (Site.files holds output.Spilled for it)."""
-    timings = {} if timings is None else timings
-    clock = _Clock(timings)
-    report = Report()
-    theme = resolve_theme(options)
-    store = cache_store(options)
-    page_cache = PageCache(store) if store.folder else None
-    body_cache = BodyCache(store) if store.folder else None
-    graph_cache = GraphCache(store) if store.folder else None
+    clock, report = _Clock({} if timings is None else timings), Report()
+    theme, caches = resolve_theme(options), Caches.open(cache_store(options))
     sources = clock("discover", discover, options.content)
     config = clock("config", read_config, sources.config, report)
-    pages = clock("read", read_pages, sources, options.drafts, report, page_cache)
+    pages = clock("read", read_pages, sources, options.drafts, report, caches.pages)
     index = clock("index", Index, pages, report, sources.assets)
-    bodies = clock("markup", render_bodies, pages, index, config, report, body_cache, options.workers)
-    graph_key = graph_inputs(pages, bodies, page_cache) if store.folder else ""
-    graph, fresh_graph = clock("graph", find_graph, pages, bodies, index, report, graph_cache, graph_key)
+    bodies = clock("markup", render_bodies, pages, index, config, report, caches.bodies, options.workers)
+    graph_key = graph_inputs(pages, bodies, caches.pages) if caches.pages is not None else ""
+    graph, built = clock("graph", find_graph, pages, bodies, index, report, caches.graph, graph_key)
     known = known_urls(graph, sources, theme)
     clock("links", check_links, pages, bodies, known, report)
     config = check_nav(config, known, sources, report)
     report.raise_if_failed(options.strict)
     renderer = Renderer(make_environment(theme), config, graph, bodies, report)
-    views, keys = None, {}
-    if store.folder:
-        base, keys, renderer.stamps = output_keys(graph, page_cache, body_cache, config, theme, graph_key)
+    views = plan_render(renderer, options, caches, theme, graph_key, manifest, staging)
+    files = clock("render", renderer.pages)
+    report.raise_if_failed(options.strict)
+    # Only after a good build, so a failed one leaves nothing new behind.
+    caches.save(sources, pages, graph_key if built else None, graph, renderer)
+    copies = {f"assets/{name}": theme.static / name for name in theme.versions}
+    copies.update({a.rel: a.path for a in sources.assets})
+    return Site(config, graph, bodies, files, copies, tuple(report.items), kept_outputs(renderer, views, manifest),
+                views.keys if views else {}, views.stamps if views else {}, theme, index, renderer.search,
+                renderer.today)
+
+
+def plan_render(renderer: Renderer, options: Options, caches: Caches, theme: Theme, graph_key: str,
+                manifest: Manifest | None, staging: output.Staging | None) -> ViewKeys | None:
+    """Tell the renderer what it may keep, how many processes to use and where pages go."""
+    views = None
+    if caches.pages is not None:
+        base, keys, renderer.stamps = output_keys(renderer.graph, caches.pages, caches.bodies, renderer.config,
+                                                  theme, graph_key)
         views = renderer.unchanged = ViewKeys(base, keys, manifest, load_stamps(manifest))
         renderer.keep_listings = bool(manifest and manifest.site_wide_intact(keys[SITE_WIDE]))
         renderer.keep_bodies = bool(manifest and all(manifest.intact(p, keys[p]) for p in BODY_OUTPUTS))
         if not renderer.keep_bodies:
-            renderer.last_search = store.load("search").get("terms")
+            renderer.last_search = caches.store.load("search").get("terms")
     renderer.workers = worker_count(options.workers, renderer.stale_pages())
     renderer.staging = staging
-    renderer.pack = staging is None and manifest is not None and bool(manifest.entries)
-    files = clock("render", renderer.pages)
-    report.raise_if_failed(options.strict)
-    if store.folder:  # only after a good build, so a failed one leaves nothing new behind
-        page_cache.save({str(s.path) for s in sources.pages})
-        body_cache.save({p.url for p in pages})
-        if fresh_graph:
-            graph_cache.save(graph_key, graph)
-        if renderer.search is not None and renderer.search is not renderer.last_search:
-            store.save("search", {"terms": renderer.search})
-    copies = {f"assets/{name}": theme.static / name for name in theme.versions}
-    copies.update({a.rel: a.path for a in sources.assets})
+    renderer.pack = staging is None and in_place(manifest)
+    return views
+
+
+def kept_outputs(renderer: Renderer, views: ViewKeys | None, manifest: Manifest | None) -> frozenset:
+    """The outputs left as they are on disk: pages whose view is unchanged, and whole groups kept."""
     kept = set(views.kept) if views else set()
     if renderer.keep_listings:
-        kept |= {p for p, (key, _) in manifest.entries.items() if key == keys[SITE_WIDE] and p != SITE_WIDE}
+        listings = views.keys[SITE_WIDE]
+        kept |= {p for p, (key, _) in manifest.entries.items() if key == listings and p != SITE_WIDE}
     if renderer.keep_bodies:
         kept |= set(BODY_OUTPUTS)
-    return Site(config, graph, bodies, files, copies, tuple(report.items), frozenset(kept), keys,
-                views.stamps if views else {}, theme, index, renderer.search, renderer.today)
+    return frozenset(kept)
+
+
+def in_place(manifest: Manifest | None) -> bool:
+    """True when the cache knows what the output folder holds, so only changed files are written there."""
+    return manifest is not None and bool(manifest.entries)
 
 
 def find_graph(pages: list[Page], bodies: dict, index: Index, report: Report, cache: GraphCache | None,
@@ -210,7 +219,7 @@ def build(options: Options) -> Result:
             return Result(None, time.perf_counter() - started, output.WriteStats(0, 0), timings,
                           known.pages, known.warnings)
         fresh.forget(manifest)
-    whole = options.out is not None and not (manifest is not None and manifest.entries)
+    whole = options.out is not None and not in_place(manifest)
     staging = output.Staging(options.out) if whole else None
     try:
         site = gather(options, timings, manifest, staging)
@@ -227,7 +236,7 @@ def build(options: Options) -> Result:
 
 def write(out: Path, site: Site, manifest: Manifest | None, staging: output.Staging | None = None) -> output.WriteStats:
     """Write the gathered site (every error was found before this point)."""
-    if manifest is not None and manifest.entries:
+    if in_place(manifest):
         return write_changed(manifest, site.files, set(site.kept), site.copies, site.keys)
     stats = output.write_site(out, site.files, site.copies, staging)
     if manifest is not None and site.keys:

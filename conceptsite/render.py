@@ -27,6 +27,7 @@ from .views import TagView, card, page_view, tag_url
 
 SECTION_TITLES = {"concept": "Concepts", "writeup": "Writeups", "project": "Projects"}
 SECTION_URLS = {"concept": "concepts/", "writeup": "writeups/", "project": "projects/"}
+FEED_ENTRIES = 50
 TEMPLATE_FOR = {"concept": "concept.html", "writeup": "article.html", "project": "article.html", "page": "article.html"}
 
 
@@ -280,15 +281,15 @@ class Renderer:
                            base=absolute_url(self.config.base_url, ""))
 
 
-def feed_urls(graph: Graph, count: int = 50) -> tuple[str, ...]:
-    """The newest dated pages (plain pages left out), newest first; worked out once per graph."""
-    cached = graph.__dict__.get("_feed_urls")
-    if cached is None:
-        dated = sorted((p for p in graph.pages.values() if p.date and p.kind != "page"),
-                       key=lambda p: (p.updated or p.date, p.url), reverse=True)
-        cached = tuple(p.url for p in dated[:count])
-        object.__setattr__(graph, "_feed_urls", cached)
-    return cached
+def feed_urls(graph: Graph) -> tuple[str, ...]:
+    """The 50 newest dated pages (plain pages left out), newest first; worked out once per graph."""
+    return graph.derived("feed_urls", _newest)
+
+
+def _newest(graph: Graph) -> tuple[str, ...]:
+    dated = sorted((p for p in graph.pages.values() if p.date and p.kind != "page"),
+                   key=lambda p: (p.updated or p.date, p.url), reverse=True)
+    return tuple(p.url for p in dated[:FEED_ENTRIES])
 
 
 BODY_OUTPUTS = ("feed.xml", "search.json")

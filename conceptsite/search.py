@@ -45,11 +45,6 @@ def _counts(words: str) -> dict[str, int]:
     return {word: int(n) for word, _, n in (line.partition(" ") for line in words.split("\n")) if word}
 
 
-def search_index(graph: Graph, bodies: dict[str, Body]) -> bytes:
-    """JSON with a row per page and a term -> page-number map of each page's key body terms."""
-    return SearchTerms.of(graph, bodies).to_json()
-
-
 class SearchTerms:
     """Each searchable page's key terms, ranked by tf-idf over all of them; updatable page by page.
 
