@@ -58,7 +58,9 @@ def make_slug(rel_path: str) -> str:
     """Turn a path inside a section (no .md) into a lower-case, URL-safe slug."""
     parts = []
     for part in rel_path.replace("\\", "/").split("/"):
-        text = _UNSAFE.sub("-", unicodedata.normalize("NFC", part).lower()).replace("_", "-")
+        # NFC again after lowering: lowering a composed capital can leave a decomposed letter.
+        text = unicodedata.normalize("NFC", unicodedata.normalize("NFC", part).lower())
+        text = _UNSAFE.sub("-", text).replace("_", "-")
         parts.append(_DASHES.sub("-", text).strip("-") or "page")
     return "/".join(parts)
 
