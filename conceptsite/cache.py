@@ -123,17 +123,25 @@ class Store:
         by a crash costs cache misses, never wrong output."""
         if self.folder is None:
             return
-        journal = self.load(name + "-journal")
-        updates = {**journal.get("set", {}), **{key: entries[key] for key in changed if key in entries}}
-        for key in gone:
-            updates.pop(key, None)
-        removed = (set(journal.get("gone", ())) | gone) - set(updates)
-        small = len(updates) + len(removed) <= max(JOURNAL_MIN, len(entries) // 20)
-        if not small or not (self.folder / f"{name}.pickle").exists():
+        journal = self.journaled(name, {key: entries[key] for key in changed if key in entries}, gone)
+        if fits(journal, len(entries)) and (self.folder / f"{name}.pickle").exists():
+            self.save(name + "-journal", journal)
+        else:
             self.save(name, entries)
             self.forget(name + "-journal")
-        else:
-            self.save(name + "-journal", {"set": updates, "gone": removed})
+
+    def journaled(self, name: str, updates: dict, gone: set = frozenset()) -> dict:
+        """The journal of a cache file with these entries set and those keys gone."""
+        journal = self.load(name + "-journal")
+        entries = {**journal.get("set", {}), **updates}
+        for key in gone:
+            entries.pop(key, None)
+        return {"set": entries, "gone": (set(journal.get("gone", ())) | set(gone)) - set(entries)}
+
+
+def fits(journal: dict, total: int) -> bool:
+    """True when a journal is small enough to keep beside a cache file of `total` entries."""
+    return len(journal["set"]) + len(journal["gone"]) <= max(JOURNAL_MIN, total // 20)
 
 
 @dataclass(frozen=True)

@@ -26,17 +26,27 @@ class Fresh:
     warnings: tuple[Diagnostic, ...]
 
 
-def input_stamp(content: Path, templates: Path, static: Path, drafts: bool) -> str:
-    """One hash over everything a build reads; any edit, added or removed file changes it."""
-    parts = [generator_version(), build_date().isoformat(), f"drafts={drafts}"]
-    for folder in (content, templates, static):
-        parts.append(str(folder.resolve()))
-        parts.extend(_listing(folder))
-    return digest(*parts)
+@dataclass(frozen=True)
+class Scan:
+    """Every file a build reads, by absolute path, with (mtime_ns, size); and one hash over them."""
+
+    stamp: str
+    context: str  # the generator, the options and the day: what is not a file but shapes the output
+    files: dict
 
 
-def _listing(root: Path):
-    """'relative path mtime_ns size' for each file under root, in a stable order."""
+def scan(content: Path, templates: Path, static: Path, drafts: bool) -> Scan:
+    """Stat everything a build reads; any edit, added or removed file changes the stamp."""
+    roots = [str(folder.resolve()) for folder in (content, templates, static)]
+    context = digest(generator_version(), build_date().isoformat(), f"drafts={drafts}", *roots)
+    files: dict = {}
+    for root in roots:
+        files.update(_listing(root))
+    return Scan(digest(context, *(f"{path} {stat}" for path, stat in files.items())), context, files)
+
+
+def _listing(root: str):
+    """(path, (mtime_ns, size)) for each file under root, in a stable order."""
     for folder, dirs, files in os.walk(root):
         dirs.sort()
         for name in sorted(files):
@@ -44,9 +54,9 @@ def _listing(root: Path):
             try:
                 st = os.stat(path)
             except OSError:  # vanished mid-walk: the stamp must still differ from a complete one
-                yield f"{path} gone"
+                yield path, None
                 continue
-            yield f"{os.path.relpath(path, root)} {st.st_mtime_ns} {st.st_size}"
+            yield path, (st.st_mtime_ns, st.st_size)
 
 
 def recall(manifest: Manifest, stamp: str) -> Fresh | None:

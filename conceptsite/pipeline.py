@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import fresh, output
+from . import fresh, output, quick
 from .cache import BodyCache, Caches, GraphCache, PageCache, Store, digest, generator_version, tree_version
 from .config import SiteConfig, read_config
 from .discover import Sources, discover, show_path
@@ -20,6 +20,7 @@ from .parallel import convert_all, worker_count
 from .parse import Page, read_page
 from .render import BODY_OUTPUTS, SECTION_URLS, Renderer, Theme, build_date, make_environment
 from .search import SearchTerms
+from .shelf import Shelf
 from .views import tag_url
 
 BUNDLED = Path(__file__).resolve().parent.parent
@@ -54,6 +55,8 @@ class Site:
     kept: frozenset = frozenset()  # outputs not rendered because they are unchanged on disk
     keys: dict = field(default_factory=dict)  # output path -> cache key (SITE_WIDE for the shared one)
     stamps: dict = field(default_factory=dict)  # page output path -> (input stamp, view key), for the next build
+    shelved: dict = field(default_factory=dict)  # view key -> the view made this build, shelved (shelf.py)
+    record: quick.Record | None = None  # what the CLI's fast lane needs of this build
     # What the watch server's fast lane (patch.py) needs to redo one page without a whole build:
     theme: Theme | None = None
     index: Index | None = None
@@ -71,6 +74,7 @@ class Result:
     timings: dict = field(default_factory=dict)
     pages: int = 0
     warnings: tuple[Diagnostic, ...] = ()
+    lane: str = "whole"  # "fresh": nothing had changed; "prose": the fast lane (quick.py); "whole": gathered
 
 
 def theme_dirs(options: Options) -> tuple[Path, Path]:
@@ -127,9 +131,10 @@ def gather(options: Options, timings: dict | None = None, manifest: Manifest | N
     caches.save(sources, pages, graph_key if built else None, graph, renderer)
     copies = {f"assets/{name}": theme.static / name for name in theme.versions}
     copies.update({a.rel: a.path for a in sources.assets})
+    record = quick.snapshot(graph, bodies, caches, config, theme, views, renderer) if renderer.shelving else None
     return Site(config, graph, bodies, files, copies, tuple(report.items), kept_outputs(renderer, views, manifest),
-                views.keys if views else {}, views.stamps if views else {}, theme, index, renderer.search,
-                renderer.today)
+                views.keys if views else {}, views.stamps if views else {}, renderer.shelved, record, theme, index,
+                renderer.search, renderer.today)
 
 
 def plan_render(renderer: Renderer, options: Options, caches: Caches, theme: Theme, graph_key: str,
@@ -145,6 +150,7 @@ def plan_render(renderer: Renderer, options: Options, caches: Caches, theme: The
         if not renderer.keep_bodies:
             renderer.last_search = caches.store.load("search").get("terms")
     renderer.workers = worker_count(options.workers, renderer.stale_pages())
+    renderer.shelving = views is not None and manifest is not None
     renderer.staging = staging
     renderer.pack = staging is None and in_place(manifest)
     return views
@@ -206,19 +212,23 @@ def build(options: Options) -> Result:
     reads has changed since the last good build into that folder, there is nothing to do."""
     started = time.perf_counter()
     timings: dict = {}
-    manifest = stamp = None
+    manifest = scan = None
     if options.out is not None:
         output.check_output(options.out, [options.content, *theme_dirs(options)])
         store = cache_store(options)
         manifest = Manifest(store, options.out) if store.folder else None
     if manifest is not None:
-        stamp = fresh.input_stamp(options.content, *theme_dirs(options), options.drafts)
-        known = fresh.recall(manifest, stamp)
+        scan = fresh.scan(options.content, *theme_dirs(options), options.drafts)
+        known = fresh.recall(manifest, scan.stamp)
         if known is not None:
             Report(list(known.warnings)).raise_if_failed(options.strict)
             return Result(None, time.perf_counter() - started, output.WriteStats(0, 0), timings,
-                          known.pages, known.warnings)
+                          known.pages, known.warnings, "fresh")
         fresh.forget(manifest)
+        done = quick.build(manifest, scan, options.strict)
+        if done is not None:
+            return _remember(manifest, scan, done[1], Result(
+                None, time.perf_counter() - started, done[0], timings, len(done[1].pages), done[1].warnings, "prose"))
     whole = options.out is not None and not in_place(manifest)
     staging = output.Staging(options.out) if whole else None
     try:
@@ -228,10 +238,19 @@ def build(options: Options) -> Result:
         if staging is not None:
             staging.discard()
         raise
-    if manifest is not None:
-        manifest.store.save(manifest.name + "-views", site.stamps)
-        fresh.remember(manifest, fresh.Fresh(stamp, len(site.graph.pages), site.warnings))
-    return Result(site, time.perf_counter() - started, stats, timings, len(site.graph.pages), site.warnings)
+    result = Result(site, time.perf_counter() - started, stats, timings, len(site.graph.pages), site.warnings)
+    if manifest is None:
+        return result
+    manifest.store.save(manifest.name + "-views", site.stamps)
+    Shelf(manifest.store, manifest.name).update({key for _, key in site.stamps.values()}, site.shelved)
+    return _remember(manifest, scan, replace(site.record, warnings=site.warnings), result)
+
+
+def _remember(manifest: Manifest, scan: fresh.Scan, record: quick.Record, result: Result) -> Result:
+    """Keep what the next build into this folder starts from: the fast lane's record and the no-change stamp."""
+    quick.remember(manifest, replace(record, context=scan.context, files=scan.files))
+    fresh.remember(manifest, fresh.Fresh(scan.stamp, result.pages, result.warnings))
+    return result
 
 
 def write(out: Path, site: Site, manifest: Manifest | None, staging: output.Staging | None = None) -> output.WriteStats:

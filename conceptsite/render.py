@@ -22,6 +22,7 @@ from .markup import Body
 from .output import Packed, Staging
 from .parallel import map_chunks
 from .search import SearchTerms
+from .shelf import shelve
 from .urls import absolute_url, relative_url
 from .views import TagView, card, page_view, tag_url
 
@@ -110,6 +111,8 @@ class Renderer:
         self.keep_listings = self.keep_bodies = False
         self.search: SearchTerms | None = None  # the search terms, once body_outputs made them
         self.last_search: SearchTerms | None = None  # the last build's, from the cache, to update
+        self.shelving = False  # keep each view made, shelved by its key, for the CLI's fast lane
+        self.shelved: dict[str, bytes] = {}
 
     def render(self, template: str, page_url: str, **context) -> bytes | None:
         """One template for one output page, or None after reporting a template error."""
@@ -145,8 +148,10 @@ class Renderer:
         if self.workers > 1:
             prepare_map(self.graph)
         for done in self._across(self._render_pages, list(self.graph.pages)):
-            for url, kept, data, note in done:
+            for url, kept, data, note, blob in done:
                 self.unchanged.record(url + "index.html", note, kept)
+                if blob is not None:
+                    self.shelved[note[0]] = blob
                 if not kept:
                     out[url + "index.html"] = data
         return out
@@ -172,18 +177,21 @@ class Renderer:
             self.report = report
 
     def _render_pages(self, urls: list[str]) -> list:
-        """(url, kept, bytes or None, note) for some pages; may run in a worker."""
+        """(url, kept, bytes or None, note, shelved view or None) for some pages; may run in a worker."""
         done = []
         for url in urls:
             page = self.graph.pages[url]
             make = lambda page=page, url=url: page_view(page, self.bodies[url], self.graph)  # noqa: E731
             kept, view, note = self.unchanged.check(url + "index.html", make, self.stamps.get(url))
-            data = None if kept else self.render(TEMPLATE_FOR[page.kind], url, page=view or make())
+            if not kept and view is None:
+                view = make()
+            data = None if kept else self.render(TEMPLATE_FOR[page.kind], url, page=view)
+            blob = shelve(note[0], view) if self.shelving and view is not None else None
             if data is not None and self.staging is not None:
                 data = self.staging.put(url + "index.html", data)
             elif data is not None and self.pack:
                 data = Packed.of(data)
-            done.append((url, kept, data, note))
+            done.append((url, kept, data, note, blob))
         return done
 
     def listings(self) -> dict:
@@ -273,9 +281,16 @@ class Renderer:
 
     def feed(self) -> bytes | None:
         """The Atom feed of the 50 newest dated pages, bodies included."""
+        return self.render_feed(self.feed_entries())
+
+    def feed_entries(self) -> list[tuple]:
+        """(card, body HTML, absolute URL, date) of each page in the feed, newest first."""
         newest = [self.graph.pages[url] for url in feed_urls(self.graph)]
-        entries = [(card(p), self.bodies[p.url].html, absolute_url(self.config.base_url, p.url),
-                    (p.updated or p.date).isoformat()) for p in newest]
+        return [(card(p), self.bodies[p.url].html, absolute_url(self.config.base_url, p.url),
+                 (p.updated or p.date).isoformat()) for p in newest]
+
+    def render_feed(self, entries: list[tuple]) -> bytes | None:
+        """The Atom feed of these entries."""
         updated = entries[0][3] if entries else self.today.isoformat()
         return self.render("feed.xml", "feed.xml", entries=entries, updated=updated,
                            base=absolute_url(self.config.base_url, ""))

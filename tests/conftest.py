@@ -59,6 +59,14 @@ def scratch_project(tmp_path) -> Project:
     return project
 
 
+@pytest.fixture
+def whole_builds(monkeypatch):
+    """Builds that never take the CLI's fast lane for prose edits, to test the usual way on its own."""
+    from conceptsite import quick
+
+    monkeypatch.setattr(quick, "build", lambda *args: None)
+
+
 @dataclass
 class Run:
     code: int

@@ -171,7 +171,7 @@ def _spy(monkeypatch):
     return made, built
 
 
-def test_a_body_edit_makes_one_view_reuses_the_graph_and_keeps_the_listings(scratch_project, monkeypatch):
+def test_a_body_edit_makes_one_view_reuses_the_graph_and_keeps_the_listings(scratch_project, monkeypatch, whole_builds):
     p = _project(scratch_project)
     p.concept("beta", "title: Beta\ntags: [maths]\nsummary: About beta.", "Beta body.")
     _build(p)

@@ -1,0 +1,211 @@
+"""The CLI's fast lane for prose edits: the same output and the same cache state as the usual build."""
+from __future__ import annotations
+
+import pickle
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from conceptsite import pipeline, quick
+from conceptsite.cache import Store, generator_version
+from conceptsite.incremental import Manifest
+from conceptsite.shelf import Shelf
+
+ALPHA = """\
+Alpha links to [[gamma]] and to [beta](/concepts/beta/).
+
+## Shape
+
+Gradient zebra words here, and more words about alpha things.
+"""
+
+
+def _project(p):
+    p.concept("alpha", "title: Alpha\nsummary: First.\ntags: [maths]\nrelated: [beta]", ALPHA, date="2025-05-01")
+    p.concept("beta", "title: Beta\nsummary: Second.\ntags: [maths]", "Beta body with zebra stripes.", date="2025-05-02")
+    p.concept("gamma", "title: Gamma\nsummary: Third.\ntags: [code]", "Gamma body about [[beta]].", date="2025-05-03")
+    p.write("writeups/notes.md", "---\ntitle: Notes\ndate: 2025-06-01\nsummary: Some notes.\n---\nNotes on [[alpha]].\n")
+    return p
+
+
+@pytest.fixture
+def project(scratch_project):
+    _project(scratch_project)
+    _build(scratch_project)
+    return scratch_project
+
+
+def _build(p, **options) -> pipeline.Result:
+    return pipeline.build(pipeline.Options(content=p.content, out=p.out, **options))
+
+
+def _edit(p, rel: str, old: str, new: str) -> None:
+    path = p.content / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _contents(out: Path) -> dict:
+    return {f.relative_to(out).as_posix(): f.read_bytes() for f in sorted(out.rglob("*")) if f.is_file()}
+
+
+def _from_scratch(p) -> dict:
+    out = p.root / "scratch"
+    shutil.rmtree(out, ignore_errors=True)
+    pipeline.build(pipeline.Options(content=p.content, out=out, use_cache=False))
+    return _contents(out)
+
+
+def _state(p) -> dict:
+    """Everything the next build starts from, as plain values (file stats left out of the manifest)."""
+    store = Store(p.root / ".cache", generator_version())
+    manifest = Manifest(store, p.out)
+    stamps = store.load(manifest.name + "-views")
+    shelf = Shelf(store, manifest.name)
+    return {
+        "outputs": _contents(p.out),
+        "manifest": {path: entry[0] for path, entry in manifest.entries.items()},
+        "stamps": stamps,
+        "views": {path: shelf.get(key) for path, (_, key) in stamps.items()},
+        "pages": store.load_entries("pages"),
+        "bodies": store.load_entries("bodies"),
+        "search": store.load("search")["terms"].to_json(),
+        "record": _unpickled(store.load(manifest.name + "-quick")["record"]),
+        "fresh": store.load(manifest.name + "-fresh")["fresh"],
+    }
+
+
+def _unpickled(record: quick.Record) -> quick.Record:
+    """A record with its pages as objects: equal pages may pickle to different bytes (shared strings)."""
+    return replace(record, pages={url: pickle.loads(known) for url, known in record.pages.items()})
+
+
+def _both_ways(p, monkeypatch, edit) -> tuple[pipeline.Result, dict, dict]:
+    """Make an edit and build it in the fast lane; then, from the same starting point, the usual way."""
+    saved = p.root / "saved"
+    for name in (".cache", "site"):
+        shutil.copytree(p.root / name, saved / name, copy_function=shutil.copy2)  # copy2 keeps mtimes
+    edit()
+    fast = _build(p)
+    fast_state = _state(p)
+    for name in (".cache", "site"):
+        shutil.rmtree(p.root / name)
+        shutil.copytree(saved / name, p.root / name, copy_function=shutil.copy2)
+    shutil.rmtree(saved)
+    with monkeypatch.context() as m:
+        m.setattr(quick, "build", lambda *args: None)
+        usual = _build(p)
+    assert usual.lane == "whole"
+    return fast, fast_state, _state(p)
+
+
+def test_a_prose_edit_takes_the_lane_and_leaves_what_the_usual_build_leaves(project, monkeypatch):
+    before = _contents(project.out)
+    fast, fast_state, usual_state = _both_ways(
+        project, monkeypatch, lambda: _edit(project, "concepts/alpha.md", "more words", "quokka words"))
+    assert fast.lane == "prose"
+    assert fast_state == usual_state
+    assert fast_state["outputs"] == _from_scratch(project)
+    touched = {path for path, data in fast_state["outputs"].items() if before[path] != data}
+    assert touched == {"concepts/alpha/index.html", "feed.xml", "search.json"}
+    assert b"quokka" in fast_state["outputs"]["search.json"]
+
+
+def test_edits_in_a_row_then_a_field_edit_stay_right(project):
+    for n, words in enumerate(("one", "two", "three")):
+        _edit(project, "concepts/beta.md", "zebra", f"zebra {words}")
+        assert _build(project).lane == "prose", n
+        assert _contents(project.out) == _from_scratch(project)
+    _edit(project, "concepts/beta.md", "title: Beta", "title: Beta Renamed")
+    assert _build(project).lane == "whole"
+    assert _contents(project.out) == _from_scratch(project)
+    _edit(project, "concepts/gamma.md", "Gamma body", "The gamma body")
+    assert _build(project).lane == "prose"
+    assert _contents(project.out) == _from_scratch(project)
+
+
+def test_two_pages_edited_at_once(project):
+    _edit(project, "concepts/alpha.md", "more words", "other words")
+    _edit(project, "writeups/notes.md", "Notes on", "Thoughts on")
+    result = _build(project)
+    assert result.lane == "prose" and result.pages == 4
+    assert _contents(project.out) == _from_scratch(project)
+
+
+EDITS_THE_LANE_REFUSES = {
+    "front-matter": ("concepts/alpha.md", "summary: First.", "summary: The first."),
+    "a new wikilink": ("concepts/alpha.md", "more words", "more words on [[beta]]"),
+    "a new link": ("concepts/alpha.md", "more words", "more [words](/concepts/gamma/)"),
+    "a new heading": ("concepts/alpha.md", "Gradient zebra", "## Another\n\nGradient zebra"),
+    "a broken wikilink": ("concepts/alpha.md", "[[gamma]]", "[[gamma]] [[nowhere at all]]"),
+    "a title from the body": ("concepts/alpha.md", "title: Alpha\n", ""),
+}
+
+
+@pytest.mark.parametrize("case", sorted(EDITS_THE_LANE_REFUSES))
+def test_anything_but_prose_goes_the_usual_way(project, case):
+    _edit(project, *EDITS_THE_LANE_REFUSES[case])
+    try:
+        result = _build(project)
+    except pipeline.BuildFailed:
+        assert case == "a broken wikilink"
+        return
+    assert result.lane == "whole"
+    assert _contents(project.out) == _from_scratch(project)
+
+
+def test_added_files_templates_and_options_go_the_usual_way(project, tmp_path):
+    _edit(project, "concepts/alpha.md", "more words", "other words")
+    project.concept("delta", "title: Delta")
+    assert _build(project).lane == "whole"
+    _edit(project, "concepts/alpha.md", "other words", "more words")
+    assert _build(project, drafts=True).lane == "whole"
+    templates = tmp_path / "templates"
+    shutil.copytree(pipeline.BUNDLED / "templates", templates)
+    _build(project, templates=templates)
+    _edit(project, "concepts/alpha.md", "more words", "other words")
+    (templates / "concept.html").write_text((templates / "concept.html").read_text() + "\n<!-- edited -->\n")
+    assert _build(project, templates=templates).lane == "whole"
+
+
+def test_a_page_with_a_warning_or_a_strict_build_goes_the_usual_way(project):
+    _edit(project, "concepts/beta.md", "title: Beta", "title: Beta\ncolour: red")  # an unknown key warns
+    assert _build(project).lane == "whole"
+    _edit(project, "concepts/beta.md", "zebra", "zebra again")
+    assert _build(project).lane == "whole"  # beta had a warning last time
+    _edit(project, "concepts/alpha.md", "more words", "other words")
+    assert _build(project).lane == "prose"  # alpha had none; beta's warning is shown again
+    _edit(project, "concepts/alpha.md", "other words", "more words")
+    with pytest.raises(pipeline.BuildFailed):
+        _build(project, strict=True)
+
+
+def test_a_lost_shelf_or_record_means_the_usual_way(project):
+    cache = project.root / ".cache"
+    for pack in cache.glob("*-shelf-*.pack"):
+        pack.write_bytes(b"damaged")
+    _edit(project, "concepts/alpha.md", "more words", "other words")
+    assert _build(project).lane == "whole"
+    for record in cache.glob("*-quick.pickle"):
+        record.unlink()
+    _edit(project, "concepts/alpha.md", "other words", "more words")
+    assert _build(project).lane == "whole"
+    _edit(project, "concepts/alpha.md", "more words", "third words")
+    assert _build(project).lane == "prose"
+    assert _contents(project.out) == _from_scratch(project)
+
+
+def test_an_output_changed_by_hand_is_put_right(project):
+    (project.out / "concepts" / "beta" / "index.html").write_text("changed by hand")
+    _edit(project, "concepts/alpha.md", "more words", "other words")
+    _build(project)
+    assert _contents(project.out) == _from_scratch(project)
+
+
+def test_the_cli_says_which_lane_it_took(project, run_cli):
+    _edit(project, "concepts/alpha.md", "more words", "other words")
+    done = run_cli("build", "--content", project.content, "--out", project.out)
+    assert done.code == 0 and "prose edit" in done.out
