@@ -63,6 +63,7 @@ class Record:
     listings: str  # the listings' key, which page stamps start from
     feed: tuple  # Renderer.feed_entries()
     entries: int  # page-cache entries (drafts and broken files too), for the journal's size rule
+    search: str  # fingerprint() of the search terms this build's search.json came from
     context: str = ""  # fresh.Scan's, when the build was made
     files: dict | None = None  # fresh.Scan's
     warnings: tuple[Diagnostic, ...] = ()
@@ -91,8 +92,16 @@ def snapshot(graph, bodies: dict, caches, config: SiteConfig, theme: Theme, view
         source = page.source
         known.append(Known(url, (str(source.path), source.shown, source.kind, source.slug), entry.meta,
                            shape(bodies[url]), resolutions, entry.digest, digest(entry.digest, repr(resolutions))))
+    # When the search index was kept as it was, which terms made it is unknown here (the cache's may be another
+    # output folder's): an empty fingerprint, so the next prose edit goes the usual way once.
     return Record(*_indexed(known), config, theme, views.base, views.keys[SITE_WIDE], tuple(renderer.feed_entries()),
-                  len(caches.pages.entries))
+                  len(caches.pages.entries), fingerprint(renderer.search))
+
+
+def fingerprint(terms) -> str:
+    """A hash of search terms' pages, fields and words: the cache's terms are shared by every output
+    folder (other folders may be built with other options), so the lane checks they are this one's."""
+    return digest(terms.rows, *terms.words, *terms.words.values()) if terms is not None else ""
 
 
 def _indexed(known: list[Known]) -> tuple[dict, dict, dict]:
@@ -204,7 +213,7 @@ class _Lane:
         html = {edit.known.url: edit.body.html for edit in edits}
         feed = tuple((card, html.get(card.url, body), *rest) for card, body, *rest in self.record.feed)
         search = self.store.load("search").get("terms")
-        if search is None:
+        if search is None or fingerprint(search) != self.record.search:
             return None
         for edit in edits:
             search = search.replaced(edit.known.url, edit.body.words)
@@ -216,7 +225,8 @@ class _Lane:
         # The feed's and search index's key covers every page's file and links, as in pipeline.output_keys.
         keys.update(dict.fromkeys(("feed.xml", "search.json"), site_key(owns, digest(self.record.listings, build_date().isoformat()))))
         return self._write(files, keys, blobs, search, edits), replace(
-            self.record, pages={**self.record.pages, **pages}, owns=owns, feed=feed, files=scan.files)
+            self.record, pages={**self.record.pages, **pages}, owns=owns, feed=feed, files=scan.files,
+            search=fingerprint(search))
 
     def _journal(self, edits: list[Edit]) -> bool:
         """Add the new page and body entries to the cache's journals; False when a journal would grow

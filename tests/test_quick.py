@@ -209,3 +209,17 @@ def test_the_cli_says_which_lane_it_took(project, run_cli):
     _edit(project, "concepts/alpha.md", "more words", "other words")
     done = run_cli("build", "--content", project.content, "--out", project.out)
     assert done.code == 0 and "prose edit" in done.out
+
+
+def test_another_folder_built_with_other_options_does_not_mislead_the_lane(project):
+    other = project.root / "with-drafts"
+    project.concept("draft", "title: Draft\ndraft: true", "A draft page about zebra.")
+    pipeline.build(pipeline.Options(content=project.content, out=other, drafts=True))  # the cache's search terms now hold the draft
+    _build(project)
+    _edit(project, "concepts/alpha.md", "more words", "other words")
+    pipeline.build(pipeline.Options(content=project.content, out=other, drafts=True))
+    assert _build(project).lane == "whole"  # the shared search terms are the other folder's
+    assert _contents(project.out) == _from_scratch(project)
+    _edit(project, "concepts/alpha.md", "other words", "more words")
+    assert _build(project).lane == "prose"
+    assert b"concepts/draft/" not in (project.out / "search.json").read_bytes()
