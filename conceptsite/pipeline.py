@@ -55,7 +55,7 @@ class Site:
     kept: frozenset = frozenset()  # outputs not rendered because they are unchanged on disk
     keys: dict = field(default_factory=dict)  # output path -> cache key (SITE_WIDE for the shared one)
     stamps: dict = field(default_factory=dict)  # page output path -> (input stamp, view key), for the next build
-    shelved: dict = field(default_factory=dict)  # view key -> the view made this build, shelved (shelf.py)
+    shelf: Shelf | None = None  # where this build put the views it made (shelf.py)
     record: quick.Record | None = None  # what the CLI's fast lane needs of this build
     # What the watch server's fast lane (patch.py) needs to redo one page without a whole build:
     theme: Theme | None = None
@@ -131,9 +131,9 @@ def gather(options: Options, timings: dict | None = None, manifest: Manifest | N
     caches.save(sources, pages, graph_key if built else None, graph, renderer)
     copies = {f"assets/{name}": theme.static / name for name in theme.versions}
     copies.update({a.rel: a.path for a in sources.assets})
-    record = quick.snapshot(graph, bodies, caches, config, theme, views, renderer) if renderer.shelving else None
+    record = quick.snapshot(graph, bodies, caches, config, theme, views, renderer) if renderer.shelf is not None else None
     return Site(config, graph, bodies, files, copies, tuple(report.items), kept_outputs(renderer, views, manifest),
-                views.keys if views else {}, views.stamps if views else {}, renderer.shelved, record, theme, index,
+                views.keys if views else {}, views.stamps if views else {}, renderer.shelf, record, theme, index,
                 renderer.search, renderer.today)
 
 
@@ -150,7 +150,7 @@ def plan_render(renderer: Renderer, options: Options, caches: Caches, theme: The
         if not renderer.keep_bodies:
             renderer.last_search = caches.store.load("search").get("terms")
     renderer.workers = worker_count(options.workers, renderer.stale_pages())
-    renderer.shelving = views is not None and manifest is not None
+    renderer.shelf = Shelf(caches.store, manifest.name) if views is not None and manifest is not None else None
     renderer.staging = staging
     renderer.pack = staging is None and in_place(manifest)
     return views
@@ -242,7 +242,7 @@ def build(options: Options) -> Result:
     if manifest is None:
         return result
     manifest.store.save(manifest.name + "-views", site.stamps)
-    Shelf(manifest.store, manifest.name).update({key for _, key in site.stamps.values()}, site.shelved)
+    site.shelf.update({key for _, key in site.stamps.values()})
     return _remember(manifest, scan, replace(site.record, warnings=site.warnings), result)
 
 

@@ -200,7 +200,7 @@ class _Lane:
 
     def run(self, edits: list[Edit], scan: Scan) -> tuple[WriteStats, Record] | None:
         """Render everything first; write only when all of it worked."""
-        files, keys, blobs = {}, {SITE_WIDE: self.record.listings}, {}
+        files, keys, views = {}, {SITE_WIDE: self.record.listings}, {}
         for edit in edits:
             path = edit.known.url + "index.html"
             view = self.shelf.get(self.stamps.get(path, (None, None))[1])
@@ -209,7 +209,7 @@ class _Lane:
             view = replace(view, html=edit.body.html, toc=edit.body.toc)
             keys[path] = digest(self.record.base, repr(view))
             files[path] = self.renderer.render(TEMPLATE_FOR[edit.page.kind], edit.known.url, page=view)
-            blobs[keys[path]] = shelve(keys[path], view)
+            views[keys[path]] = view
         html = {edit.known.url: edit.body.html for edit in edits}
         feed = tuple((card, html.get(card.url, body), *rest) for card, body, *rest in self.record.feed)
         search = self.store.load("search").get("terms")
@@ -224,7 +224,7 @@ class _Lane:
         owns = {**self.record.owns, **owns}
         # The feed's and search index's key covers every page's file and links, as in pipeline.output_keys.
         keys.update(dict.fromkeys(("feed.xml", "search.json"), site_key(owns, digest(self.record.listings, build_date().isoformat()))))
-        return self._write(files, keys, blobs, search, edits), replace(
+        return self._write(files, keys, views, search, edits), replace(
             self.record, pages={**self.record.pages, **pages}, owns=owns, feed=feed, files=scan.files,
             search=fingerprint(search))
 
@@ -244,7 +244,7 @@ class _Lane:
         self.store.save("bodies-journal", bodies)
         return True
 
-    def _write(self, files: dict, keys: dict, blobs: dict, search, edits: list[Edit]) -> WriteStats:
+    def _write(self, files: dict, keys: dict, views: dict, search, edits: list[Edit]) -> WriteStats:
         """Write the changed outputs and the state the next build starts from."""
         self.store.forget(self.manifest.name + "-quick")  # until the new record is saved
         kept = set(self.manifest.entries) - {SITE_WIDE} - set(files)
@@ -253,7 +253,9 @@ class _Lane:
             path = edit.known.url + "index.html"
             self.stamps[path] = (digest(self.record.listings, edit.known.own), keys[path])
         self.store.save(self.manifest.name + "-views", self.stamps)
-        self.shelf.update({key for _, key in self.stamps.values()}, blobs)
+        for key, view in views.items():
+            self.shelf.put(key, shelve(key, view))
+        self.shelf.update({key for _, key in self.stamps.values()})
         self.store.save("search", {"terms": search})
         return stats
 

@@ -111,8 +111,7 @@ class Renderer:
         self.keep_listings = self.keep_bodies = False
         self.search: SearchTerms | None = None  # the search terms, once body_outputs made them
         self.last_search: SearchTerms | None = None  # the last build's, from the cache, to update
-        self.shelving = False  # keep each view made, shelved by its key, for the CLI's fast lane
-        self.shelved: dict[str, bytes] = {}
+        self.shelf = None  # shelf.Shelf: each view made is put there by its key, for the CLI's fast lane
 
     def render(self, template: str, page_url: str, **context) -> bytes | None:
         """One template for one output page, or None after reporting a template error."""
@@ -151,7 +150,7 @@ class Renderer:
             for url, kept, data, note, blob in done:
                 self.unchanged.record(url + "index.html", note, kept)
                 if blob is not None:
-                    self.shelved[note[0]] = blob
+                    self.shelf.put(note[0], blob)
                 if not kept:
                     out[url + "index.html"] = data
         return out
@@ -186,7 +185,7 @@ class Renderer:
             if not kept and view is None:
                 view = make()
             data = None if kept else self.render(TEMPLATE_FOR[page.kind], url, page=view)
-            blob = shelve(note[0], view) if self.shelving and view is not None else None
+            blob = shelve(note[0], view) if self.shelf is not None and view is not None else None
             if data is not None and self.staging is not None:
                 data = self.staging.put(url + "index.html", data)
             elif data is not None and self.pack:

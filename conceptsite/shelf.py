@@ -3,11 +3,14 @@
 A prose edit changes a page's body and nothing its view reads from the graph, so the fast lane
 (quick.py) re-renders the page from its last view with the new body put in, instead of loading
 the graph and every page to make the view again. Views are pickled and compressed one by one into
-a pack file beside the cache; an index maps each view key to its place. New views are appended;
-once most of the pack is views no page uses any more, the live ones are copied into a new pack.
-Each blob holds its own key, so a damaged or stale pack gives a miss, never a wrong view."""
+a pack file beside the cache; an index maps each view key to its place. A build appends the views
+it makes as they come (so it never holds them all), and saves the index only when it succeeds:
+a failed build leaves unindexed bytes at the end, which count as dead. Once most of the pack is
+dead, the live views are copied into a new pack. Each blob holds its own key, so a damaged or
+stale pack gives a miss, never a wrong view."""
 from __future__ import annotations
 
+import glob
 import os
 import pickle
 import secrets
@@ -30,9 +33,9 @@ class Shelf:
         saved = store.load(self.name)
         self.pack = saved.get("pack", "")
         self.index: dict = saved.get("index", {})  # view key -> (offset, length)
-        self.lost = ""  # a pack cut short or changed since it was written, to delete with the next save
-        if self.pack and self._size() != saved.get("size"):
-            self.lost, self.pack, self.index = self.pack, "", {}
+        if self.pack and (self._size() or 0) < saved.get("size", 0):  # cut short since: start a new one
+            self.pack, self.index = "", {}
+        self._handle = None
 
     def _size(self) -> int | None:
         try:
@@ -53,51 +56,54 @@ class Shelf:
             return None
         return view if found == key else None
 
-    def update(self, live: set[str], blobs: dict[str, bytes]) -> None:
-        """Keep the views of these keys: add the new blobs, and drop the rest once they are most of the pack."""
+    def put(self, key: str, blob: bytes) -> None:
+        """Append one view to the pack (it counts once update() saves the index)."""
+        if self.store.folder is None or key in self.index:
+            return
+        try:
+            if self._handle is None:
+                self.pack = self.pack or f"{self.name}-{secrets.token_hex(4)}.pack"
+                self.store.folder.mkdir(parents=True, exist_ok=True)  # a first build renders before it saves
+                self._handle = open(self.store.folder / self.pack, "ab")
+            offset = self._handle.seek(0, os.SEEK_END)
+            self._handle.write(blob)
+            self.index[key] = (offset, len(blob))
+        except OSError:  # a shelf that cannot be written only costs the fast lane
+            self.index.pop(key, None)
+
+    def update(self, live: set[str]) -> None:
+        """Save the index with the views of these keys; once most of the pack is dead, copy the live ones."""
         if self.store.folder is None:
             return
-        new = {key: blob for key, blob in blobs.items() if key in live and key not in self.index}
-        dead = sum(length for key, (_, length) in self.index.items() if key not in live)
-        kept = sum(length for key, (_, length) in self.index.items() if key in live)
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
         old = self.pack
+        kept = sum(length for key, (_, length) in self.index.items() if key in live)
         try:
-            if not old or dead > kept:
-                self._repack(live, new)
-            elif new:
-                self._append(new)
-            else:
-                return
-        except OSError:  # a shelf that cannot be written only costs the fast lane
-            return
-        self.store.save(self.name, {"pack": self.pack, "index": self.index, "size": self._size()})
-        for gone in {old, self.lost} - {"", self.pack}:  # only now that the index points at the new pack
-            (self.store.folder / gone).unlink(missing_ok=True)
-
-    def _append(self, new: dict[str, bytes]) -> None:
-        with open(self.store.folder / self.pack, "ab") as handle:
-            offset = handle.seek(0, os.SEEK_END)
-            for key, blob in new.items():
-                handle.write(blob)
-                self.index[key] = (offset, len(blob))
-                offset += len(blob)
-
-    def _repack(self, live: set[str], new: dict[str, bytes]) -> None:
-        """Write the live views and the new ones into a pack of a new name."""
-        try:
-            data = (self.store.folder / self.pack).read_bytes() if self.pack else b""
+            if old and (self._size() or 0) - kept > kept:
+                self._repack(live)
+            self.index = {key: place for key, place in self.index.items() if key in live}
         except OSError:
-            data = b""
-        blobs = {}
-        for key in live:
-            place = self.index.get(key)
-            blob = new.get(key) or (data[place[0]:place[0] + place[1]] if place else b"")
-            if blob:
-                blobs[key] = blob
-        index, offset = {}, 0
-        for key, blob in blobs.items():
-            index[key] = (offset, len(blob))
-            offset += len(blob)
-        pack = f"{self.name}-{secrets.token_hex(4)}.pack"
-        atomic_write(self.store.folder / pack, b"".join(blobs.values()))
+            return
+        self.store.save(self.name, {"pack": self.pack, "index": self.index, "size": self._size() or 0})
+        # Only now that the index points at the new pack; any other pack of this folder's is another
+        # version's (whose index this one cannot read) or one left by a crash.
+        for gone in self.store.folder.glob(f"{glob.escape(self.name)}-*.pack"):
+            if gone.name != self.pack:
+                gone.unlink(missing_ok=True)
+
+    def _repack(self, live: set[str]) -> None:
+        """Copy the live views, one at a time, into a pack of a new name."""
+        index, pack = {}, f"{self.name}-{secrets.token_hex(4)}.pack"
+
+        def fill(out) -> None:
+            with open(self.store.folder / self.pack, "rb") as source:
+                for key, (offset, length) in sorted(self.index.items(), key=lambda item: item[1]):
+                    if key in live:
+                        source.seek(offset)
+                        index[key] = (out.tell(), length)
+                        out.write(source.read(length))
+
+        atomic_write(self.store.folder / pack, fill=fill)
         self.pack, self.index = pack, index

@@ -18,44 +18,80 @@ def _shelf(tmp_path) -> Shelf:
     return Shelf(Store(tmp_path, "v1"), "out")
 
 
+def _update(tmp_path, live: set, views: dict) -> None:
+    shelf = _shelf(tmp_path)
+    for key, view in views.items():
+        shelf.put(key, shelve(key, view))
+    shelf.update(live)
+
+
 def _packs(tmp_path) -> list:
     return sorted(p.name for p in tmp_path.glob("out-shelf-*.pack"))
 
 
 def test_views_come_back_without_their_body(tmp_path):
-    _shelf(tmp_path).update({"a", "b"}, {"a": shelve("a", View("A", "<p>body</p>", "toc")), "b": shelve("b", View("B"))})
+    _update(tmp_path, {"a", "b"}, {"a": View("A", "<p>body</p>", "toc"), "b": View("B")})
     shelf = _shelf(tmp_path)
     assert shelf.get("a") == View("A") and shelf.get("b") == View("B")
     assert shelf.get("c") is None
 
 
 def test_new_views_are_appended_and_a_mostly_dead_pack_is_compacted(tmp_path):
-    _shelf(tmp_path).update({"a", "b"}, {"a": shelve("a", View("A")), "b": shelve("b", View("B"))})
+    _update(tmp_path, {"a", "b"}, {"a": View("A"), "b": View("B")})
     first = _packs(tmp_path)
-    _shelf(tmp_path).update({"a", "b", "c"}, {"c": shelve("c", View("C"))})
+    _update(tmp_path, {"a", "b", "c"}, {"c": View("C")})
     assert _packs(tmp_path) == first  # appended to the same pack
-    _shelf(tmp_path).update({"c"}, {})  # a and b are dead: two thirds of the pack
+    _update(tmp_path, {"c"}, {})  # a and b are dead: two thirds of the pack
     assert _packs(tmp_path) != first and len(_packs(tmp_path)) == 1
     shelf = _shelf(tmp_path)
     assert shelf.get("c") == View("C") and shelf.get("a") is None
 
 
 def test_a_damaged_pack_is_a_miss_and_is_replaced(tmp_path):
-    _shelf(tmp_path).update({"a"}, {"a": shelve("a", View("A"))})
-    (tmp_path / _packs(tmp_path)[0]).write_bytes(b"damaged")
+    _update(tmp_path, {"a"}, {"a": View("A")})
+    (tmp_path / _packs(tmp_path)[0]).write_bytes(b"cut")
     shelf = _shelf(tmp_path)
     assert shelf.get("a") is None
-    shelf.update({"a", "b"}, {"b": shelve("b", View("B"))})
+    shelf.put("b", shelve("b", View("B")))
+    shelf.update({"a", "b"})
     assert len(_packs(tmp_path)) == 1  # the damaged pack is gone
     assert _shelf(tmp_path).get("b") == View("B") and _shelf(tmp_path).get("a") is None
 
 
 def test_a_blob_under_the_wrong_key_is_a_miss(tmp_path):
-    _shelf(tmp_path).update({"a"}, {"a": shelve("other", View("A"))})
+    shelf = _shelf(tmp_path)
+    shelf.put("a", shelve("other", View("A")))
+    shelf.update({"a"})
     assert _shelf(tmp_path).get("a") is None
 
 
 def test_a_disabled_store_shelves_nothing(tmp_path):
     shelf = Shelf(Store(None, "v1"), "out")
-    shelf.update({"a"}, {"a": shelve("a", View("A"))})
+    shelf.put("a", shelve("a", View("A")))
+    shelf.update({"a"})
     assert shelf.get("a") is None and not list(tmp_path.iterdir())
+
+
+def test_views_put_by_a_build_that_failed_are_dead_bytes(tmp_path):
+    _update(tmp_path, {"a"}, {"a": View("A")})
+    failed = _shelf(tmp_path)
+    failed.put("b", shelve("b", View("B")))  # and no update(): the build stopped
+    shelf = _shelf(tmp_path)
+    assert shelf.get("a") == View("A") and shelf.get("b") is None
+    shelf.update({"a"})  # now half the pack is dead, not most of it: kept as it is
+    assert _shelf(tmp_path).get("a") == View("A")
+
+
+def test_a_first_build_puts_views_before_the_cache_folder_exists(tmp_path):
+    shelf = Shelf(Store(tmp_path / "new" / "cache", "v1"), "out")
+    shelf.put("a", shelve("a", View("A")))
+    shelf.update({"a"})
+    assert Shelf(Store(tmp_path / "new" / "cache", "v1"), "out").get("a") == View("A")
+
+
+def test_packs_of_other_versions_are_removed(tmp_path):
+    _update(tmp_path, {"a"}, {"a": View("A")})
+    shelf = Shelf(Store(tmp_path, "v2"), "out")  # a new conceptsite cannot read v1's index
+    shelf.put("a", shelve("a", View("A2")))
+    shelf.update({"a"})
+    assert len(_packs(tmp_path)) == 1 and Shelf(Store(tmp_path, "v2"), "out").get("a") == View("A2")
