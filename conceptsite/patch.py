@@ -69,7 +69,7 @@ def _render(site: Site, pages: dict, bodies: dict, urls: list[str]) -> Site | No
     """Re-render the edited pages, the feed and the search index; None on a template error."""
     graph = with_pages(site.graph, pages)
     report = Report()
-    renderer = Renderer(make_environment(site.theme), site.config, graph, bodies, report)
+    renderer = Renderer(make_environment(site.theme, site.cache), site.config, graph, bodies, report)
     search = site.search
     files = dict(site.files)
     for url in urls:

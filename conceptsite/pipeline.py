@@ -59,6 +59,7 @@ class Site:
     record: quick.Record | None = None  # what the CLI's fast lane needs of this build
     # What the watch server's fast lane (patch.py) needs to redo one page without a whole build:
     theme: Theme | None = None
+    cache: Path | None = None  # the build cache folder, where compiled templates are kept
     index: Index | None = None
     search: SearchTerms | None = None
     day: dt.date | None = None
@@ -123,7 +124,7 @@ def gather(options: Options, timings: dict | None = None, manifest: Manifest | N
     clock("links", check_links, pages, bodies, known, report)
     config = check_nav(config, known, sources, report)
     report.raise_if_failed(options.strict)
-    renderer = Renderer(make_environment(theme), config, graph, bodies, report)
+    renderer = Renderer(make_environment(theme, caches.store.folder), config, graph, bodies, report)
     views = plan_render(renderer, options, caches, theme, graph_key, manifest, staging)
     files = clock("render", renderer.pages)
     report.raise_if_failed(options.strict)
@@ -133,8 +134,8 @@ def gather(options: Options, timings: dict | None = None, manifest: Manifest | N
     copies.update({a.rel: a.path for a in sources.assets})
     record = quick.snapshot(graph, bodies, caches, config, theme, views, renderer) if renderer.shelf is not None else None
     return Site(config, graph, bodies, files, copies, tuple(report.items), kept_outputs(renderer, views, manifest),
-                views.keys if views else {}, views.stamps if views else {}, renderer.shelf, record, theme, index,
-                renderer.search, renderer.today)
+                views.keys if views else {}, views.stamps if views else {}, renderer.shelf, record, theme, caches.store.folder,
+                index, renderer.search, renderer.today)
 
 
 def plan_render(renderer: Renderer, options: Options, caches: Caches, theme: Theme, graph_key: str,

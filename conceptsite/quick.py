@@ -196,7 +196,7 @@ class _Lane:
         self.shelf = Shelf(self.store, manifest.name)
         self.stamps = self.store.load(manifest.name + "-views")
         self.report = Report()
-        self.renderer = Renderer(make_environment(record.theme), record.config, None, {}, self.report)
+        self.renderer = Renderer(make_environment(record.theme, self.store.folder), record.config, None, {}, self.report)
 
     def run(self, edits: list[Edit], scan: Scan) -> tuple[WriteStats, Record] | None:
         """Render everything first; write only when all of it worked."""

@@ -52,22 +52,32 @@ def build_date() -> dt.date:
 _last_environment: tuple = (None, None)
 
 
-def make_environment(theme: Theme) -> jinja2.Environment:
+def make_environment(theme: Theme, cache: Path | None = None) -> jinja2.Environment:
     """A Jinja environment for this theme, reused across builds in one process (the watch server).
 
     Compiling the templates is about half of a small site's rebuild; the loader's auto-reload
-    still recompiles any template whose file changed, and a static change makes a new key."""
+    still recompiles any template whose file changed, and a static change makes a new key. With
+    a cache folder, compiled templates are kept there for the next process (Jinja checks each
+    against its template's source)."""
     global _last_environment
-    key = (str(theme.templates), tuple(sorted(theme.versions.items())))
+    key = (str(theme.templates), tuple(sorted(theme.versions.items())), str(cache))
     if _last_environment[0] == key:
         return _last_environment[1]
-    env = _new_environment(theme)
+    env = _new_environment(theme, cache)
     _last_environment = (key, env)
     return env
 
 
-def _new_environment(theme: Theme) -> jinja2.Environment:
+def _new_environment(theme: Theme, cache: Path | None) -> jinja2.Environment:
+    bytecode = None
+    if cache is not None:
+        try:
+            (cache / "templates").mkdir(parents=True, exist_ok=True)
+            bytecode = jinja2.FileSystemBytecodeCache(str(cache / "templates"))
+        except OSError:  # a cache that cannot be written only costs time
+            pass
     env = jinja2.Environment(
+        bytecode_cache=bytecode,
         loader=jinja2.FileSystemLoader(str(theme.templates)),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
