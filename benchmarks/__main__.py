@@ -124,6 +124,13 @@ class Bench:
         path.write_text(path.read_text(encoding="utf-8") + f"\nEdited in run {number}.\n", encoding="utf-8")
         self.record("one concept edited", self.build())
 
+    def edit_fields(self, number: int) -> None:
+        """Change one concept's summary, then build: front-matter, so the usual incremental build, not the prose lane."""
+        path = sorted((self.project / "content" / "concepts").glob("*.md"))[(number * 37 + 50) % 100]
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("\nsummary: ", f"\nsummary: Edited in run {number}. ", 1), encoding="utf-8")
+        self.record("one summary edited", self.build())
+
     def edit_template(self, number: int) -> None:
         """Add a visible comment to the concept template, so every concept page changes, then build."""
         path = self.project / "templates" / "concept.html"
@@ -209,6 +216,7 @@ class Bench:
                     self.build()  # fills the cache after a --no-cache build
                     self.warm()
                     self.edit_concept(number)
+                    self.edit_fields(number)
                     self.edit_template(number)
                 elif number == 0:
                     self.build()  # search needs the site built from today's sources and theme
