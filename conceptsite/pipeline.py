@@ -134,8 +134,8 @@ def gather(options: Options, timings: dict | None = None, manifest: Manifest | N
     copies.update({a.rel: a.path for a in sources.assets})
     record = quick.snapshot(graph, bodies, caches, config, theme, views, renderer) if renderer.shelf is not None else None
     return Site(config, graph, bodies, files, copies, tuple(report.items), kept_outputs(renderer, views, manifest),
-                views.keys if views else {}, views.stamps if views else {}, renderer.shelf, record, theme, caches.store.folder,
-                index, renderer.search, renderer.today)
+                views.keys if views else {}, views.stamps if views else {}, renderer.shelf, record, theme,
+                caches.store.folder, index, renderer.search, renderer.today)
 
 
 def plan_render(renderer: Renderer, options: Options, caches: Caches, theme: Theme, graph_key: str,

@@ -223,7 +223,8 @@ class _Lane:
         pages, owns, _ = _indexed([edit.known for edit in edits])
         owns = {**self.record.owns, **owns}
         # The feed's and search index's key covers every page's file and links, as in pipeline.output_keys.
-        keys.update(dict.fromkeys(("feed.xml", "search.json"), site_key(owns, digest(self.record.listings, build_date().isoformat()))))
+        body_key = site_key(owns, digest(self.record.listings, build_date().isoformat()))
+        keys.update(dict.fromkeys(("feed.xml", "search.json"), body_key))
         return self._write(files, keys, views, search, edits), replace(
             self.record, pages={**self.record.pages, **pages}, owns=owns, feed=feed, files=scan.files,
             search=fingerprint(search))

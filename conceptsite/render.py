@@ -195,7 +195,10 @@ class Renderer:
             if not kept and view is None:
                 view = make()
             data = None if kept else self.render(TEMPLATE_FOR[page.kind], url, page=view)
-            blob = shelve(note[0], view) if self.shelf is not None and view is not None else None
+            # A view whose key is already on the shelf (the forked worker sees the shelf's index) is not
+            # shelved again: after a front-matter edit most of the views made are the same as before.
+            shelved = self.shelf is None or note[0] in self.shelf.index
+            blob = shelve(note[0], view) if view is not None and not shelved else None
             if data is not None and self.staging is not None:
                 data = self.staging.put(url + "index.html", data)
             elif data is not None and self.pack:
