@@ -87,6 +87,24 @@ def neighbourhood(graph, url: str) -> Layout | None:
     return Layout(nodes, tuple(edges), names, (-390.0, -240.0, 780.0, 490.0))
 
 
+def neighbourhood_inputs(graph, url: str) -> tuple[tuple, list[str]]:
+    """What neighbourhood() reads from the graph for one concept: the graph's answers, and the URLs
+    of the pages it draws (whose titles and tags it shows). See views.view_inputs."""
+    first, second = graph.nearby.get(url, ((), ()))
+    if not first:
+        return (), []
+    urls = [url, *first, *second]
+    near, outgoing = _undirected(graph), _outgoing_text(graph)
+    answers = (first, second, _site_tags(graph), tuple(len(near.get(u, ())) for u in urls),
+               tuple(outgoing.get(u, "") for u in urls))  # the edges drawn are among these pages' own
+    return answers, urls
+
+
+def _outgoing_text(graph) -> dict:
+    """Each page's outgoing edges as text, computed once per graph."""
+    return graph.derived("outgoing_text", lambda g: {u: repr(kinds) for u, kinds in g.outgoing.items()})
+
+
 def _undirected(graph) -> dict:
     """Concept neighbours of each concept across every kind of edge, computed once per graph."""
     return graph.derived("map_near", _neighbours)

@@ -21,7 +21,7 @@ from .parse import Page, read_page
 from .render import BODY_OUTPUTS, SECTION_URLS, Renderer, Theme, build_date, make_environment
 from .search import SearchTerms
 from .shelf import Shelf
-from .views import tag_url
+from .views import tag_url, view_inputs
 
 BUNDLED = Path(__file__).resolve().parent.parent
 STAGES = ("discover", "config", "read", "index", "markup", "graph", "links", "render", "write")
@@ -143,9 +143,10 @@ def plan_render(renderer: Renderer, options: Options, caches: Caches, theme: The
     """Tell the renderer what it may keep, how many processes to use and where pages go."""
     views = None
     if caches.pages is not None:
-        base, keys, renderer.stamps = output_keys(renderer.graph, caches.pages, caches.bodies, renderer.config,
-                                                  theme, graph_key)
+        base, keys, renderer.stamps, surroundings = output_keys(renderer.graph, caches.pages, caches.bodies,
+                                                                renderer.config, theme, graph_key)
         views = renderer.unchanged = ViewKeys(base, keys, manifest, load_stamps(manifest))
+        views.surroundings = surroundings
         renderer.keep_listings = bool(manifest and manifest.site_wide_intact(keys[SITE_WIDE]))
         renderer.keep_bodies = bool(manifest and all(manifest.intact(p, keys[p]) for p in BODY_OUTPUTS))
         if not renderer.keep_bodies:
@@ -187,19 +188,30 @@ def graph_inputs(pages: list[Page], bodies: dict, page_cache: PageCache) -> str:
 
 
 def output_keys(graph: Graph, page_cache: PageCache, body_cache: BodyCache, config: SiteConfig,
-                theme: Theme, graph_key: str) -> tuple[str, dict, dict]:
-    """The key page keys start from; keys of the two site-wide groups; each page's input stamp.
+                theme: Theme, graph_key: str) -> tuple[str, dict, dict, dict]:
+    """The key page keys start from; keys of the two site-wide groups; each page's input stamp, and
+    the part of it that is not the page's own file (its surroundings).
 
     Listings read page fields and the graph, so they share a key of those; the feed and search
-    index also read bodies, so theirs covers every page's file too (see incremental.py)."""
+    index also read bodies, so theirs covers every page's file too (see incremental.py). A page's
+    stamp covers its own file and links, and what its view reads of the graph and of the pages it
+    shows (views.view_inputs), so an edit makes again only the views it can change."""
     digests = {url: digest(page_cache.entries[str(p.source.path)].digest, repr(body_cache.entries[url].resolutions))
                for url, p in graph.pages.items()}
     base = digest(generator_version(), tree_version(theme.templates, theme.static), repr(config),
                   str(build_date().year))
     listings = digest(base, graph_key)  # pages and listings show the year (in base), never the day
     bodies = site_key(digests, digest(listings, build_date().isoformat()))  # an empty feed is dated today
-    stamps = {url: digest(listings, own) for url, own in digests.items()}
-    return base, {SITE_WIDE: listings, **{path: bodies for path in BODY_OUTPUTS}}, stamps
+    metas = {url: page_cache.entries[str(p.source.path)].meta for url, p in graph.pages.items()}
+    surroundings = {url: surroundings_key(base, page, graph, metas) for url, page in graph.pages.items()}
+    stamps = {url: digest(surroundings[url], own) for url, own in digests.items()}
+    return base, {SITE_WIDE: listings, **{path: bodies for path in BODY_OUTPUTS}}, stamps, surroundings
+
+
+def surroundings_key(base: str, page: Page, graph: Graph, metas: dict) -> str:
+    """A key of what a page's view reads besides its own file: the graph's answers and the shown pages' fields."""
+    answers, shown = view_inputs(page, graph)
+    return digest(base, answers, " ".join([metas[url] for url in shown]))  # one part: hashing is per part
 
 
 def load_stamps(manifest: Manifest | None) -> dict:

@@ -42,6 +42,7 @@ class Known:
     resolutions: tuple  # how its wikilinks resolved (cache.Recorder's log)
     digest: str  # hash of the file's bytes
     own: str  # hash of the file and its resolutions, as pipeline.output_keys makes it
+    surroundings: str  # the rest of its view stamp: what the view reads of the graph and other pages
 
     @property
     def source(self) -> SourceFile:
@@ -91,7 +92,8 @@ def snapshot(graph, bodies: dict, caches, config: SiteConfig, theme: Theme, view
         entry, resolutions = caches.pages.entries[str(page.source.path)], caches.bodies.entries[url].resolutions
         source = page.source
         known.append(Known(url, (str(source.path), source.shown, source.kind, source.slug), entry.meta,
-                           shape(bodies[url]), resolutions, entry.digest, digest(entry.digest, repr(resolutions))))
+                           shape(bodies[url]), resolutions, entry.digest, digest(entry.digest, repr(resolutions)),
+                           views.surroundings[url]))
     # When the search index was kept as it was, which terms made it is unknown here (the cache's may be another
     # output folder's): an empty fingerprint, so the next prose edit goes the usual way once.
     return Record(*_indexed(known), config, theme, views.base, views.keys[SITE_WIDE], tuple(renderer.feed_entries()),
@@ -252,7 +254,7 @@ class _Lane:
         stats = write_changed(self.manifest, files, kept, {}, keys)
         for edit in edits:
             path = edit.known.url + "index.html"
-            self.stamps[path] = (digest(self.record.listings, edit.known.own), keys[path])
+            self.stamps[path] = (digest(edit.known.surroundings, edit.known.own), keys[path])
         self.store.save(self.manifest.name + "-views", self.stamps)
         for key, view in views.items():
             self.shelf.put(key, shelve(key, view))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .discover import make_slug
 from .graph import Graph
-from .graphmap import neighbourhood_svg
+from .graphmap import neighbourhood_inputs, neighbourhood_svg
 from .markup import Body
 from .parse import RELATION_KEYS, Page
 
@@ -82,6 +82,24 @@ def card(page: Page, reason: str = "") -> Card:
         date=human_date(page.date), date_iso=page.date.isoformat() if page.date else "",
         read_time=page.read_time, kind=page.kind, reason=reason,
     )
+
+
+def view_inputs(page: Page, graph: Graph) -> tuple[str, list[str]]:
+    """Everything page_view reads besides the page and its body: the graph's answers about the page
+    (as text) and the URLs of the pages it shows, whose fields the caller adds.
+
+    Incremental builds stamp each page's view with these, so that an edit elsewhere makes again only
+    the views it can change. So every graph read in page_view must be here: with
+    CONCEPTSITE_CHECK_STAMPS set (the test suite sets it), a view whose stamp says unchanged is made
+    anyway and must be the same (incremental.ViewKeys.check)."""
+    url = page.url
+    neighbours = graph.neighbours(url)
+    path, targets = graph.learning_path(url), tuple(graph.targets(url, kind) for kind in RELATION_KEYS)
+    backlinks, suggestions = graph.backlinks.get(url, ()), graph.suggestions.get(url, ())
+    shown = [u for u in neighbours if u] + list(path) + [u for group in targets for u in group]
+    shown += list(backlinks) + [s.url for s in suggestions]
+    drawn, nodes = neighbourhood_inputs(graph, url) if page.kind == "concept" else ((), [])
+    return repr((neighbours, path, targets, backlinks, suggestions, drawn)), shown + nodes
 
 
 def page_view(page: Page, body: Body, graph: Graph) -> PageView:

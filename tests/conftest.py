@@ -13,6 +13,9 @@ from hypothesis import settings
 settings.register_profile("suite", max_examples=200, deadline=None)
 settings.register_profile("fuzz", max_examples=20_000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
+# Every incremental build in the suite also makes each view its stamp says is unchanged, and fails
+# if it is not (incremental.ViewKeys.check): the stamps must name everything a view reads.
+os.environ["CONCEPTSITE_CHECK_STAMPS"] = "1"
 
 from conceptsite import cli
 
