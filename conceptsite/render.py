@@ -3,7 +3,6 @@ for pages a whole build already wrote into its staging folder)."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import os
 from dataclasses import dataclass
@@ -336,11 +335,11 @@ def graph_json(graph: Graph) -> bytes:
     nodes = [{"id": url, "url": "/" + url, "title": p.title, "summary": p.summary,
               "tags": list(p.tags), "kind": p.kind} for url, p in graph.pages.items()]
     edges = [{"source": e.source, "target": e.target, "kind": e.kind} for e in graph.edges]
-    # Streamed into one buffer: json.dumps would first hold millions of small pieces (~150 MB at 10,000 concepts).
-    buffer = io.StringIO()
-    for piece in json.JSONEncoder(ensure_ascii=False, indent=1).iterencode({"nodes": nodes, "edges": edges}):
-        buffer.write(piece)
-    return buffer.getvalue().encode("utf-8")
+    # One node or edge per line, each encoded by the C encoder: an indented whole-document encode runs
+    # in pure Python (~1.5 s at 10,000 concepts), and a compact one holds millions of small pieces.
+    line = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    return ('{"nodes":[\n' + ",\n".join(map(line, nodes)) + '\n],"edges":[\n'
+            + ",\n".join(map(line, edges)) + "\n]}\n").encode("utf-8")
 
 
 def _template_path(name: str) -> str:

@@ -70,11 +70,14 @@ class SearchTerms:
     def of(cls, graph: Graph, bodies: dict[str, Body], previous: SearchTerms | None = None) -> SearchTerms:
         """The terms of every page the search lists (every page but untitled 'page' kinds).
 
-        With the last build's terms (from the cache) over the same pages and fields, only the
-        bodies that changed are replaced, when they are few."""
+        With the last build's terms (from the cache) over the same pages, only the bodies that
+        changed are replaced, when they are few; fields (the rows) never move a term's rank."""
         urls = [u for u, p in graph.pages.items() if p.kind != "page" or p.summary]
         rows = json.dumps([_row(graph.pages[u]) for u in urls], ensure_ascii=False, separators=(",", ":"))
-        if previous is not None and previous.rows == rows and list(previous.words) == urls:
+        if previous is not None and list(previous.words) == urls:
+            if previous.rows != rows:
+                previous = copy.copy(previous)
+                previous.rows = rows
             changed = [u for u in urls if bodies[u].words != previous.words[u]]
             if len(changed) <= MAX_REPLACED:
                 for url in changed:
