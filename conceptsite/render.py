@@ -23,7 +23,7 @@ from .parallel import map_chunks
 from .search import SearchTerms
 from .shelf import shelve
 from .urls import absolute_url, relative_url
-from .views import TagView, card, page_view, tag_url
+from .views import TagView, card, card_of, page_view, tag_url
 
 SECTION_TITLES = {"concept": "Concepts", "writeup": "Writeups", "project": "Projects"}
 SECTION_URLS = {"concept": "concepts/", "writeup": "writeups/", "project": "projects/"}
@@ -229,13 +229,13 @@ class Renderer:
             pages.sort(key=lambda p: (p.title.casefold(), p.url))
         else:
             pages.sort(key=lambda p: (p.date or dt.date.min, p.url), reverse=True)
-        return [card(p) for p in pages]
+        return [card_of(self.graph, p.url) for p in pages]
 
     def latest(self, kind: str, count: int) -> list:
         """The newest pages of one kind."""
         pages = [p for p in self.graph.pages.values() if p.kind == kind]
         pages.sort(key=lambda p: (p.updated or p.date or dt.date.min, p.url), reverse=True)
-        return [card(p) for p in pages[:count]]
+        return [card_of(self.graph, p.url) for p in pages[:count]]
 
     def tag_views(self, kind: str | None = None) -> list:
         """Tags with how many pages (of one kind, when given) carry them."""
@@ -258,7 +258,7 @@ class Renderer:
         out = {}
         for tag in tags:
             url = tag_url(tag)
-            cards = [card(self.graph.pages[u]) for u in self.graph.tags[tag]]
+            cards = [card_of(self.graph, u) for u in self.graph.tags[tag]]
             out[url + "index.html"] = self.render("tag.html", url, tag=tag, cards=cards)
         return out
 
@@ -297,7 +297,7 @@ class Renderer:
     def feed_entries(self) -> list[tuple]:
         """(card, body HTML, absolute URL, date) of each page in the feed, newest first."""
         newest = [self.graph.pages[url] for url in feed_urls(self.graph)]
-        return [(card(p), self.bodies[p.url].html, absolute_url(self.config.base_url, p.url),
+        return [(card_of(self.graph, p.url), self.bodies[p.url].html, absolute_url(self.config.base_url, p.url),
                  (p.updated or p.date).isoformat()) for p in newest]
 
     def render_feed(self, entries: list[tuple]) -> bytes | None:

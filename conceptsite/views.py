@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .discover import make_slug
 from .graph import Graph
@@ -84,6 +84,18 @@ def card(page: Page, reason: str = "") -> Card:
     )
 
 
+def card_of(graph: Graph, url: str) -> Card:
+    """card() of one of the graph's pages, made once per graph and process: a page shows in many views."""
+    made = graph.__dict__.get("cards_made")  # not '_'-named: with_pages and the graph cache leave it behind
+    if made is None:
+        made = {}
+        object.__setattr__(graph, "cards_made", made)
+    found = made.get(url)
+    if found is None:
+        found = made[url] = card(graph.pages[url])
+    return found
+
+
 def view_inputs(page: Page, graph: Graph) -> tuple[str, list[str]]:
     """Everything page_view reads besides the page and its body: the graph's answers about the page
     (as text) and the URLs of the pages it shows, whose fields the caller adds.
@@ -104,7 +116,7 @@ def view_inputs(page: Page, graph: Graph) -> tuple[str, list[str]]:
 
 def page_view(page: Page, body: Body, graph: Graph) -> PageView:
     """The full view of one page, with its neighbours resolved to cards."""
-    cards = lambda urls: tuple(card(graph.pages[u]) for u in urls)  # noqa: E731
+    cards = lambda urls: tuple(card_of(graph, u) for u in urls)  # noqa: E731
     prev_url, next_url = graph.neighbours(page.url)
     # "Read first" is the whole learning path (roots first), computed once by the graph stage.
     shown = lambda kind: graph.learning_path(page.url) if kind == "prerequisites" else graph.targets(page.url, kind)  # noqa: E731
@@ -113,14 +125,14 @@ def page_view(page: Page, body: Body, graph: Graph) -> PageView:
         for kind in RELATION_KEYS[1:] if shown(kind)
     )
     return PageView(
-        card=card(page), definition=page.definition, html=body.html, toc=body.toc,
+        card=card_of(graph, page.url) if graph.pages.get(page.url) is page else card(page), definition=page.definition, html=body.html, toc=body.toc,
         updated=human_date(page.updated), updated_iso=page.updated.isoformat() if page.updated else "",
         related=cards(graph.targets(page.url, "related")),
         relations=relations,
         backlinks=cards(graph.backlinks.get(page.url, ())),
-        suggestions=tuple(card(graph.pages[s.url], s.reason) for s in graph.suggestions.get(page.url, ())),
-        prev=card(graph.pages[prev_url]) if prev_url else None,
-        next=card(graph.pages[next_url]) if next_url else None,
+        suggestions=tuple(replace(card_of(graph, s.url), reason=s.reason) for s in graph.suggestions.get(page.url, ())),
+        prev=card_of(graph, prev_url) if prev_url else None,
+        next=card_of(graph, next_url) if next_url else None,
         link=page.link, status=page.status, stack=page.stack,
         neighbourhood=neighbourhood_svg(graph, page.url) if page.kind == "concept" else "",
     )
