@@ -16,7 +16,7 @@ def relative_url(from_url: str, to_url: str) -> str:
     if target == from_url and hash_:
         return "#" + encode(fragment)
     base = from_url.rstrip("/") if from_url.endswith("/") else posixpath.dirname(from_url)
-    rel = _relpath(target or ".", base or ".")
+    rel = _relpath(target, base)
     if (target.endswith("/") or not target) and not rel.endswith("/"):
         rel += "/"
     return encode(rel + hash_ + fragment)
@@ -31,7 +31,7 @@ def _relpath(path: str, start: str) -> str:
     """posixpath.relpath for clean site paths, without its abspath/getcwd calls (hot: every link of every page)."""
     parts, base = [p for p in path.split("/") if p], [p for p in start.split("/") if p]
     if path.startswith("/") or start.startswith("/") or {".", ".."} & (set(parts) | set(base)):
-        return posixpath.relpath(path, start)  # rare shapes: let the library normalise them
+        return posixpath.relpath(path or ".", start or ".")  # rare shapes: let the library normalise them
     common = 0
     for a, b in zip(parts, base):
         if a != b:
