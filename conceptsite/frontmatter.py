@@ -71,29 +71,31 @@ def load_yaml(text: str, first_line: int = 1) -> tuple[dict, dict, dict]:
     """Load a YAML mapping; return it with positions of each key's value and list items."""
     if not text.strip():
         return {}, {}, {}
-    node = _compose(text, first_line)
+    where = _Where(text, first_line)
+    node = _compose(text, where)
     if node is None:
         return {}, {}, {}
     if not isinstance(node, yaml.MappingNode):
-        line, col = _pos(node.start_mark, first_line)
+        line, col = where(node.start_mark)
         raise FrontMatterError(line, col, "front-matter must be a mapping of keys to values")
-    _check_tree(node, first_line)
+    _check_tree(node, where)
     try:
         data = _Loader(text).construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        raise _from_yaml_error(exc, first_line) from None
+        raise _from_yaml_error(exc, where) from None
     except (ValueError, OverflowError) as exc:  # a value _check_tree let through but Python cannot hold
         raise FrontMatterError(first_line, 1, f"invalid YAML value: {exc}") from None
-    positions, items = _positions(node, first_line)
+    positions, items = _positions(node, where)
     return data, positions, items
 
 
-def _compose(text: str, first_line: int):
+def _compose(text: str, where: _Where):
     loader = _Loader(text)
+    first_line = where.first_line
     try:
         return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        raise _from_yaml_error(exc, first_line) from None
+        raise _from_yaml_error(exc, where) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as NUL
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
         at = max(text.find(char), 0)  # libyaml counts bytes, PyYAML characters: find it ourselves
@@ -106,13 +108,13 @@ def _compose(text: str, first_line: int):
         loader.dispose()
 
 
-def _check_tree(root, first_line: int) -> None:
+def _check_tree(root, where: _Where) -> None:
     """Reject aliases, unknown tags, duplicate keys and deep nesting before building values."""
     seen = {id(root)}
     stack = [(root, 1)]
     while stack:
         node, depth = stack.pop()
-        line, col = _pos(node.start_mark, first_line)
+        line, col = where(node.start_mark)
         if depth > MAX_DEPTH:
             raise FrontMatterError(line, col, _TOO_DEEP)
         _check_tag(node, line, col)
@@ -120,13 +122,13 @@ def _check_tree(root, first_line: int) -> None:
             raise FrontMatterError(line, col, f"number is too long ({len(node.value)} characters); quote it if it is text")
         children = []
         if isinstance(node, yaml.MappingNode):
-            _check_duplicates(node, first_line)
+            _check_duplicates(node, where)
             children = [n for pair in node.value for n in pair]
         elif isinstance(node, yaml.SequenceNode):
             children = node.value
         for child in children:
             if id(child) in seen:  # the composer shares one node object for every alias
-                raise FrontMatterError(*_pos(child.start_mark, first_line), "YAML aliases are not allowed in front-matter")
+                raise FrontMatterError(*where(child.start_mark), "YAML aliases are not allowed in front-matter")
             seen.add(id(child))
             stack.append((child, depth + 1))
 
@@ -142,33 +144,53 @@ def _check_tag(node, line: int, col: int) -> None:
 _SAFE_TAGS = {"str", "int", "float", "bool", "null", "seq", "map", "merge"}
 
 
-def _check_duplicates(node, first_line: int) -> None:
+def _check_duplicates(node, where: _Where) -> None:
     seen: set = set()
     for key_node, _ in node.value:
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
         if key in seen:
-            line, col = _pos(key_node.start_mark, first_line)
+            line, col = where(key_node.start_mark)
             raise FrontMatterError(line, col, f"duplicate key '{key}'")
         seen.add(key)
 
 
-def _positions(node, first_line: int) -> tuple[dict, dict]:
+def _positions(node, where: _Where) -> tuple[dict, dict]:
     positions, items = {}, {}
     for key_node, value_node in node.value:
         key = str(key_node.value)
-        positions[key] = _pos(value_node.start_mark, first_line)
+        positions[key] = where(value_node.start_mark)
         if isinstance(value_node, yaml.SequenceNode):
-            items[key] = tuple(_pos(n.start_mark, first_line) for n in value_node.value)
+            items[key] = tuple(where(n.start_mark) for n in value_node.value)
     return positions, items
 
 
-def _pos(mark, first_line: int) -> tuple[int, int]:
-    return mark.line + first_line, mark.column + 1
+class _Where:
+    """Turns a YAML mark into (line, column) of the file: YAML also breaks lines at CR, U+0085, U+2028
+    and U+2029, which are no line breaks to an editor (or to this tool's own line count)."""
+
+    def __init__(self, text: str, first_line: int):
+        self.text, self.first_line = text, first_line
+        self.plain = not any(c in text for c in _OTHER_BREAKS)
+        self.starts: list | None = None  # offset where each YAML line starts, made when first needed
+
+    def __call__(self, mark) -> tuple[int, int]:
+        if self.plain:
+            return mark.line + self.first_line, mark.column + 1
+        if self.starts is None:
+            self.starts = [0] + [m.end() for m in _YAML_BREAK.finditer(self.text)]
+        offset = self.starts[min(mark.line, len(self.starts) - 1)] + mark.column
+        before = self.text[:offset]
+        return self.first_line + before.count("\n"), offset - (before.rfind("\n") + 1) + 1
 
 
-def _from_yaml_error(exc: yaml.MarkedYAMLError, first_line: int) -> FrontMatterError:
+_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+_YAML_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
+def _from_yaml_error(exc: yaml.MarkedYAMLError, where: _Where) -> FrontMatterError:
+    first_line = where.first_line
     mark = exc.problem_mark or exc.context_mark
-    line, col = _pos(mark, first_line) if mark else (first_line, 1)
+    line, col = where(mark) if mark else (first_line, 1)
     problem = exc.problem or exc.context or "invalid YAML"
     if "maximum nesting depth" in problem:  # libyaml's own limit, far above ours
         return FrontMatterError(line, col, _TOO_DEEP)

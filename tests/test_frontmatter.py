@@ -67,3 +67,15 @@ def test_moderate_nesting_limit_is_reported():
 def test_load_yaml_for_config_counts_from_line_one():
     data, positions, _ = load_yaml("title: x\ntimezone: UTC\n")
     assert data["timezone"] == "UTC" and positions["timezone"] == (2, 11)
+
+
+def test_lines_count_only_newlines_though_yaml_also_breaks_at_u2028_and_nel():
+    # YAML counts U+2028, U+2029 and U+0085 as line breaks; an editor, and our line numbers, do not
+    with pytest.raises(FrontMatterError) as err:
+        split('---\ntitle: "a\u2028b\u2029c"\ntitle: x\n---\nbody')
+    assert (err.value.line, err.value.col) == (3, 1)
+    with pytest.raises(FrontMatterError) as err:
+        split("---\nsummary: \"\u00e9\u0085\u00e9\"\nbad: !!python/name:os.system x\n---\n")
+    assert (err.value.line, err.value.col) == (3, 6)
+    _, positions, items = load_yaml('a: "x\u2028y"\nb: [1, 2]\n')
+    assert positions == {"a": (1, 4), "b": (2, 4)} and items == {"b": ((2, 5), (2, 8))}
