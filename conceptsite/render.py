@@ -168,13 +168,12 @@ class Renderer:
         """How many pages' views have to be made (the rest are known unchanged by their stamps)."""
         return sum(1 for url in self.graph.pages if self.unchanged.stale(url + "index.html", self.stamps.get(url)))
 
-    def _across(self, fn, items: list) -> list:
-        """fn over chunks of items, across self.workers processes; each chunk's problems are reported here."""
-        results = []
+    def _across(self, fn, items: list):
+        """fn over chunks of items, across self.workers processes, yielded chunk by chunk; each chunk's
+        problems are reported here."""
         for result, problems in map_chunks(lambda part: self._collecting(fn, part), items, self.workers):
             self.report.items.extend(problems)
-            results.append(result)
-        return results
+            yield result
 
     def _collecting(self, fn, part: list) -> tuple:
         """fn(part) and the problems it found, kept apart so a forked worker can hand them back."""

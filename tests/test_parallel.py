@@ -90,5 +90,5 @@ def test_template_errors_in_forked_renderers_are_reported(tmp_path):
 def test_map_chunks_keeps_order_and_takes_empty_and_single_lists():
     double = lambda part: [2 * x for x in part]  # noqa: E731
     assert [x for part in parallel.map_chunks(double, list(range(37)), 3) for x in part] == [2 * x for x in range(37)]
-    assert parallel.map_chunks(double, [], 2) == [[]]
-    assert parallel.map_chunks(double, [5], 2) == [[10]]
+    assert list(parallel.map_chunks(double, [], 2)) == [[]]
+    assert list(parallel.map_chunks(double, [5], 2)) == [[10]]
