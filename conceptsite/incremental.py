@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from .cache import Store, digest
-from .output import MARKER, WriteStats, unpacked
+from .output import MARKER, Same, Spilled, WriteStats, same_bytes
 
 SITE_WIDE = "*"  # the manifest key under which the site-wide outputs' shared key is kept
 
@@ -126,16 +126,18 @@ class Manifest:
 
 
 def write_changed(manifest: Manifest, files: dict[str, bytes], kept: set[str], copies: dict[str, Path],
-                  keys: dict[str, str]) -> WriteStats:
+                  keys: dict[str, str], staged: Path | None = None) -> WriteStats:
     """Update the output folder: stage every changed file beside its target, then rename them all in.
 
     Staging first means a failure while writing (a full disk, an exception) leaves the old output
-    exactly as it was; only the renames, which allocate nothing, touch the live files."""
+    exactly as it was; only the renames, which allocate nothing, touch the live files. Pages the
+    render already wrote into the staging folder `staged` (output.Spilled) are renamed from there;
+    those it found unchanged on disk (output.Same) are left alone."""
     out, old = manifest.out, manifest.entries
     entries = {SITE_WIDE: (keys[SITE_WIDE], None)} if SITE_WIDE in keys else {}
     for path in kept:
         entries[path] = old[path]
-    staged, total = _stage_all(out, _changed(out, old, files, copies))
+    staged, total = _stage_all(out, _changed(out, old, files, copies, staged))
     manifest.store.forget(manifest.name)  # a crash from here on leaves no manifest, so the next build rewrites all
     for temp, target in staged:
         os.replace(temp, target)
@@ -150,12 +152,16 @@ def write_changed(manifest: Manifest, files: dict[str, bytes], kept: set[str], c
     return WriteStats(len(staged), total)
 
 
-def _changed(out: Path, old: dict, files: dict, copies: dict[str, Path]):
-    """(path, bytes) of each output whose bytes on disk differ from what this build produced, one at a
-    time, so packed pages are unpacked only while they are compared and staged."""
+def _changed(out: Path, old: dict, files: dict, copies: dict[str, Path], staged: Path | None):
+    """(path, bytes or the staged file) of each output whose bytes on disk differ from what this build
+    produced, one at a time."""
     for path, data in files.items():
-        data = unpacked(data)
-        if not _same_bytes(out / path, data):
+        if isinstance(data, Same):
+            continue
+        if isinstance(data, Spilled):
+            yield path, staged / path
+            continue
+        if not same_bytes(out / path, data):
             yield path, data
     for path, source in copies.items():
         stamp = ("copy", _stat(source))
@@ -173,8 +179,12 @@ def _stage_all(out: Path, changes) -> tuple[list[tuple[Path, Path]], int]:
         for path, data in changes:
             target = out / path
             _make_parents(target.parent, out, made)
-            staged.append((stage_file(target, data), target))
-            total += len(data)
+            if isinstance(data, Path):  # already written into the staging folder
+                staged.append((data, target))
+                total += data.stat().st_size
+            else:
+                staged.append((stage_file(target, data), target))
+                total += len(data)
     except BaseException:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
@@ -225,16 +235,6 @@ def _stat(path: Path) -> tuple[int, int]:
 def _intact_copy(target: Path, recorded) -> bool:
     try:
         return _stat(target) == recorded
-    except OSError:
-        return False
-
-
-def _same_bytes(target: Path, data: bytes) -> bool:
-    """True when the file already holds exactly these bytes (then it is not rewritten)."""
-    try:
-        if target.stat().st_size != len(data):
-            return False
-        return target.read_bytes() == data
     except OSError:
         return False
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,21 +92,10 @@ class Spilled:
 
 
 @dataclass(frozen=True)
-class Packed:
-    """A page's bytes, compressed while an incremental build holds every page it rendered
-    (a template edit re-renders them all: ~260 MB of HTML at 10,000 concepts, ~35 MB packed)."""
+class Same:
+    """Stands in a site's files for a page whose file in the output folder already holds its bytes."""
 
-    data: bytes
-
-    @classmethod
-    def of(cls, raw: bytes) -> Packed:
-        """Pack some bytes (zlib's fastest level: HTML still shrinks about eightfold)."""
-        return cls(zlib.compress(raw, 1))
-
-
-def unpacked(value) -> bytes:
-    """The bytes of a file in a site's files, packed or not."""
-    return zlib.decompress(value.data) if isinstance(value, Packed) else value
+    size: int
 
 
 class Staging:
@@ -125,8 +113,11 @@ class Staging:
         self.folder.mkdir(parents=True)
         (self.folder / MARKER).write_text(MARKER_TEXT)  # first, so a folder left by a killed run is known to be ours
 
-    def put(self, rel: str, data: bytes) -> Spilled:
-        """Write one file now."""
+    def put(self, rel: str, data: bytes, live: Path | None = None) -> Spilled | Same:
+        """Write one file now; with the live output folder given (a build that updates it in place),
+        only when its file there does not already hold these bytes."""
+        if live is not None and same_bytes(live / rel, data):
+            return Same(len(data))
         dest = self.folder / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_bytes(data)
@@ -135,6 +126,16 @@ class Staging:
     def discard(self) -> None:
         """Remove the folder and all in it."""
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def same_bytes(target: Path, data: bytes) -> bool:
+    """True when the file already holds exactly these bytes (then it is not rewritten)."""
+    try:
+        if target.stat().st_size != len(data):
+            return False
+        return target.read_bytes() == data
+    except OSError:
+        return False
 
 
 def write_site(out: Path, files: dict, copies: dict[str, Path], staging: Staging | None = None) -> WriteStats:
@@ -157,7 +158,6 @@ def _fill(staging: Path, files: dict, copies: dict[str, Path]) -> WriteStats:
             continue
         dest = staging / rel
         _ensure_dir(dest.parent, made)
-        data = unpacked(data)
         dest.write_bytes(data)
         total += len(data)
     for rel, source in copies.items():

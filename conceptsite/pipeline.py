@@ -49,7 +49,7 @@ class Site:
     config: SiteConfig
     graph: Graph
     bodies: dict
-    files: dict  # output path -> bytes, output.Spilled (already in the staging folder) or output.Packed
+    files: dict  # output path -> bytes, output.Spilled (already in the staging folder) or output.Same (already in place)
     copies: dict  # output path -> source file
     warnings: tuple[Diagnostic, ...]
     kept: frozenset = frozenset()  # outputs not rendered because they are unchanged on disk
@@ -154,7 +154,7 @@ def plan_render(renderer: Renderer, options: Options, caches: Caches, theme: The
     renderer.workers = worker_count(options.workers, renderer.stale_pages())
     renderer.shelf = Shelf(caches.store, manifest.name) if views is not None and manifest is not None else None
     renderer.staging = staging
-    renderer.pack = staging is None and in_place(manifest)
+    renderer.live = options.out.resolve() if staging is not None and in_place(manifest) else None
     return views
 
 
@@ -242,8 +242,7 @@ def build(options: Options) -> Result:
         if done is not None:
             return _remember(manifest, scan, done[1], Result(
                 None, time.perf_counter() - started, done[0], timings, len(done[1].pages), done[1].warnings, "prose"))
-    whole = options.out is not None and not in_place(manifest)
-    staging = output.Staging(options.out) if whole else None
+    staging = output.Staging(options.out) if options.out is not None else None
     try:
         site = gather(options, timings, manifest, staging)
         stats = _Clock(timings)("write", write, options.out, site, manifest, staging) if options.out else None
@@ -269,7 +268,12 @@ def _remember(manifest: Manifest, scan: fresh.Scan, record: quick.Record, result
 def write(out: Path, site: Site, manifest: Manifest | None, staging: output.Staging | None = None) -> output.WriteStats:
     """Write the gathered site (every error was found before this point)."""
     if in_place(manifest):
-        return write_changed(manifest, site.files, set(site.kept), site.copies, site.keys)
+        try:
+            return write_changed(manifest, site.files, set(site.kept), site.copies, site.keys,
+                                 staging.folder if staging else None)
+        finally:
+            if staging is not None:
+                staging.discard()
     stats = output.write_site(out, site.files, site.copies, staging)
     if manifest is not None and site.keys:
         record_full_write(manifest, site.files, site.copies, site.keys)

@@ -18,7 +18,7 @@ from .graphmap import hidden_map_warning, map_pages
 from .graphmap import prepare as prepare_map
 from .incremental import NoKeys
 from .markup import Body
-from .output import Packed, Staging
+from .output import Staging
 from .parallel import map_chunks
 from .search import SearchTerms
 from .shelf import shelve
@@ -115,7 +115,7 @@ class Renderer:
         self.unchanged = NoKeys()
         self.workers = 1  # processes for the pages' own HTML (parallel.worker_count decides)
         self.staging: Staging | None = None  # whole-site builds write each page's HTML there at once
-        self.pack = False  # incremental builds hold each page's HTML compressed until the write
+        self.live: Path | None = None  # an output folder updated in place: pages already there as rendered are not staged
         self.stamps: dict = {}  # page url -> a key of everything its view is made from, when known
         self.keep_listings = self.keep_bodies = False
         self.search: SearchTerms | None = None  # the search terms, once body_outputs made them
@@ -198,9 +198,7 @@ class Renderer:
             shelved = self.shelf is None or note[0] in self.shelf.index
             blob = shelve(note[0], view) if view is not None and not shelved else None
             if data is not None and self.staging is not None:
-                data = self.staging.put(url + "index.html", data)
-            elif data is not None and self.pack:
-                data = Packed.of(data)
+                data = self.staging.put(url + "index.html", data, self.live)
             done.append((url, kept, data, note, blob))
         return done
 
@@ -210,16 +208,24 @@ class Renderer:
         for kind, section_url in SECTION_URLS.items():
             cards = self.cards(kind)
             template = "concepts.html" if kind == "concept" else "section.html"
-            out[section_url + "index.html"] = self.render(template, section_url, title=SECTION_TITLES[kind], cards=cards,
-                                                          tags=self.tag_views(kind), members=_members(cards))
+            out.update(self.spill({section_url + "index.html": self.render(
+                template, section_url, title=SECTION_TITLES[kind], cards=cards, tags=self.tag_views(kind),
+                members=_members(cards))}))
         out.update(self.tag_pages())
-        out["index.html"] = self.render("home.html", "", writeups=self.cards("writeup")[:5],
-                                        concepts=self.latest("concept", 8), projects=self.cards("project")[:3])
-        out["404.html"] = self.render("404.html", "404.html", absolute_links=True)
-        out.update(self.redirects())
-        out.update(self.feeds())
-        out.update(map_pages(self))
+        out.update(self.spill({
+            "index.html": self.render("home.html", "", writeups=self.cards("writeup")[:5],
+                                      concepts=self.latest("concept", 8), projects=self.cards("project")[:3]),
+            "404.html": self.render("404.html", "404.html", absolute_links=True)}))
+        out.update(self.spill(self.redirects()))
+        out.update(self.spill(self.feeds()))
+        out.update(self.spill(map_pages(self)))
         return out
+
+    def spill(self, files: dict) -> dict:
+        """With a staging folder, write these outputs there now instead of holding them (see page_files)."""
+        if self.staging is None:
+            return files
+        return {path: data if data is None else self.staging.put(path, data, self.live) for path, data in files.items()}
 
     def cards(self, kind: str) -> list:
         """Cards of one kind: concepts A-Z, others newest first."""
@@ -247,7 +253,7 @@ class Renderer:
 
     def tag_pages(self) -> dict:
         """The tag index and one page per tag."""
-        out = {"tags/index.html": self.render("tags.html", "tags/", tags=self.tag_views())}
+        out = self.spill({"tags/index.html": self.render("tags.html", "tags/", tags=self.tag_views())})
         for part in self._across(self._render_tags, list(self.graph.tags)):  # ~3 s at 10,000 concepts
             out.update(part)
         return out
@@ -259,7 +265,7 @@ class Renderer:
             url = tag_url(tag)
             cards = [card_of(self.graph, u) for u in self.graph.tags[tag]]
             out[url + "index.html"] = self.render("tag.html", url, tag=tag, cards=cards)
-        return out
+        return self.spill(out)
 
     def redirects(self) -> dict:
         """A small page at each old alias URL that points readers to the concept."""
@@ -287,7 +293,7 @@ class Renderer:
     def body_outputs(self) -> dict:
         """The outputs that read page bodies: the Atom feed and the search index."""
         self.search = SearchTerms.of(self.graph, self.bodies, self.last_search)
-        return {"feed.xml": self.feed(), "search.json": self.search.to_json()}
+        return self.spill({"feed.xml": self.feed(), "search.json": self.search.to_json()})
 
     def feed(self) -> bytes | None:
         """The Atom feed of the 50 newest dated pages, bodies included."""

@@ -140,21 +140,24 @@ def test_disk_full_during_full_write_keeps_old_output(built, run_cli, monkeypatc
 
 
 def test_disk_full_during_incremental_write_keeps_old_output(built, run_cli, monkeypatch):
+    """Pages and listings go into the staging folder as they are rendered; other files are staged
+    beside their targets at the write. A full disk at either leaves the old output and no leftovers."""
     before = _tree(built.out)
     from conceptsite import incremental
 
-    real, calls = incremental.stage_file, []
+    real_put, real_stage, calls = Path.write_bytes, incremental.stage_file, []
 
     def full(path, data):
         calls.append(path)
         if len(calls) > 1:
             raise OSError(28, "No space left on device", str(path))
-        return real(path, data)
+        return real_put(path, data) if isinstance(path, Path) and ".staging-" in str(path) else real_stage(path, data)
 
+    monkeypatch.setattr(Path, "write_bytes", lambda self, data: full(self, data) if ".staging-" in str(self) else real_put(self, data))
     monkeypatch.setattr("conceptsite.incremental.stage_file", full)
     result = run_cli("build", cwd=built.root)
-    assert result.code == 1 and len(calls) > 1
-    assert _tree(built.out) == before
+    assert result.code == 1 and len(calls) > 1 and "Traceback" not in result.err
+    assert _tree(built.out) == before and _leftovers(built) == []
 
 
 KILLER = """

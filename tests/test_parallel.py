@@ -8,7 +8,7 @@ import pytest
 
 from benchmarks import corpus
 from conceptsite import parallel, pipeline
-from conceptsite.output import Packed
+from conceptsite.output import Same, Spilled
 
 
 def _contents(out: Path) -> dict:
@@ -64,9 +64,11 @@ def test_incremental_builds_with_forked_renderers_match_fresh_single_process_bui
                         encoding="utf-8")
     result = pipeline.build(options)
     assert result.stats.files > 40  # the template edit rewrote every concept page, in two processes
-    packed = {k for k, v in result.site.files.items() if isinstance(v, Packed)}  # pages are held compressed
-    assert {url + "index.html" for url in result.site.graph.pages} <= packed
-    assert isinstance(result.site.files["concepts/index.html"], bytes)  # listings are few, and kept plain
+    # each page went to the staging folder as it was rendered (or was found unchanged in place): none is held
+    pages = {url + "index.html" for url in result.site.graph.pages}
+    assert all(isinstance(result.site.files[page], (Spilled, Same)) for page in pages)
+    assert any(isinstance(result.site.files[page], Same) for page in pages)  # the writeups' pages did not change
+    assert isinstance(result.site.files["tags/index.html"], (Spilled, Same))  # so do the listings
     fresh = tmp_path / "fresh"
     pipeline.build(pipeline.Options(content=project / "content", out=fresh, use_cache=False, workers=1))
     assert _contents(out) == _contents(fresh)
