@@ -30,7 +30,7 @@ did doing done how why who whom very just like use used uses using between throu
 def plain_words(html: str) -> list[str]:
     """Lower-cased words of a body, without markup, code or math."""
     text = _TAG.sub(" ", html)
-    return [w.strip("'-").lower() for w in _WORD.findall(text) if w.lower() not in _STOP]
+    return [w.strip("'-") for w in map(str.lower, _WORD.findall(text)) if w not in _STOP]  # each word lowered once
 
 
 def word_counts(html: str) -> str:
