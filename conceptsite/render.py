@@ -90,6 +90,8 @@ def _new_environment(theme: Theme, cache: Path | None) -> jinja2.Environment:
 
 @jinja2.pass_context
 def _url(ctx, target: str) -> str:
+    if target.startswith(("https://", "http://")):  # an address elsewhere (a nav link from site.yml) stays whole
+        return target
     if ctx.get("absolute_links"):
         return ctx["site"].base_path + relative_url("", target).removeprefix("./")
     return relative_url(ctx["page_url"], target) or "./"
