@@ -14,7 +14,7 @@ from .config import SiteConfig
 from .errors import Report
 from .export import concepts_json
 from .graph import Graph
-from .graphmap import hidden_map_warning, map_pages
+from .graphmap import MAP_URL, hidden_map_warning, map_pages
 from .graphmap import prepare as prepare_map
 from .incremental import NoKeys
 from .markup import Body
@@ -281,7 +281,10 @@ class Renderer:
 
     def feeds(self) -> dict:
         """Sitemap, robots.txt, graph.json and the concepts.json export."""
-        urls = [""] + list(SECTION_URLS.values()) + ["tags/"] + list(self.graph.pages)
+        urls = [""] + list(SECTION_URLS.values()) + ["tags/"]
+        if MAP_URL not in self.graph.pages and "map.html" in self.env.list_templates():
+            urls.append(MAP_URL)  # the concept map page (map_pages), unless a concept owns its URL
+        urls += list(self.graph.pages)
         urls += [tag_url(t) for t in self.graph.tags]
         return {
             "sitemap.xml": self.render("sitemap.xml", "sitemap.xml",

@@ -155,6 +155,7 @@ def test_feed_sitemap_and_graph_are_well_formed(site):
     assert entries and all(e.find("a:content", ns).text for e in entries)
     locs = [e.text for e in ET.parse(site / "sitemap.xml").getroot().iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     assert all(loc.startswith("https://example.org/") for loc in locs)
+    assert any(loc.endswith("/concepts/map/") for loc in locs) and len(locs) == len(set(locs))
     graph = json.loads((site / "graph.json").read_text())
     urls = {n["id"] for n in graph["nodes"]}
     assert all(e["source"] in urls and e["target"] in urls for e in graph["edges"])
