@@ -26,9 +26,11 @@ class Index:
         self.aliases: dict[str, Page] = {}
         for page in pages:
             self._add_page(page, report)
-        for page in pages:
-            if page.kind == "concept":
-                self._add_names(page, report)
+        concepts = [page for page in pages if page.kind == "concept" and self.by_url.get(_fold(page.url)) is page]
+        for page in concepts:  # slugs first: a slug names one page, so it wins over another page's title
+            self.names.setdefault(_fold(page.slug), page)
+        for page in concepts:
+            self._add_names(page, report)
         _check_tags(pages, report)
         _check_assets(assets, self.by_url, report)
 
@@ -49,8 +51,13 @@ class Index:
         self.by_url[key] = page
 
     def _add_names(self, page: Page, report: Report) -> None:
-        self.names.setdefault(_fold(page.slug), page)
-        self.names.setdefault(_fold(page.title), page)
+        title = _fold(page.title)
+        other = self.names.setdefault(title, page)
+        if other is not page:
+            what = "slug" if _fold(other.slug) == title else "title"
+            report.warn(page.source.shown, 1, 1, f"the title '{page.title}' is also the {what} of "
+                        f"'{other.source.shown}', so [[{page.title}]] links there; link this page by its slug "
+                        f"[[{page.slug}]], or change one of them")
         for ref in page.aliases:
             url = f"concepts/{ref.target}/"
             other = self.by_url.get(_fold(url)) or self.aliases.get(_fold(ref.target))

@@ -53,3 +53,22 @@ def test_unicode_normal_forms_collide(scratch_project):
     scratch_project.concept("caf\u00e9")
     scratch_project.concept("cafe\u0301")
     assert "both make the page" in problems(scratch_project)[0]
+
+
+def test_a_title_equal_to_another_slug_warns_and_the_slug_wins(scratch_project):
+    p = scratch_project
+    p.concept("activation", "title: ReLU")  # before relu.md in file order, and titled like its slug
+    p.concept("relu", "title: Rectified Linear Unit")
+    p.concept("sigmoid", "title: Sigmoid")
+    p.concept("logistic", "title: Sigmoid")  # two concepts with one title
+    p.concept("x", "title: X", body="See [[relu]] and [[sigmoid]].")
+    site = pipeline.gather(pipeline.Options(content=p.content))
+    assert site.graph.backlinks.get("concepts/relu/") == ("concepts/x/",)
+    warnings = sorted(f"{d.path.split('/')[-1]}: {d.message}" for d in site.warnings)
+    shown = lambda slug: pipeline.show_path(p.content / "concepts" / f"{slug}.md")  # noqa: E731
+    assert warnings == [
+        f"activation.md: the title 'ReLU' is also the slug of '{shown('relu')}', so [[ReLU]] links there; "
+        "link this page by its slug [[activation]], or change one of them",
+        f"logistic.md: the title 'Sigmoid' is also the slug of '{shown('sigmoid')}', so [[Sigmoid]] links there; "
+        "link this page by its slug [[logistic]], or change one of them",
+    ]
