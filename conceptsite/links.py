@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import posixpath
+from pathlib import Path
 import unicodedata
 from urllib.parse import unquote
 
@@ -98,6 +99,15 @@ def _check_tags(pages: list[Page], report: Report) -> None:
                 elsewhere = "" if other is page else f" (in '{other.source.shown}')"
                 report.error(page.source.shown, line, col, f"tag '{tag}' and tag '{name}'{elsewhere} both make the page "
                                                            f"/tags/{make_slug(tag)}/; spell them the same way")
+
+
+def check_theme_clashes(assets, static: Path, names, report: Report) -> None:
+    """Files under content/ that would land where one of the theme's static files is copied (assets/<name>)."""
+    for asset in assets:
+        name = asset.rel[len("assets/"):] if asset.rel.startswith("assets/") else None
+        if name in names:
+            report.error(show_path(asset.path), 1, 1, f"this file would be written to /{asset.rel}, where the theme's "
+                         f"{show_path(static / name)} goes; rename it, or change the theme's file instead")
 
 
 def _check_assets(assets, by_url: dict, report: Report) -> None:

@@ -14,7 +14,7 @@ from .discover import Sources, discover, show_path
 from .errors import BuildFailed, Diagnostic, Report
 from .graph import Graph, build_graph
 from .incremental import SITE_WIDE, Manifest, ViewKeys, record_full_write, site_key, write_changed
-from .links import Index, check_links, locate
+from .links import Index, check_links, check_theme_clashes, locate
 from .markup import Body
 from .parallel import convert_all, worker_count
 from .parse import Page, read_page
@@ -117,6 +117,7 @@ def gather(options: Options, timings: dict | None = None, manifest: Manifest | N
     config = clock("config", read_config, sources.config, report)
     pages = clock("read", read_pages, sources, options.drafts, report, caches.pages)
     index = clock("index", Index, pages, report, sources.assets)
+    check_theme_clashes(sources.assets, theme.static, theme.versions, report)
     bodies = clock("markup", render_bodies, pages, index, config, report, caches.bodies, options.workers)
     graph_key = graph_inputs(pages, bodies, caches.pages) if caches.pages is not None else ""
     graph, built = clock("graph", find_graph, pages, bodies, index, report, caches.graph, graph_key)

@@ -72,3 +72,10 @@ def test_a_title_equal_to_another_slug_warns_and_the_slug_wins(scratch_project):
         f"logistic.md: the title 'Sigmoid' is also the slug of '{shown('sigmoid')}', so [[Sigmoid]] links there; "
         "link this page by its slug [[logistic]], or change one of them",
     ]
+
+
+def test_a_content_asset_where_a_theme_file_goes_is_an_error(scratch_project):
+    scratch_project.concept("alpha")
+    scratch_project.write("assets/style.css", "body { color: red }")
+    found = problems(scratch_project)
+    assert len(found) == 1 and found[0].startswith("1:1: this file would be written to /assets/style.css, where the theme's ")
