@@ -20,7 +20,7 @@ from .output import UnsafeOutput, check_output
 from .patch import patch
 from .serve_http import Broadcaster, Gate, make_server
 from .serve_policy import allowed_hosts, is_loopback, is_wildcard
-from .serve_sync import Delta, SourceReader, apply, plan, read_tree, site_bytes
+from .serve_sync import Delta, SourceReader, Spool, apply, plan, read_tree, site_files
 from .serve_watch import Pending, Watcher
 
 
@@ -63,7 +63,7 @@ class Preview:
         self.gate, self.events, self.stopping = Gate(busy=True), Broadcaster(), threading.Event()
         self.pending, self.reader = Pending(), SourceReader()
         self.status = Status(build=f"{secrets.token_hex(4)}-0")
-        self._files: dict[str, bytes] | None = None
+        self._files: dict | None = None  # what the output folder holds (serve_sync.site_files), to compare
         self._graph = None  # the last good build's graph, for the health page
         self._site = None  # the last build if it succeeded, to patch the next edit into
         self._warnings: tuple = ()
@@ -165,16 +165,25 @@ class Preview:
 
     def _build(self, changed: set[str]) -> tuple[Delta | None, tuple]:
         last, self._site = self._site, None  # until this build succeeds, the next must be a whole one
+        staging = None
         try:
-            site = (patch(last, changed) if last is not None else None) or pipeline.gather(self.options)
-            after = site_bytes(site.files, site.copies, self.reader)
-            delta = plan(self._files if self._files is not None else read_tree(self.root), after)
+            site = patch(last, changed) if last is not None else None
+            if site is None:
+                # Not held while a whole site is gathered: the last site, or the new outputs (spooled to disk).
+                last, staging = None, Spool(self.root)
+                site = pipeline.gather(self.options, staging=staging)
+            after = site_files(site.files, site.copies, self.reader)
+            delta = plan(self._files if self._files is not None else read_tree(self.root), after, self.root)
             self.gate.exclusive()
+            self._files = None  # should the write fail, the next build compares with what is on disk
             apply(self.root, after, delta)
         except BuildFailed as failed:
             return None, tuple(failed.diagnostics)
         except Exception as exc:  # a file vanished mid-read, a full disk, or a bug of ours: report it, keep serving
             return None, (Diagnostic("conceptsite", 1, 1, "error", f"internal error: {type(exc).__name__}: {exc}"),)
+        finally:
+            if staging is not None:
+                staging.discard()
         self._files, self._graph, self._site = after, site.graph, site
         self._print_warnings(site.warnings)
         return delta, ()

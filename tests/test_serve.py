@@ -18,8 +18,10 @@ from pathlib import Path
 import pytest
 
 from conceptsite import pipeline
+from conceptsite.output import Spilled
 from conceptsite.serve import Preview, Settings
 from conceptsite.serve_http import Refused, request_path
+from conceptsite.serve_sync import url_of
 
 ROOT = Path(__file__).resolve().parent.parent
 ALPHA = """---
@@ -206,7 +208,7 @@ def test_a_prose_edit_is_patched_in_and_anything_else_builds_the_whole_site(live
     stream.next(built_with("/concepts/zz-alpha/"))
     whole = []
     real_gather = pipeline.gather
-    monkeypatch.setattr(pipeline, "gather", lambda options: whole.append(1) or real_gather(options))
+    monkeypatch.setattr(pipeline, "gather", lambda options, **kw: whole.append(1) or real_gather(options, **kw))
     live.write("concepts/zz-alpha.md", ALPHA.format(body="Settled body, edited."))
     event = stream.next(built_with("/concepts/zz-alpha/"))
     assert whole == [] and event["urls"] == ["/concepts/zz-alpha/", "/feed.xml", "/search.json"]
@@ -273,6 +275,26 @@ def test_related_page_shows_the_new_title_of_a_concept_it_links_to(live):
     event = stream.next(built_with("/concepts/zz-beta/"))
     assert "/concepts/zz-alpha/" in event["urls"]
     assert b"Alpha Renamed" in live.get("/concepts/zz-beta/")[1]
+
+
+def test_whole_builds_hold_no_page_and_move_in_only_changed_ones(live):
+    cache = live.preview.root
+    pages = {p: p.stat().st_mtime_ns for p in cache.rglob("index.html")}
+    stream = live.events()
+    live.write("concepts/zz-alpha.md", ALPHA.format(body=LONG_BODY).replace("Alpha Probe", "Alpha Moved"))
+    event = stream.next(built_with("/concepts/zz-beta/"))
+    moved = {p.relative_to(cache).as_posix() for p, mtime in pages.items() if p.stat().st_mtime_ns != mtime}
+    assert "concepts/zz-beta/index.html" in moved and len(moved) < len(pages)
+    assert {url_of(rel) for rel in moved} <= set(event["urls"])
+    assert isinstance(live.preview._files["concepts/zz-beta/index.html"], Spilled)  # on disk, not in memory
+    assert not list(cache.parent.glob(f".{cache.name}.staging-*"))
+    pages = {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()}
+    again = Live(live.content)  # a second server over the same folder syncs against what is there
+    try:
+        assert again.get("/")[0] == 200
+        assert {p: p.stat().st_mtime_ns for p in cache.rglob("*") if p.is_file()} == pages
+    finally:
+        again.stop()
 
 
 def test_editor_saves_and_junk_files(live, capsys):
