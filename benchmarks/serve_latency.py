@@ -6,8 +6,9 @@
     .venv/bin/python benchmarks/serve_latency.py --project benchmarks/corpus/n1000 --hugo benchmarks/corpus/n1000-hugo
 
 The server runs as `build.py serve --port 0` in its own process on a scratch copy of the project
-(content/, templates/, static/, and its build cache .cache/ when there is one), exactly as an author
-runs it. With --hugo, `hugo server` (rendering to disk) gets the same edits on a scratch copy of
+(content/, templates/, static/), exactly as an author runs it; when the project has a build cache,
+the copy gets one of its own from a `build.py build` first, as an author who has built before has
+(the cache keys pages by their absolute path, so a copied cache would only miss). With --hugo, `hugo server` (rendering to disk) gets the same edits on a scratch copy of
 that Hugo site. Every wait has a time limit, and editing stops once a time budget is spent, so a
 slow server yields fewer samples or a reason, never a hang. A measurement, not a test."""
 from __future__ import annotations
@@ -131,12 +132,14 @@ class Latency:
 
 
 def copy_project(source: Path, dest: Path) -> Path:
-    """A scratch copy of a project and its build cache, if any; returns its content folder."""
+    """A scratch copy of a project, with a warm build cache of its own when the project has one;
+    returns its content folder."""
     for name in ("content", "templates", "static"):
         folder = source / name if (source / name).is_dir() else ROOT / name
         shutil.copytree(folder, dest / name)
-    if (source / ".cache").is_dir():  # a warm cache, as an author who has built before has
-        shutil.copytree(source / ".cache", dest / ".cache")
+    if (source / ".cache").is_dir():
+        subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--content", str(dest / "content"),
+                        "--out", str(dest / "site")], check=True, stdout=subprocess.DEVNULL)
     return dest / "content"
 
 
