@@ -475,6 +475,8 @@ def test_ctrl_c_stops_within_a_second_without_traceback(tmp_path, inherited):
     ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if inherited == "ignored" else None
     proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--content", str(content), "--port", "0"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, preexec_fn=ignore)
+    watchdog = threading.Timer(60, proc.kill)  # a server that never prints its lines fails the test, never hangs it
+    watchdog.start()
     try:
         line = proc.stdout.readline()
         url = line.split(" at ")[1].split()[0]
@@ -489,6 +491,7 @@ def test_ctrl_c_stops_within_a_second_without_traceback(tmp_path, inherited):
         out, err = proc.communicate(timeout=5)
         assert time.monotonic() - started < 1.0
     finally:
+        watchdog.cancel()
         proc.kill()
     assert proc.returncode == 0 and "Traceback" not in err and "stopped" in out
 
