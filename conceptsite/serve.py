@@ -169,8 +169,9 @@ class Preview:
         try:
             site = patch(last, changed) if last is not None else None
             if site is None:
-                # Not held while a whole site is gathered: the last site, or the new outputs (spooled to disk).
-                last, staging = None, Spool(self.root)
+                # Not held while a whole site is gathered: the last site, its graph (~150 MB at 10,000
+                # concepts; the health page waits for this build anyway), or the new outputs (spooled to disk).
+                last, self._graph, staging = None, None, Spool(self.root)
                 site = pipeline.gather(self.options, staging=staging)
             after = site_files(site.files, site.copies, self.reader)
             delta = plan(self._files if self._files is not None else read_tree(self.root), after, self.root)
@@ -189,10 +190,10 @@ class Preview:
         return delta, ()
 
     def health_report(self) -> bytes:
-        """The graph-health report of the last good build (computed on request: it is not cheap at scale)."""
+        """The graph-health report of the last build, when it was good (computed on request: it is not cheap at scale)."""
         graph = self._graph
         if graph is None:
-            return b"graph health: there is no good build yet\n"
+            return b"graph health: no report, as the last build failed (or none has finished yet); fix it and save\n"
         return health.format_report(health.analyze(graph)).encode("utf-8")
 
     def _report_failure(self, what: str, took: str, had_site: bool) -> None:
