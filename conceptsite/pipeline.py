@@ -8,20 +8,21 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import fresh, output, quick
-from .cache import BodyCache, Caches, GraphCache, PageCache, Store, digest, generator_version, tree_version
+from .cache import BodyCache, Caches, GraphCache, PageCache, Store, digest, generator_version
 from .config import SiteConfig, read_config
 from .discover import Sources, discover, show_path
 from .errors import BuildFailed, Diagnostic, Report
 from .graph import Graph, build_graph
-from .incremental import SITE_WIDE, Manifest, ViewKeys, record_full_write, site_key, write_changed
+from .incremental import SITE_WIDE, Manifest, ViewKeys, record_full_write, write_changed
+from .keys import graph_inputs, load_stamps, output_keys
 from .links import Index, check_links, check_theme_clashes, locate
 from .markup import Body
 from .parallel import convert_all, worker_count
 from .parse import Page, read_page
-from .render import BODY_OUTPUTS, SECTION_URLS, Renderer, Theme, build_date, make_environment
+from .render import BODY_OUTPUTS, SECTION_URLS, Renderer, Theme, make_environment
 from .search import SearchTerms
 from .shelf import Shelf
-from .views import tag_url, view_inputs
+from .views import tag_url
 
 BUNDLED = Path(__file__).resolve().parent.parent
 STAGES = ("discover", "config", "read", "index", "markup", "graph", "links", "render", "write")
@@ -180,44 +181,6 @@ def find_graph(pages: list[Page], bodies: dict, index: Index, report: Report, ca
     """The last build's graph when its inputs are the same (True: built now, worth saving)."""
     graph = cache.get(key, {p.url: p for p in pages}) if cache is not None else None
     return (graph, False) if graph is not None else (build_graph(pages, bodies, index, report), True)
-
-
-def graph_inputs(pages: list[Page], bodies: dict, page_cache: PageCache) -> str:
-    """A key of everything the graph reads: each page without its body text, plus its body's links."""
-    return digest(generator_version(), *(f"{p.url} {page_cache.entries[str(p.source.path)].meta} "
-                                         f"{bodies[p.url].wikilinks!r} {bodies[p.url].links!r}" for p in pages))
-
-
-def output_keys(graph: Graph, page_cache: PageCache, body_cache: BodyCache, config: SiteConfig,
-                theme: Theme, graph_key: str) -> tuple[str, dict, dict, dict]:
-    """The key page keys start from; keys of the two site-wide groups; each page's input stamp, and
-    the part of it that is not the page's own file (its surroundings).
-
-    Listings read page fields and the graph, so they share a key of those; the feed and search
-    index also read bodies, so theirs covers every page's file too (see incremental.py). A page's
-    stamp covers its own file and links, and what its view reads of the graph and of the pages it
-    shows (views.view_inputs), so an edit makes again only the views it can change."""
-    digests = {url: digest(page_cache.entries[str(p.source.path)].digest, repr(body_cache.entries[url].resolutions))
-               for url, p in graph.pages.items()}
-    base = digest(generator_version(), tree_version(theme.templates, theme.static), repr(config),
-                  str(build_date().year))
-    listings = digest(base, graph_key)  # pages and listings show the year (in base), never the day
-    bodies = site_key(digests, digest(listings, build_date().isoformat()))  # an empty feed is dated today
-    metas = {url: page_cache.entries[str(p.source.path)].meta for url, p in graph.pages.items()}
-    surroundings = {url: surroundings_key(base, page, graph, metas) for url, page in graph.pages.items()}
-    stamps = {url: digest(surroundings[url], own) for url, own in digests.items()}
-    return base, {SITE_WIDE: listings, **{path: bodies for path in BODY_OUTPUTS}}, stamps, surroundings
-
-
-def surroundings_key(base: str, page: Page, graph: Graph, metas: dict) -> str:
-    """A key of what a page's view reads besides its own file: the graph's answers and the shown pages' fields."""
-    answers, shown = view_inputs(page, graph)
-    return digest(base, answers, " ".join([metas[url] for url in shown]))  # one part: hashing is per part
-
-
-def load_stamps(manifest: Manifest | None) -> dict:
-    """Each page's input stamp and view key from the last good build into this folder."""
-    return manifest.store.load(manifest.name + "-views") if manifest is not None else {}
 
 
 def build(options: Options) -> Result:

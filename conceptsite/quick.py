@@ -41,7 +41,7 @@ class Known:
     shape: str  # the body's links, wikilinks and anchors
     resolutions: tuple  # how its wikilinks resolved (cache.Recorder's log)
     digest: str  # hash of the file's bytes
-    own: str  # hash of the file and its resolutions, as pipeline.output_keys makes it
+    own: str  # hash of the file and its resolutions, as keys.output_keys makes it
     surroundings: str  # the rest of its view stamp: what the view reads of the graph and other pages
 
     @property
@@ -224,7 +224,7 @@ class _Lane:
             return None
         pages, owns, _ = _indexed([edit.known for edit in edits])
         owns = {**self.record.owns, **owns}
-        # The feed's and search index's key covers every page's file and links, as in pipeline.output_keys.
+        # The feed's and search index's key covers every page's file and links, as in keys.output_keys.
         body_key = site_key(owns, digest(self.record.listings, build_date().isoformat()))
         keys.update(dict.fromkeys(("feed.xml", "search.json"), body_key))
         return self._write(files, keys, views, search, edits), replace(

@@ -1,0 +1,49 @@
+"""What each output depends on: the keys and stamps an incremental build compares with the last
+build's to know what it may keep (see docs/ARCHITECTURE.md, *Incremental build*)."""
+from __future__ import annotations
+
+from .cache import BodyCache, PageCache, digest, generator_version, tree_version
+from .config import SiteConfig
+from .graph import Graph
+from .incremental import SITE_WIDE, Manifest, site_key
+from .parse import Page
+from .render import BODY_OUTPUTS, Theme, build_date
+from .views import view_inputs
+
+
+def graph_inputs(pages: list[Page], bodies: dict, page_cache: PageCache) -> str:
+    """A key of everything the graph reads: each page without its body text, plus its body's links."""
+    return digest(generator_version(), *(f"{p.url} {page_cache.entries[str(p.source.path)].meta} "
+                                         f"{bodies[p.url].wikilinks!r} {bodies[p.url].links!r}" for p in pages))
+
+
+def output_keys(graph: Graph, page_cache: PageCache, body_cache: BodyCache, config: SiteConfig,
+                theme: Theme, graph_key: str) -> tuple[str, dict, dict, dict]:
+    """The key page keys start from; keys of the two site-wide groups; each page's input stamp, and
+    the part of it that is not the page's own file (its surroundings).
+
+    Listings read page fields and the graph, so they share a key of those; the feed and search
+    index also read bodies, so theirs covers every page's file too (see incremental.py). A page's
+    stamp covers its own file and links, and what its view reads of the graph and of the pages it
+    shows (views.view_inputs), so an edit makes again only the views it can change."""
+    digests = {url: digest(page_cache.entries[str(p.source.path)].digest, repr(body_cache.entries[url].resolutions))
+               for url, p in graph.pages.items()}
+    base = digest(generator_version(), tree_version(theme.templates, theme.static), repr(config),
+                  str(build_date().year))
+    listings = digest(base, graph_key)  # pages and listings show the year (in base), never the day
+    bodies = site_key(digests, digest(listings, build_date().isoformat()))  # an empty feed is dated today
+    metas = {url: page_cache.entries[str(p.source.path)].meta for url, p in graph.pages.items()}
+    surroundings = {url: surroundings_key(base, page, graph, metas) for url, page in graph.pages.items()}
+    stamps = {url: digest(surroundings[url], own) for url, own in digests.items()}
+    return base, {SITE_WIDE: listings, **{path: bodies for path in BODY_OUTPUTS}}, stamps, surroundings
+
+
+def surroundings_key(base: str, page: Page, graph: Graph, metas: dict) -> str:
+    """A key of what a page's view reads besides its own file: the graph's answers and the shown pages' fields."""
+    answers, shown = view_inputs(page, graph)
+    return digest(base, answers, " ".join([metas[url] for url in shown]))  # one part: hashing is per part
+
+
+def load_stamps(manifest: Manifest | None) -> dict:
+    """Each page's input stamp and view key from the last good build into this folder."""
+    return manifest.store.load(manifest.name + "-views") if manifest is not None else {}
