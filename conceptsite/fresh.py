@@ -14,7 +14,7 @@ from pathlib import Path
 from .cache import digest, generator_version
 from .errors import Diagnostic
 from .incremental import Manifest
-from .render import build_date
+from .theme import build_date
 
 
 @dataclass(frozen=True)

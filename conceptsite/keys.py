@@ -7,7 +7,8 @@ from .config import SiteConfig
 from .graph import Graph
 from .incremental import SITE_WIDE, Manifest, site_key
 from .parse import Page
-from .render import BODY_OUTPUTS, Theme, build_date
+from .render import BODY_OUTPUTS
+from .theme import Theme, build_date
 from .views import view_inputs
 
 

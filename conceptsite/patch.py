@@ -19,7 +19,8 @@ from .graph import with_pages
 from .markup import Body, Markup
 from .parse import Page, read_page
 from .pipeline import Site
-from .render import TEMPLATE_FOR, Renderer, build_date, make_environment
+from .render import TEMPLATE_FOR, Renderer
+from .theme import build_date, make_environment
 from .views import page_view
 
 

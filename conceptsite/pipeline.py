@@ -19,9 +19,10 @@ from .links import Index, check_links, check_theme_clashes, locate
 from .markup import Body
 from .parallel import convert_all, worker_count
 from .parse import Page, read_page
-from .render import BODY_OUTPUTS, SECTION_URLS, Renderer, Theme, make_environment
+from .render import BODY_OUTPUTS, SECTION_URLS, Renderer
 from .search import SearchTerms
 from .shelf import Shelf
+from .theme import Theme, make_environment
 from .views import tag_url
 
 BUNDLED = Path(__file__).resolve().parent.parent

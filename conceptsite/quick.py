@@ -25,8 +25,9 @@ from .incremental import SITE_WIDE, Manifest, site_key, write_changed
 from .markup import Body, Markup
 from .output import WriteStats
 from .parse import Page, read_page
-from .render import TEMPLATE_FOR, Renderer, Theme, build_date, make_environment
+from .render import TEMPLATE_FOR, Renderer
 from .shelf import Shelf, shelve
+from .theme import Theme, build_date, make_environment
 
 LIMIT = 20  # prose edits to more pages than this at once go the usual way
 

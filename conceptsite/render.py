@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -17,92 +16,18 @@ from .graph import Graph
 from .graphmap import MAP_URL, hidden_map_warning, map_pages
 from .graphmap import prepare as prepare_map
 from .incremental import NoKeys
-from .markup import Body
 from .output import Staging
 from .parallel import map_chunks
 from .search import SearchTerms
 from .shelf import shelve
-from .urls import absolute_url, relative_url
+from .theme import build_date, template_path, template_position
+from .urls import absolute_url
 from .views import TagView, card, card_of, page_view, tag_url
 
 SECTION_TITLES = {"concept": "Concepts", "writeup": "Writeups", "project": "Projects"}
 SECTION_URLS = {"concept": "concepts/", "writeup": "writeups/", "project": "projects/"}
 FEED_ENTRIES = 50
 TEMPLATE_FOR = {"concept": "concept.html", "writeup": "article.html", "project": "article.html", "page": "article.html"}
-
-
-@dataclass(frozen=True)
-class Theme:
-    """Where templates and static assets come from, and each asset's version stamp."""
-
-    templates: Path
-    static: Path
-    versions: dict  # asset name -> short content hash, for cache busting
-
-
-def build_date() -> dt.date:
-    """Today, or SOURCE_DATE_EPOCH's day, so builds can be reproduced byte for byte."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return dt.date.today()
-
-
-_last_environment: tuple = (None, None)
-
-
-def make_environment(theme: Theme, cache: Path | None = None) -> jinja2.Environment:
-    """A Jinja environment for this theme, reused across builds in one process (the watch server).
-
-    Compiling the templates is about half of a small site's rebuild; the loader's auto-reload
-    still recompiles any template whose file changed, and a static change makes a new key. With
-    a cache folder, compiled templates are kept there for the next process (Jinja checks each
-    against its template's source)."""
-    global _last_environment
-    key = (str(theme.templates), tuple(sorted(theme.versions.items())), str(cache))
-    if _last_environment[0] == key:
-        return _last_environment[1]
-    env = _new_environment(theme, cache)
-    _last_environment = (key, env)
-    return env
-
-
-def _new_environment(theme: Theme, cache: Path | None) -> jinja2.Environment:
-    bytecode = None
-    if cache is not None:
-        try:
-            (cache / "templates").mkdir(parents=True, exist_ok=True)
-            bytecode = jinja2.FileSystemBytecodeCache(str(cache / "templates"))
-        except OSError:  # a cache that cannot be written only costs time
-            pass
-    env = jinja2.Environment(
-        bytecode_cache=bytecode,
-        loader=jinja2.FileSystemLoader(str(theme.templates)),
-        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.globals.update(url=_url, asset=_asset, versions=theme.versions)
-    env.filters["tojson_attr"] = lambda value: json.dumps(value, ensure_ascii=False)
-    return env
-
-
-@jinja2.pass_context
-def _url(ctx, target: str) -> str:
-    if target.startswith(("https://", "http://")):  # an address elsewhere (a nav link from site.yml) stays whole
-        return target
-    if ctx.get("absolute_links"):
-        return ctx["site"].base_path + relative_url("", target).removeprefix("./")
-    return relative_url(ctx["page_url"], target) or "./"
-
-
-@jinja2.pass_context
-def _asset(ctx, name: str) -> str:
-    stamp = ctx["versions"].get(name)
-    if stamp is None:
-        raise jinja2.TemplateRuntimeError(f"asset('{name}'): there is no static/{name}")
-    return _url(ctx, f"assets/{name}") + f"?v={stamp}"
 
 
 class Renderer:
@@ -130,14 +55,14 @@ class Renderer:
             text = self.env.get_template(template).render({**self.common, "page_url": page_url, **context})
         except jinja2.TemplateNotFound as exc:
             folder = self.env.loader.searchpath[0] if hasattr(self.env.loader, "searchpath") else "templates"
-            self.report.error(_template_path(os.path.join(folder, exc.name or template)), 1, 1,
+            self.report.error(template_path(os.path.join(folder, exc.name or template)), 1, 1,
                               f"template '{exc.name}' is missing; add it (the bundled templates/ folder has one to start from)")
             return None
         except jinja2.TemplateSyntaxError as exc:
-            self.report.error(_template_path(exc.filename or template), exc.lineno or 1, 1, f"template syntax error: {exc.message}")
+            self.report.error(template_path(exc.filename or template), exc.lineno or 1, 1, f"template syntax error: {exc.message}")
             return None
         except Exception as exc:  # any fault raised while a template runs is the template's
-            self.report.error(*_template_position(exc, self.env, template), f"template error: {exc}")
+            self.report.error(*template_position(exc, self.env, template), f"template error: {exc}")
             return None
         return text.encode("utf-8")
 
@@ -350,22 +275,3 @@ def graph_json(graph: Graph) -> bytes:
     line = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     return ('{"nodes":[\n' + ",\n".join(map(line, nodes)) + '\n],"edges":[\n'
             + ",\n".join(map(line, edges)) + "\n]}\n").encode("utf-8")
-
-
-def _template_path(name: str) -> str:
-    return os.path.relpath(name) if os.path.isabs(name) else name
-
-
-def _template_position(exc: Exception, env: jinja2.Environment, template: str) -> tuple[str, int, int]:
-    """Find the innermost template frame of a runtime error, for template:line."""
-    tb, found = exc.__traceback__, None
-    while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith((".html", ".xml", ".txt")):
-            found = (filename, tb.tb_frame.f_globals.get("__jinja_template__"), tb)
-        tb = tb.tb_next
-    if found is None:
-        return template, 1, 1
-    filename, tmpl, tb = found
-    line = tmpl.get_corresponding_lineno(tb.tb_lineno) if tmpl is not None else tb.tb_lineno
-    return _template_path(filename), line, 1

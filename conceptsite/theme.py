@@ -1,0 +1,107 @@
+"""The Jinja side of a theme: where its templates and static files are, the environment that renders
+them (with the url() and asset() helpers templates call), and where a template fault happened."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from .urls import relative_url
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Where templates and static assets come from, and each asset's version stamp."""
+
+    templates: Path
+    static: Path
+    versions: dict  # asset name -> short content hash, for cache busting
+
+
+def build_date() -> dt.date:
+    """Today, or SOURCE_DATE_EPOCH's day, so builds can be reproduced byte for byte."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
+
+
+_last_environment: tuple = (None, None)
+
+
+def make_environment(theme: Theme, cache: Path | None = None) -> jinja2.Environment:
+    """A Jinja environment for this theme, reused across builds in one process (the watch server).
+
+    Compiling the templates is about half of a small site's rebuild; the loader's auto-reload
+    still recompiles any template whose file changed, and a static change makes a new key. With
+    a cache folder, compiled templates are kept there for the next process (Jinja checks each
+    against its template's source)."""
+    global _last_environment
+    key = (str(theme.templates), tuple(sorted(theme.versions.items())), str(cache))
+    if _last_environment[0] == key:
+        return _last_environment[1]
+    env = _new_environment(theme, cache)
+    _last_environment = (key, env)
+    return env
+
+
+def _new_environment(theme: Theme, cache: Path | None) -> jinja2.Environment:
+    bytecode = None
+    if cache is not None:
+        try:
+            (cache / "templates").mkdir(parents=True, exist_ok=True)
+            bytecode = jinja2.FileSystemBytecodeCache(str(cache / "templates"))
+        except OSError:  # a cache that cannot be written only costs time
+            pass
+    env = jinja2.Environment(
+        bytecode_cache=bytecode,
+        loader=jinja2.FileSystemLoader(str(theme.templates)),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(url=_url, asset=_asset, versions=theme.versions)
+    env.filters["tojson_attr"] = lambda value: json.dumps(value, ensure_ascii=False)
+    return env
+
+
+@jinja2.pass_context
+def _url(ctx, target: str) -> str:
+    if target.startswith(("https://", "http://")):  # an address elsewhere (a nav link from site.yml) stays whole
+        return target
+    if ctx.get("absolute_links"):
+        return ctx["site"].base_path + relative_url("", target).removeprefix("./")
+    return relative_url(ctx["page_url"], target) or "./"
+
+
+@jinja2.pass_context
+def _asset(ctx, name: str) -> str:
+    stamp = ctx["versions"].get(name)
+    if stamp is None:
+        raise jinja2.TemplateRuntimeError(f"asset('{name}'): there is no static/{name}")
+    return _url(ctx, f"assets/{name}") + f"?v={stamp}"
+
+
+def template_path(name: str) -> str:
+    """A template's file as diagnostics show it: relative to the working folder when it is absolute."""
+    return os.path.relpath(name) if os.path.isabs(name) else name
+
+
+def template_position(exc: Exception, env: jinja2.Environment, template: str) -> tuple[str, int, int]:
+    """Find the innermost template frame of a runtime error, for template:line."""
+    tb, found = exc.__traceback__, None
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt")):
+            found = (filename, tb.tb_frame.f_globals.get("__jinja_template__"), tb)
+        tb = tb.tb_next
+    if found is None:
+        return template, 1, 1
+    filename, tmpl, tb = found
+    line = tmpl.get_corresponding_lineno(tb.tb_lineno) if tmpl is not None else tb.tb_lineno
+    return template_path(filename), line, 1
