@@ -224,6 +224,11 @@ class Recorder:
         return self.index.hint(name)
 
 
+def body_key(text: str, url: str, allow_html: bool) -> str:
+    """What a cached body is rendered from, besides how its wikilinks resolve."""
+    return digest(text, url, str(allow_html))
+
+
 class BodyCache:
     """Rendered bodies by page URL, valid while the body text is the same and its links resolve the same."""
 

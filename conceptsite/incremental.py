@@ -33,7 +33,9 @@ class ViewKeys:
         self.base, self.keys, self.manifest, self.kept = base, keys, manifest, set()
         self.known = known or {}  # path -> (stamp, key) from the last good build
         self.stamps: dict = {}  # the same, for this build
-        self.surroundings: dict = {}  # url -> the part of its stamp that is not its own file (for quick.py)
+        # url -> the two parts of each page's stamp (keys.output_keys), for quick.py's record
+        self.surroundings: dict = {}
+        self.owns: dict = {}
 
     def stale(self, path: str, stamp: str | None) -> bool:
         """True when this output's view has to be made to know its key (its stamp is new)."""
@@ -47,11 +49,11 @@ class ViewKeys:
         view = None
         if self.stale(path, stamp):
             view = make_view()
-            key = digest(self.base, repr(view))
+            key = view_key(self.base, view)
         else:
             key = self.known[path][1]
             if os.environ.get("CONCEPTSITE_CHECK_STAMPS"):  # the test suite sets it
-                _check_stamp(path, key, digest(self.base, repr(make_view())))
+                _check_stamp(path, key, view_key(self.base, make_view()))
         return self.manifest is not None and self.manifest.intact(path, key), view, (key, stamp)
 
     def record(self, path: str, note: tuple, kept: bool) -> None:
@@ -62,6 +64,11 @@ class ViewKeys:
             self.stamps[path] = (stamp, key)
         if kept:
             self.kept.add(path)
+
+
+def view_key(base: str, view) -> str:
+    """A page output's key: its whole view, after the base every key starts from."""
+    return digest(base, repr(view))
 
 
 def _check_stamp(path: str, recorded: str, made: str) -> None:

@@ -19,24 +19,39 @@ def graph_inputs(pages: list[Page], bodies: dict, page_cache: PageCache) -> str:
 
 
 def output_keys(graph: Graph, page_cache: PageCache, body_cache: BodyCache, config: SiteConfig,
-                theme: Theme, graph_key: str) -> tuple[str, dict, dict, dict]:
+                theme: Theme, graph_key: str) -> tuple[str, dict, dict, dict, dict]:
     """The key page keys start from; keys of the two site-wide groups; each page's input stamp, and
-    the part of it that is not the page's own file (its surroundings).
+    its two parts: the page's own file and links (own_key), and the rest (its surroundings).
 
     Listings read page fields and the graph, so they share a key of those; the feed and search
     index also read bodies, so theirs covers every page's file too (see incremental.py). A page's
     stamp covers its own file and links, and what its view reads of the graph and of the pages it
     shows (views.view_inputs), so an edit makes again only the views it can change."""
-    digests = {url: digest(page_cache.entries[str(p.source.path)].digest, repr(body_cache.entries[url].resolutions))
-               for url, p in graph.pages.items()}
+    owns = {url: own_key(page_cache.entries[str(p.source.path)].digest, body_cache.entries[url].resolutions)
+            for url, p in graph.pages.items()}
     base = digest(generator_version(), tree_version(theme.templates, theme.static), repr(config),
                   str(build_date().year))
     listings = digest(base, graph_key)  # pages and listings show the year (in base), never the day
-    bodies = site_key(digests, digest(listings, build_date().isoformat()))  # an empty feed is dated today
+    bodies = body_outputs_key(owns, listings)
     metas = {url: page_cache.entries[str(p.source.path)].meta for url, p in graph.pages.items()}
     surroundings = {url: surroundings_key(base, page, graph, metas) for url, page in graph.pages.items()}
-    stamps = {url: digest(surroundings[url], own) for url, own in digests.items()}
-    return base, {SITE_WIDE: listings, **{path: bodies for path in BODY_OUTPUTS}}, stamps, surroundings
+    stamps = {url: page_stamp(surroundings[url], own) for url, own in owns.items()}
+    return base, {SITE_WIDE: listings, **{path: bodies for path in BODY_OUTPUTS}}, stamps, surroundings, owns
+
+
+def own_key(file_digest: str, resolutions: tuple) -> str:
+    """A key of a page's own file and how its wikilinks resolved."""
+    return digest(file_digest, repr(resolutions))
+
+
+def body_outputs_key(owns: dict, listings: str) -> str:
+    """The feed's and search index's key: the listings key and every page's own key (in graph order)."""
+    return site_key(owns, digest(listings, build_date().isoformat()))  # an empty feed is dated today
+
+
+def page_stamp(surroundings: str, own: str) -> str:
+    """A page's input stamp: when it is as last time, so is its view."""
+    return digest(surroundings, own)
 
 
 def surroundings_key(base: str, page: Page, graph: Graph, metas: dict) -> str:

@@ -6,6 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 from .discover import SourceFile, make_slug
 from .errors import Report, did_you_mean
@@ -95,6 +96,18 @@ def read_page(source: SourceFile, raw: bytes, report: Report) -> Page | None:
     checker = _Checker(fm, where, report)
     page = checker.page(source)
     return page if checker.ok else None
+
+
+def reread(source: SourceFile) -> tuple[bytes, Page] | None:
+    """A page's file and the page as it is on disk now, or None if it cannot be read or has any problem
+    (the watch server's and the CLI's fast lanes then build the usual way)."""
+    try:
+        raw = Path(source.path).read_bytes()
+    except OSError:
+        return None
+    report = Report()
+    page = read_page(source, raw, report)
+    return (raw, page) if page is not None and not report.items else None
 
 
 def byte_position(raw: bytes, offset: int) -> tuple[int, int]:

@@ -11,13 +11,11 @@ None, and the caller builds the whole site.
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
-
 from .cache import page_meta
 from .errors import Report
 from .graph import with_pages
 from .markup import Body, Markup
-from .parse import Page, read_page
+from .parse import Page, reread
 from .pipeline import Site
 from .render import TEMPLATE_FOR, Renderer
 from .theme import build_date, make_environment
@@ -36,7 +34,8 @@ def patch(site: Site, changed: set[str]) -> Site | None:
     pages, bodies = dict(site.graph.pages), dict(site.bodies)
     for path in sorted(changed):
         old = site.graph.pages[by_path[path]]
-        page = _reread(old) if old.source.shown not in noisy else None
+        found = reread(old.source) if old.source.shown not in noisy else None
+        page = found[1] if found is not None else None
         body = markup.convert(page.body, page.url) if page is not None else None
         if body is None or not _same_shape(old, page, site.bodies[old.url], body):
             return None
@@ -47,17 +46,6 @@ def patch(site: Site, changed: set[str]) -> Site | None:
 def _sources(graph) -> dict:
     """Source path -> page URL; worked out once per graph, as prose edits keep every page's path."""
     return graph.derived("sources", lambda g: {str(p.source.path): url for url, p in g.pages.items()})
-
-
-def _reread(old: Page) -> Page | None:
-    """The page as it is on disk now, or None if it cannot be read or has any problem."""
-    try:
-        raw = Path(old.source.path).read_bytes()
-    except OSError:
-        return None
-    report = Report()
-    page = read_page(old.source, raw, report)
-    return page if page is not None and not report.items else None
 
 
 def _same_shape(old: Page, new: Page, before: Body, after: Body) -> bool:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import fresh, output, quick
-from .cache import BodyCache, Caches, GraphCache, PageCache, Store, digest, generator_version
+from .cache import BodyCache, Caches, GraphCache, PageCache, Store, body_key, generator_version
 from .config import SiteConfig, read_config
 from .discover import Sources, discover, show_path
 from .errors import BuildFailed, Diagnostic, Report
@@ -146,10 +146,10 @@ def plan_render(renderer: Renderer, options: Options, caches: Caches, theme: The
     """Tell the renderer what it may keep, how many processes to use and where pages go."""
     views = None
     if caches.pages is not None:
-        base, keys, renderer.stamps, surroundings = output_keys(renderer.graph, caches.pages, caches.bodies,
-                                                                renderer.config, theme, graph_key)
+        base, keys, renderer.stamps, surroundings, owns = output_keys(renderer.graph, caches.pages, caches.bodies,
+                                                                      renderer.config, theme, graph_key)
         views = renderer.unchanged = ViewKeys(base, keys, manifest, load_stamps(manifest))
-        views.surroundings = surroundings
+        views.surroundings, views.owns = surroundings, owns
         renderer.keep_listings = bool(manifest and manifest.site_wide_intact(keys[SITE_WIDE]))
         renderer.keep_bodies = bool(manifest and all(manifest.intact(p, keys[p]) for p in BODY_OUTPUTS))
         if not renderer.keep_bodies:
@@ -270,7 +270,7 @@ def render_bodies(pages: list[Page], index: Index, config: SiteConfig, report: R
     body problems placed at their line and column."""
     found, todo = {}, []
     for page in pages:
-        key = digest(page.body, page.url, str(config.allow_html))
+        key = body_key(page.body, page.url, config.allow_html)
         body = cache.get(page.url, key, index) if cache is not None else None
         if body is None:
             todo.append((page, key))

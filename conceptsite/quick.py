@@ -16,18 +16,19 @@ import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .cache import BodyEntry, PageEntry, Recorder, digest, fits, page_meta
+from .cache import BodyEntry, PageEntry, Recorder, body_key, digest, fits, page_meta
 from .config import SiteConfig
 from .discover import SourceFile
 from .errors import Diagnostic, Report
 from .fresh import Scan
-from .incremental import SITE_WIDE, Manifest, site_key, write_changed
+from .incremental import SITE_WIDE, Manifest, view_key, write_changed
+from .keys import body_outputs_key, own_key, page_stamp
 from .markup import Body, Markup
 from .output import WriteStats
-from .parse import Page, read_page
+from .parse import Page, reread
 from .render import TEMPLATE_FOR, Renderer
 from .shelf import Shelf, shelve
-from .theme import Theme, build_date, make_environment
+from .theme import Theme, make_environment
 
 LIMIT = 20  # prose edits to more pages than this at once go the usual way
 
@@ -42,7 +43,7 @@ class Known:
     shape: str  # the body's links, wikilinks and anchors
     resolutions: tuple  # how its wikilinks resolved (cache.Recorder's log)
     digest: str  # hash of the file's bytes
-    own: str  # hash of the file and its resolutions, as keys.output_keys makes it
+    own: str  # keys.own_key of the file and its resolutions
     surroundings: str  # the rest of its view stamp: what the view reads of the graph and other pages
 
     @property
@@ -93,8 +94,7 @@ def snapshot(graph, bodies: dict, caches, config: SiteConfig, theme: Theme, view
         entry, resolutions = caches.pages.entries[str(page.source.path)], caches.bodies.entries[url].resolutions
         source = page.source
         known.append(Known(url, (str(source.path), source.shown, source.kind, source.slug), entry.meta,
-                           shape(bodies[url]), resolutions, entry.digest, digest(entry.digest, repr(resolutions)),
-                           views.surroundings[url]))
+                           shape(bodies[url]), resolutions, entry.digest, views.owns[url], views.surroundings[url]))
     # When the search index was kept as it was, which terms made it is unknown here (the cache's may be another
     # output folder's): an empty fingerprint, so the next prose edit goes the usual way once.
     return Record(*_indexed(known), config, theme, views.base, views.keys[SITE_WIDE], tuple(renderer.feed_entries()),
@@ -152,21 +152,17 @@ def prose_edits(record: Record, scan: Scan) -> list[Edit] | None:
 
 def redo(known: Known, stat: tuple, allow_html: bool) -> Edit | None:
     """Read and convert an edited page again; None unless only its prose changed and it has no problem."""
-    try:
-        raw = Path(known.source.path).read_bytes()
-    except OSError:
+    found = reread(known.source)
+    if found is None or page_meta(found[1]) != known.meta:
         return None
-    report = Report()
-    page = read_page(known.source, raw, report)
-    if page is None or report.items or page_meta(page) != known.meta:
-        return None
+    raw, page = found
     replay = _Replay(known.resolutions)
     recorder = Recorder(replay)
     body = Markup(recorder, allow_html=allow_html).convert(page.body, page.url)
     if replay.missed or body.problems or shape(body) != known.shape:
         return None
     file, resolutions = digest(raw), tuple(recorder.log)
-    return Edit(replace(known, digest=file, resolutions=resolutions, own=digest(file, repr(resolutions))), page, body, stat)
+    return Edit(replace(known, digest=file, resolutions=resolutions, own=own_key(file, resolutions)), page, body, stat)
 
 
 class _Replay:
@@ -210,7 +206,7 @@ class _Lane:
             if view is None:
                 return None
             view = replace(view, html=edit.body.html, toc=edit.body.toc)
-            keys[path] = digest(self.record.base, repr(view))
+            keys[path] = view_key(self.record.base, view)
             files[path] = self.renderer.render(TEMPLATE_FOR[edit.page.kind], edit.known.url, page=view)
             views[keys[path]] = view
         html = {edit.known.url: edit.body.html for edit in edits}
@@ -225,9 +221,7 @@ class _Lane:
             return None
         pages, owns, _ = _indexed([edit.known for edit in edits])
         owns = {**self.record.owns, **owns}
-        # The feed's and search index's key covers every page's file and links, as in keys.output_keys.
-        body_key = site_key(owns, digest(self.record.listings, build_date().isoformat()))
-        keys.update(dict.fromkeys(("feed.xml", "search.json"), body_key))
+        keys.update(dict.fromkeys(("feed.xml", "search.json"), body_outputs_key(owns, self.record.listings)))
         return self._write(files, keys, views, search, edits), replace(
             self.record, pages={**self.record.pages, **pages}, owns=owns, feed=feed, files=scan.files,
             search=fingerprint(search))
@@ -235,11 +229,11 @@ class _Lane:
     def _journal(self, edits: list[Edit]) -> bool:
         """Add the new page and body entries to the cache's journals; False when a journal would grow
         too big, which only a whole save of the cache may do (then nothing is written)."""
-        allow = str(self.record.config.allow_html)
+        allow = self.record.config.allow_html
         pages = self.store.journaled("pages", {e.known.where[0]: PageEntry(
             e.known.source, e.stat, e.known.digest, e.page, (), e.known.meta) for e in edits})
         bodies = self.store.journaled("bodies", {e.known.url: BodyEntry(
-            digest(e.page.body, e.known.url, allow), e.known.resolutions, e.body) for e in edits})
+            body_key(e.page.body, e.known.url, allow), e.known.resolutions, e.body) for e in edits})
         if not (fits(pages, self.record.entries) and fits(bodies, len(self.record.pages))):
             return False
         if not all((self.store.folder / f"{name}.pickle").exists() for name in ("pages", "bodies")):
@@ -255,7 +249,7 @@ class _Lane:
         stats = write_changed(self.manifest, files, kept, {}, keys)
         for edit in edits:
             path = edit.known.url + "index.html"
-            self.stamps[path] = (digest(edit.known.surroundings, edit.known.own), keys[path])
+            self.stamps[path] = (page_stamp(edit.known.surroundings, edit.known.own), keys[path])
         self.store.save(self.manifest.name + "-views", self.stamps)
         for key, view in views.items():
             self.shelf.put(key, shelve(key, view))
