@@ -153,12 +153,23 @@ class PageEntry:
     digest: str
     page: object  # parse.Page | None
     diagnostics: tuple[Diagnostic, ...]
-    meta: str = ""  # hash of the page without its body text: what the graph and the listings read
+    meta: str = ""  # hash of the page without its body text: what the listings read
+    frame: str = ""  # the same without the fields only cards and its own page show: what the graph reads
 
 
 def page_meta(page) -> str:
     """Hash of everything about a page except its body text (fields derived from the body included)."""
     return digest(repr(replace(page, body=""))) if page is not None else ""
+
+
+# Shown on cards, the page's own view and the data files, never read by the graph stage: an edit to
+# these keeps the graph (and everything derived from it) as it was.
+CARD_ONLY = {"summary": "", "definition": "", "read_time": 0}
+
+
+def page_frame(page) -> str:
+    """Hash of what the graph reads of a page: page_meta without the CARD_ONLY fields."""
+    return digest(repr(replace(page, body="", **CARD_ONLY))) if page is not None else ""
 
 
 class PageCache:
@@ -184,7 +195,7 @@ class PageCache:
         else:
             report = Report()
             page = parse(source, raw, report)
-            entry = PageEntry(source, stat, found, page, tuple(report.items), page_meta(page))
+            entry = PageEntry(source, stat, found, page, tuple(report.items), page_meta(page), page_frame(page))
         self.entries[key] = entry
         self.changed.add(key)
         return entry

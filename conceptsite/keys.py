@@ -13,8 +13,8 @@ from .views import view_inputs
 
 
 def graph_inputs(pages: list[Page], bodies: dict, page_cache: PageCache) -> str:
-    """A key of everything the graph reads: each page without its body text, plus its body's links."""
-    return digest(generator_version(), *(f"{p.url} {page_cache.entries[str(p.source.path)].meta} "
+    """A key of everything the graph reads: each page's fields but those only cards show, plus its body's links."""
+    return digest(generator_version(), *(f"{p.url} {page_cache.entries[str(p.source.path)].frame} "
                                          f"{bodies[p.url].wikilinks!r} {bodies[p.url].links!r}" for p in pages))
 
 
@@ -31,9 +31,10 @@ def output_keys(graph: Graph, page_cache: PageCache, body_cache: BodyCache, conf
             for url, p in graph.pages.items()}
     base = digest(generator_version(), tree_version(theme.templates, theme.static), repr(config),
                   str(build_date().year))
-    listings = digest(base, graph_key)  # pages and listings show the year (in base), never the day
-    bodies = body_outputs_key(owns, listings)
     metas = {url: page_cache.entries[str(p.source.path)].meta for url, p in graph.pages.items()}
+    # The graph key leaves out what only cards show, which the listings show too; they show the year (in base), never the day.
+    listings = digest(base, graph_key, " ".join(metas.values()))
+    bodies = body_outputs_key(owns, listings)
     surroundings = {url: surroundings_key(base, page, graph, metas) for url, page in graph.pages.items()}
     stamps = {url: page_stamp(surroundings[url], own) for url, own in owns.items()}
     return base, {SITE_WIDE: listings, **{path: bodies for path in BODY_OUTPUTS}}, stamps, surroundings, owns

@@ -16,7 +16,7 @@ import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .cache import BodyEntry, PageEntry, Recorder, body_key, digest, fits, page_meta
+from .cache import BodyEntry, PageEntry, Recorder, body_key, digest, fits, page_frame, page_meta
 from .config import SiteConfig
 from .discover import SourceFile
 from .errors import Diagnostic, Report
@@ -231,7 +231,7 @@ class _Lane:
         too big, which only a whole save of the cache may do (then nothing is written)."""
         allow = self.record.config.allow_html
         pages = self.store.journaled("pages", {e.known.where[0]: PageEntry(
-            e.known.source, e.stat, e.known.digest, e.page, (), e.known.meta) for e in edits})
+            e.known.source, e.stat, e.known.digest, e.page, (), e.known.meta, page_frame(e.page)) for e in edits})
         bodies = self.store.journaled("bodies", {e.known.url: BodyEntry(
             body_key(e.page.body, e.known.url, allow), e.known.resolutions, e.body) for e in edits})
         if not (fits(pages, self.record.entries) and fits(bodies, len(self.record.pages))):

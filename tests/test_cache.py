@@ -260,12 +260,15 @@ def test_a_body_edit_journals_the_page_and_body_caches(scratch_project):
 def test_a_field_edit_makes_only_the_views_that_show_the_page(scratch_project, monkeypatch):
     p = _project(scratch_project)
     p.concept("epsilon", "title: Zeta\ntags: [alone]", "Zeta, linked to nothing and last in A-Z order.")
+    p.concept("beta", "title: Beta\ntags: [maths]\nsummary: An old summary.\ndefinition: Old.", "Beta body.")
     _build(p)
-    p.concept("beta", "title: Beta\ntags: [maths]\nsummary: A new summary.", "Beta body.")
+    p.concept("beta", "title: Beta\ntags: [maths]\nsummary: A new summary.\ndefinition: New.", "Beta body.")
     made, built = _spy(monkeypatch)
-    _build(p)
-    # beta's card shows in alpha (related), and beta and its map neighbours show it; epsilon shows nothing of it
-    assert built == [True] and {"concepts/beta/", "concepts/alpha/"} <= set(made)
+    result = _build(p)
+    # beta's card shows in alpha (related), and beta and its map neighbours show it; epsilon shows nothing of it.
+    # The graph never reads summaries or definitions, so it is reused; the listings show them, so they are made again.
+    assert not built and {"concepts/beta/", "concepts/alpha/"} <= set(made)
+    assert "concepts/index.html" in result.site.files and "concepts/index.html" not in result.site.kept
     assert "concepts/epsilon/" not in made
     assert "A new summary." in p.read("concepts/alpha/index.html")
     assert _contents(p.out) == _contents(_fresh(p))
