@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import posixpath
 
+from urllib.parse import quote
+
 from hypothesis import given
 from hypothesis import strategies as st
+from markupsafe import Markup
 
-from conceptsite.urls import absolute_url, relative_url
+from conceptsite import urls
+from conceptsite.urls import absolute_url, encode, relative_url
 
-SEGMENTS = st.lists(st.sampled_from(["concepts", "tags", "relu", "a", "b", "é", ".", "..", "x y"]), max_size=3)
+SEGMENTS = st.lists(st.sampled_from(["concepts", "tags", "relu", "a", "b", "é", ".", "..", "x y", ""]), max_size=3)
 PAGE_URLS = st.builds(lambda parts, folder: "/".join(parts) + ("/" if folder and parts else ""), SEGMENTS, st.booleans())
 
 
@@ -32,3 +36,32 @@ def test_common_shapes():
     assert relative_url("concepts/relu/", "concepts/relu/#the-idea") == "#the-idea"
     assert relative_url("concepts/relu/", "tags/deep learning/") == "../../tags/deep%20learning/"
     assert absolute_url("https://example.org/notes/", "concepts/é/") == "https://example.org/notes/concepts/%C3%A9/"
+
+
+TRICKY = ["", "#", "#top", "concepts/", "concepts/relu/", "concepts/relu/#the-idea", "concepts/relu/#", "concepts/relu",
+          "404.html", "assets/site.css", "tags/deep learning/", "tags/é/#x y", "a//b/", "/abs/", "../up/", "./here/",
+          "concepts/../tags/", "concepts/relu/../gelu/#z", "concepts/relu/./", "concepts/gelu/?q=1#f"]
+
+
+def test_memoised_links_equal_fresh_ones():
+    for _ in range(2):  # the second round is answered from the memo
+        for from_url in TRICKY:
+            for to_url in TRICKY:
+                assert relative_url(from_url, to_url) == urls._relative_url(from_url, to_url), (from_url, to_url)
+
+
+def test_alternating_pages_do_not_share_links():
+    assert [relative_url(page, "concepts/relu/") for page in ["", "tags/x/", "", "concepts/relu/", "tags/x/"]] == \
+        ["concepts/relu/", "../../concepts/relu/", "concepts/relu/", "./", "../../concepts/relu/"]
+
+
+def test_markup_targets_are_not_memoised_with_equal_strings():
+    assert relative_url("tags/x/", "concepts/a&b/") == "../../concepts/a&b/"
+    assert relative_url("tags/x/", Markup("concepts/a&b/")) == urls._relative_url("tags/x/", Markup("concepts/a&b/"))
+
+
+@given(st.text())
+def test_encode_matches_quote(path):
+    for value in (path, Markup(path)):  # the same text and the same type as quote() gives
+        expected = quote(value, safe="/#%:@!$&'()*+,;=~-._")
+        assert encode(value) == expected and type(encode(value)) is type(expected)
