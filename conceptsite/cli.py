@@ -62,7 +62,8 @@ def _build(args) -> int:
     return 0
 
 
-LANE_NOTES = {"fresh": " (nothing had changed)", "prose": " (prose edit: only its page, the feed and the search index)"}
+LANE_NOTES = {"fresh": " (nothing had changed)", "prose": " (prose edit: only its page, the feed and the search index)",
+              "fields": " (card edit: the pages and listings that show it, the data files, the feed and the search index)"}
 
 
 def _check(args) -> int:

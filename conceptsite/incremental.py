@@ -33,9 +33,7 @@ class ViewKeys:
         self.base, self.keys, self.manifest, self.kept = base, keys, manifest, set()
         self.known = known or {}  # path -> (stamp, key) from the last good build
         self.stamps: dict = {}  # the same, for this build
-        # url -> the two parts of each page's stamp (keys.output_keys), for quick.py's record
-        self.surroundings: dict = {}
-        self.owns: dict = {}
+        self.inputs = None  # keys.Keys this build's stamps came from, for quick.py's record
 
     def stale(self, path: str, stamp: str | None) -> bool:
         """True when this output's view has to be made to know its key (its stamp is new)."""

@@ -2,26 +2,42 @@
 build's to know what it may keep (see docs/ARCHITECTURE.md, *Incremental build*)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .cache import BodyCache, PageCache, digest, generator_version, tree_version
 from .config import SiteConfig
 from .graph import Graph
 from .incremental import SITE_WIDE, Manifest, site_key
-from .parse import Page
 from .render import BODY_OUTPUTS
 from .theme import Theme, build_date
 from .views import view_inputs
 
 
-def graph_inputs(pages: list[Page], bodies: dict, page_cache: PageCache) -> str:
+def graph_inputs(pages: list, bodies: dict, page_cache: PageCache) -> str:
     """A key of everything the graph reads: each page's fields but those only cards show, plus its body's links."""
     return digest(generator_version(), *(f"{p.url} {page_cache.entries[str(p.source.path)].frame} "
                                          f"{bodies[p.url].wikilinks!r} {bodies[p.url].links!r}" for p in pages))
 
 
+@dataclass(frozen=True)
+class Keys:
+    """What each output of one build depends on (output_keys); the CLI's fast lane keeps the parts."""
+
+    base: str  # the key every output's key starts from
+    groups: dict  # SITE_WIDE (the listings) and each of BODY_OUTPUTS -> key
+    stamps: dict  # url -> the page's input stamp: page_stamp(surroundings, own)
+    surroundings: dict  # url -> surroundings_key
+    owns: dict  # url -> own_key
+    answers: dict  # url -> digest of the graph's answers about the page (views.view_inputs)
+    shown: dict  # url -> the pages its view shows, as cards or on its map
+    cards: dict  # url -> the pages its view shows as cards
+    metas: dict  # url -> cache.page_meta, in the graph's order
+    graph: str  # graph_inputs()
+
+
 def output_keys(graph: Graph, page_cache: PageCache, body_cache: BodyCache, config: SiteConfig,
-                theme: Theme, graph_key: str) -> tuple[str, dict, dict, dict, dict]:
-    """The key page keys start from; keys of the two site-wide groups; each page's input stamp, and
-    its two parts: the page's own file and links (own_key), and the rest (its surroundings).
+                theme: Theme, graph_key: str) -> Keys:
+    """The keys of every output and the stamps of every page.
 
     Listings read page fields and the graph, so they share a key of those; the feed and search
     index also read bodies, so theirs covers every page's file too (see incremental.py). A page's
@@ -32,12 +48,21 @@ def output_keys(graph: Graph, page_cache: PageCache, body_cache: BodyCache, conf
     base = digest(generator_version(), tree_version(theme.templates, theme.static), repr(config),
                   str(build_date().year))
     metas = {url: page_cache.entries[str(p.source.path)].meta for url, p in graph.pages.items()}
-    # The graph key leaves out what only cards show, which the listings show too; they show the year (in base), never the day.
-    listings = digest(base, graph_key, " ".join(metas.values()))
-    bodies = body_outputs_key(owns, listings)
-    surroundings = {url: surroundings_key(base, page, graph, metas) for url, page in graph.pages.items()}
+    listings = listings_key(base, graph_key, metas)
+    answers, shown, cards = {}, {}, {}
+    for url, page in graph.pages.items():
+        text, carded, drawn = view_inputs(page, graph)
+        answers[url], shown[url], cards[url] = digest(text), tuple(carded + drawn), tuple(carded)
+    surroundings = {url: surroundings_key(base, answers[url], shown[url], metas) for url in graph.pages}
     stamps = {url: page_stamp(surroundings[url], own) for url, own in owns.items()}
-    return base, {SITE_WIDE: listings, **{path: bodies for path in BODY_OUTPUTS}}, stamps, surroundings, owns
+    groups = {SITE_WIDE: listings, **{path: body_outputs_key(owns, listings) for path in BODY_OUTPUTS}}
+    return Keys(base, groups, stamps, surroundings, owns, answers, shown, cards, metas, graph_key)
+
+
+def listings_key(base: str, graph_key: str, metas: dict) -> str:
+    """The listings' key: the graph's inputs and every page's fields (the graph key leaves out what
+    only cards show, which listings show too). They show the year (in base), never the day."""
+    return digest(base, graph_key, " ".join(metas.values()))
 
 
 def own_key(file_digest: str, resolutions: tuple) -> str:
@@ -55,9 +80,8 @@ def page_stamp(surroundings: str, own: str) -> str:
     return digest(surroundings, own)
 
 
-def surroundings_key(base: str, page: Page, graph: Graph, metas: dict) -> str:
+def surroundings_key(base: str, answers: str, shown: tuple, metas: dict) -> str:
     """A key of what a page's view reads besides its own file: the graph's answers and the shown pages' fields."""
-    answers, shown = view_inputs(page, graph)
     return digest(base, answers, " ".join([metas[url] for url in shown]))  # one part: hashing is per part
 
 

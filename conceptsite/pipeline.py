@@ -59,6 +59,7 @@ class Site:
     stamps: dict = field(default_factory=dict)  # page output path -> (input stamp, view key), for the next build
     shelf: Shelf | None = None  # where this build put the views it made (shelf.py)
     record: quick.Record | None = None  # what the CLI's fast lane needs of this build
+    listings: dict | None = None  # quick.listed(): the listings' contexts, when rendered
     # What the watch server's fast lane (patch.py) needs to redo one page without a whole build:
     theme: Theme | None = None
     cache: Path | None = None  # the build cache folder, where compiled templates are kept
@@ -77,7 +78,7 @@ class Result:
     timings: dict = field(default_factory=dict)
     pages: int = 0
     warnings: tuple[Diagnostic, ...] = ()
-    lane: str = "whole"  # "fresh": nothing had changed; "prose": the fast lane (quick.py); "whole": gathered
+    lane: str = "whole"  # "fresh": nothing had changed; "prose" or "fields": the fast lane (quick.py); "whole": gathered
 
 
 def theme_dirs(options: Options) -> tuple[Path, Path]:
@@ -135,9 +136,11 @@ def gather(options: Options, timings: dict | None = None, manifest: Manifest | N
     caches.save(sources, pages, graph_key if built else None, graph, renderer)
     copies = {f"assets/{name}": theme.static / name for name in theme.versions}
     copies.update({a.rel: a.path for a in sources.assets})
-    record = quick.snapshot(graph, bodies, caches, config, theme, views, renderer) if renderer.shelf is not None else None
+    record = listed = None
+    if renderer.shelf is not None:
+        record, listed = quick.snapshot(graph, bodies, caches, config, theme, views, renderer), quick.listed(renderer, views)
     return Site(config, graph, bodies, files, copies, tuple(report.items), kept_outputs(renderer, views, manifest),
-                views.keys if views else {}, views.stamps if views else {}, renderer.shelf, record, theme,
+                views.keys if views else {}, views.stamps if views else {}, renderer.shelf, record, listed, theme,
                 caches.store.folder, index, renderer.search, renderer.today)
 
 
@@ -146,16 +149,17 @@ def plan_render(renderer: Renderer, options: Options, caches: Caches, theme: The
     """Tell the renderer what it may keep, how many processes to use and where pages go."""
     views = None
     if caches.pages is not None:
-        base, keys, renderer.stamps, surroundings, owns = output_keys(renderer.graph, caches.pages, caches.bodies,
-                                                                      renderer.config, theme, graph_key)
-        views = renderer.unchanged = ViewKeys(base, keys, manifest, load_stamps(manifest))
-        views.surroundings, views.owns = surroundings, owns
+        inputs = output_keys(renderer.graph, caches.pages, caches.bodies, renderer.config, theme, graph_key)
+        renderer.stamps, keys = inputs.stamps, dict(inputs.groups)
+        views = renderer.unchanged = ViewKeys(inputs.base, keys, manifest, load_stamps(manifest))
+        views.inputs = inputs
         renderer.keep_listings = bool(manifest and manifest.site_wide_intact(keys[SITE_WIDE]))
         renderer.keep_bodies = bool(manifest and all(manifest.intact(p, keys[p]) for p in BODY_OUTPUTS))
         if not renderer.keep_bodies:
             renderer.last_search = caches.store.load("search").get("terms")
     renderer.workers = worker_count(options.workers, renderer.stale_pages())
     renderer.shelf = Shelf(caches.store, manifest.name) if views is not None and manifest is not None else None
+    renderer.contexts = {} if renderer.shelf is not None else None
     renderer.staging = staging
     renderer.live = options.out.resolve() if staging is not None and in_place(manifest) else None
     return views
@@ -205,8 +209,9 @@ def build(options: Options) -> Result:
         fresh.forget(manifest)
         done = quick.build(manifest, scan, options.strict)
         if done is not None:
-            return _remember(manifest, scan, done[1], Result(
-                None, time.perf_counter() - started, done[0], timings, len(done[1].pages), done[1].warnings, "prose"))
+            return _remember(manifest, scan, done.record, Result(
+                None, time.perf_counter() - started, done.stats, timings, len(done.record.pages), done.record.warnings,
+                done.lane), done.listings)
     staging = output.Staging(options.out) if options.out is not None else None
     try:
         site = gather(options, timings, manifest, staging)
@@ -220,12 +225,13 @@ def build(options: Options) -> Result:
         return result
     manifest.store.save(manifest.name + "-views", site.stamps)
     site.shelf.update({key for _, key in site.stamps.values()})
-    return _remember(manifest, scan, replace(site.record, warnings=site.warnings), result)
+    return _remember(manifest, scan, replace(site.record, warnings=site.warnings), result, site.listings)
 
 
-def _remember(manifest: Manifest, scan: fresh.Scan, record: quick.Record, result: Result) -> Result:
+def _remember(manifest: Manifest, scan: fresh.Scan, record: quick.Record, result: Result,
+              listings: dict | None) -> Result:
     """Keep what the next build into this folder starts from: the fast lane's record and the no-change stamp."""
-    quick.remember(manifest, replace(record, context=scan.context, files=scan.files))
+    quick.remember(manifest, replace(record, context=scan.context, files=scan.files), listings)
     fresh.remember(manifest, fresh.Fresh(scan.stamp, result.pages, result.warnings))
     return result
 

@@ -1,36 +1,40 @@
-"""The CLI's fast lane: a build after edits to the prose of existing pages, made from a small record
-of the last good build into the same folder instead of from the whole build cache.
+"""The CLI's fast lane: a build after small edits to existing pages, made from a small record of the
+last good build into the same folder instead of from the whole build cache.
 
-The watch server patches such edits into the site it holds (patch.py). A new process holds
+The watch server patches prose edits into the site it holds (patch.py). A new process holds
 nothing, and loading every page, body and the graph from the cache takes seconds at 10,000
-concepts. So each good build leaves a record of what a prose edit needs: each page's source,
-a hash of its fields, the shape of its body (links, wikilinks, anchors) and how its wikilinks
-resolved; the feed's entries; the keys the output manifest uses. Each page's view waits on the
-shelf (shelf.py). The rules are patch.py's: same fields, same links, same anchors, no problems
-before or after. Anything else returns None before anything is written, and the caller builds
-the usual way. What this lane writes (outputs, manifest, cache entries) is what that build would
-have written; tests/test_quick.py holds the two side by side."""
+concepts. So each good build leaves a record of what such an edit needs: each page's source,
+hashes of its fields, the shape of its body (links, wikilinks, anchors) and how its wikilinks
+resolved; what its view reads of the graph and which pages it shows; the feed's entries; the keys
+the output manifest uses. Each page's view waits on the shelf (shelf.py), and each listing's
+context beside it (cardswap.py).
+
+Two kinds of edit qualify: prose (the rules are patch.py's: same fields, same links, same
+anchors), and edits to the fields only cards and the page's own view show (cache.CARD_ONLY:
+summary, definition, read time), which leave the graph as it was. Neither may cause a problem.
+Anything else returns None before anything is written, and the caller builds the usual way.
+What this lane writes (outputs, manifest, cache entries) is what that build would have written;
+tests/test_quick.py holds the two side by side. lane.py does the rendering and writing."""
 from __future__ import annotations
 
 import pickle
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .cache import BodyEntry, PageEntry, Recorder, body_key, digest, fits, page_frame, page_meta
+from .cache import Recorder, digest, page_frame, page_meta
 from .config import SiteConfig
 from .discover import SourceFile
-from .errors import Diagnostic, Report
+from .errors import Diagnostic
 from .fresh import Scan
-from .incremental import SITE_WIDE, Manifest, view_key, write_changed
-from .keys import body_outputs_key, own_key, page_stamp
+from .incremental import SITE_WIDE, Manifest
+from .keys import own_key
 from .markup import Body, Markup
-from .output import WriteStats
 from .parse import Page, reread
-from .render import TEMPLATE_FOR, Renderer
-from .shelf import Shelf, shelve
-from .theme import Theme, make_environment
+from .theme import Theme
+from .views import card_of
 
-LIMIT = 20  # prose edits to more pages than this at once go the usual way
+LIMIT = 20  # edits to more pages than this at once go the usual way
 
 
 @dataclass(frozen=True)
@@ -40,11 +44,14 @@ class Known:
     url: str
     where: tuple  # the page's discover.SourceFile as plain strings (pickled Paths load slowly)
     meta: str  # cache.page_meta: everything but the body text
+    frame: str  # cache.page_frame: what the graph reads of it
     shape: str  # the body's links, wikilinks and anchors
     resolutions: tuple  # how its wikilinks resolved (cache.Recorder's log)
     digest: str  # hash of the file's bytes
     own: str  # keys.own_key of the file and its resolutions
     surroundings: str  # the rest of its view stamp: what the view reads of the graph and other pages
+    answers: str  # keys.Keys.answers: the graph's answers about it
+    shown: tuple  # the pages its view shows
 
     @property
     def source(self) -> SourceFile:
@@ -63,10 +70,15 @@ class Record:
     config: SiteConfig
     theme: Theme
     base: str  # the key every page's view key starts from
-    listings: str  # the listings' key, which page stamps start from
+    listings: str  # the listings' key
     feed: tuple  # Renderer.feed_entries()
     entries: int  # page-cache entries (drafts and broken files too), for the journal's size rule
     search: str  # fingerprint() of the search terms this build's search.json came from
+    graph: str = ""  # keys.graph_inputs()
+    metas: dict | None = None  # url -> Known.meta, in the graph's order (the listings key covers them)
+    # pickled: "cards" -> url -> the pages whose views show its card; "drawn" -> url -> the pages whose maps
+    # alone draw it (their views show nothing a card edit changes, but their stamps hold its fields)
+    shown_by: bytes = b""
     context: str = ""  # fresh.Scan's, when the build was made
     files: dict | None = None  # fresh.Scan's
     warnings: tuple[Diagnostic, ...] = ()
@@ -74,12 +86,13 @@ class Record:
 
 @dataclass(frozen=True)
 class Edit:
-    """One page's prose edit, done."""
+    """One page's edit, done: prose, or fields only cards show (`fields`), or both."""
 
     known: Known
     page: Page
     body: Body
     stat: tuple
+    fields: bool = False
 
 
 def shape(body: Body) -> str:
@@ -89,16 +102,31 @@ def shape(body: Body) -> str:
 
 def snapshot(graph, bodies: dict, caches, config: SiteConfig, theme: Theme, views, renderer) -> Record:
     """The record of a build about to be written (the caller adds the scan and the warnings)."""
-    known = []
+    known, inputs = [], views.inputs
     for url, page in graph.pages.items():
         entry, resolutions = caches.pages.entries[str(page.source.path)], caches.bodies.entries[url].resolutions
         source = page.source
-        known.append(Known(url, (str(source.path), source.shown, source.kind, source.slug), entry.meta,
-                           shape(bodies[url]), resolutions, entry.digest, views.owns[url], views.surroundings[url]))
+        known.append(Known(url, (str(source.path), source.shown, source.kind, source.slug), entry.meta, entry.frame,
+                           shape(bodies[url]), resolutions, entry.digest, inputs.owns[url],
+                           inputs.surroundings[url], inputs.answers[url], inputs.shown[url]))
+    shown_by = {"cards": defaultdict(list), "drawn": defaultdict(list)}
+    for url, shown in inputs.shown.items():
+        carded = set(inputs.cards[url])
+        for other in dict.fromkeys(shown):
+            shown_by["cards" if other in carded else "drawn"][other].append(url)
     # When the search index was kept as it was, which terms made it is unknown here (the cache's may be another
-    # output folder's): an empty fingerprint, so the next prose edit goes the usual way once.
-    return Record(*_indexed(known), config, theme, views.base, views.keys[SITE_WIDE], tuple(renderer.feed_entries()),
-                  len(caches.pages.entries), fingerprint(renderer.search))
+    # output folder's): an empty fingerprint, so the next edit goes the usual way once.
+    return Record(*_indexed(known), config, theme, inputs.base, views.keys[SITE_WIDE], tuple(renderer.feed_entries()),
+                  len(caches.pages.entries), fingerprint(renderer.search), inputs.graph, inputs.metas,
+                  pickle.dumps({k: dict(v) for k, v in shown_by.items()}, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def listed(renderer, views) -> dict | None:
+    """The listings' contexts this build rendered, with every page's card, to save beside the record."""
+    if not renderer.contexts:
+        return None  # kept as they were: the saved ones still hold
+    cards = {url: card_of(renderer.graph, url) for url in renderer.graph.pages}
+    return {"key": views.keys[SITE_WIDE], "contexts": renderer.contexts, "cards": cards}
 
 
 def fingerprint(terms) -> str:
@@ -113,26 +141,30 @@ def _indexed(known: list[Known]) -> tuple[dict, dict, dict]:
             {k.url: k.own for k in known}, {k.where[0]: k.url for k in known})
 
 
-def remember(manifest: Manifest, record: Record) -> None:
-    """Keep the record beside the manifest it goes with."""
+def remember(manifest: Manifest, record: Record, listings: dict | None = None) -> None:
+    """Keep the record (and the listings' contexts, when made again) beside the manifest they go with."""
+    if listings is not None:
+        manifest.store.save(manifest.name + "-listings", listings)
     manifest.store.save(manifest.name + "-quick", {"record": record})
 
 
-def build(manifest: Manifest, scan: Scan, strict: bool) -> tuple[WriteStats, Record] | None:
-    """Build a prose edit the fast way: (what was written, the new record), or None when it is not one."""
+def build(manifest: Manifest, scan: Scan, strict: bool):
+    """Build a small edit the fast way: (what was written, the new record, which lane), or None when it is not one."""
+    from .lane import Lane  # lane.py renders, which this module's importers (keys, pipeline) need not load
+
     record = manifest.store.load(manifest.name + "-quick").get("record")
     if not isinstance(record, Record) or record.context != scan.context or (strict and record.warnings):
         return None
     if not manifest.all_intact():  # an output changed by hand: the usual build puts every such file right
         return None
-    edits = prose_edits(record, scan)
+    edits = find_edits(record, scan)
     if not edits:
         return None
-    return _Lane(manifest, record).run(edits, scan)
+    return Lane(manifest, record).run(edits, scan)
 
 
-def prose_edits(record: Record, scan: Scan) -> list[Edit] | None:
-    """The changed files as prose edits, or None when any change is something else."""
+def find_edits(record: Record, scan: Scan) -> list[Edit] | None:
+    """The changed files as edits this lane takes, or None when any change is something else."""
     if scan.files.keys() != record.files.keys():
         return None  # a file was added or removed
     changed = [path for path, stat in scan.files.items() if record.files[path] != stat]
@@ -151,25 +183,41 @@ def prose_edits(record: Record, scan: Scan) -> list[Edit] | None:
 
 
 def redo(known: Known, stat: tuple, allow_html: bool) -> Edit | None:
-    """Read and convert an edited page again; None unless only its prose changed and it has no problem."""
+    """Read and convert an edited page again; None unless the graph would not change and it has no problem."""
     found = reread(known.source)
-    if found is None or page_meta(found[1]) != known.meta:
+    if found is None:
         return None
     raw, page = found
+    meta = page_meta(page)
+    # A plain page with a summary is searchable and one without is not: a summary edit there goes the usual way.
+    if meta != known.meta and (page.kind == "page" or page_frame(page) != known.frame):
+        return None
+    converted = convert(known, page, allow_html)
+    if converted is None:
+        return None
+    body, resolutions = converted
+    file = digest(raw)
+    edited = replace(known, meta=meta, digest=file, resolutions=resolutions, own=own_key(file, resolutions))
+    return Edit(edited, page, body, stat, fields=meta != known.meta)
+
+
+def convert(known: Known, page: Page, allow_html: bool) -> tuple[Body, tuple] | None:
+    """A page's body made again, its wikilinks answered as the last build answered them: (body, resolutions),
+    or None when it has a problem, uses a name the last build did not answer, or changed its shape."""
     replay = _Replay(known.resolutions)
     recorder = Recorder(replay)
     body = Markup(recorder, allow_html=allow_html).convert(page.body, page.url)
     if replay.missed or body.problems or shape(body) != known.shape:
         return None
-    file, resolutions = digest(raw), tuple(recorder.log)
-    return Edit(replace(known, digest=file, resolutions=resolutions, own=own_key(file, resolutions)), page, body, stat)
+    return body, tuple(recorder.log)
 
 
 class _Replay:
     """Answers wikilink names as the last build's index did, for the names the page used then.
 
-    Every other page is unchanged and this one kept its fields, so the index would answer the same;
-    a name the page did not use before (whose answer is unknown here) sends the edit the usual way."""
+    Every other page is unchanged and this one kept what the graph reads, so the index would answer
+    the same; a name the page did not use before (whose answer is unknown here) sends the edit the
+    usual way."""
 
     def __init__(self, resolutions: tuple):
         self.answers = {name: (found, hint) for name, found, hint in resolutions}
@@ -185,75 +233,3 @@ class _Replay:
     def hint(self, name: str) -> str:
         """The last build's did-you-mean text."""
         return self.answers.get(name, (None, ""))[1]
-
-
-class _Lane:
-    """Renders and writes the outputs a prose edit changes, and brings the cache up to date."""
-
-    def __init__(self, manifest: Manifest, record: Record):
-        self.manifest, self.record, self.store = manifest, record, manifest.store
-        self.shelf = Shelf(self.store, manifest.name)
-        self.stamps = self.store.load(manifest.name + "-views")
-        self.report = Report()
-        self.renderer = Renderer(make_environment(record.theme, self.store.folder), record.config, None, {}, self.report)
-
-    def run(self, edits: list[Edit], scan: Scan) -> tuple[WriteStats, Record] | None:
-        """Render everything first; write only when all of it worked."""
-        files, keys, views = {}, {SITE_WIDE: self.record.listings}, {}
-        for edit in edits:
-            path = edit.known.url + "index.html"
-            view = self.shelf.get(self.stamps.get(path, (None, None))[1])
-            if view is None:
-                return None
-            view = replace(view, html=edit.body.html, toc=edit.body.toc)
-            keys[path] = view_key(self.record.base, view)
-            files[path] = self.renderer.render(TEMPLATE_FOR[edit.page.kind], edit.known.url, page=view)
-            views[keys[path]] = view
-        html = {edit.known.url: edit.body.html for edit in edits}
-        feed = tuple((card, html.get(card.url, body), *rest) for card, body, *rest in self.record.feed)
-        search = self.store.load("search").get("terms")
-        if search is None or fingerprint(search) != self.record.search:
-            return None
-        for edit in edits:
-            search = search.replaced(edit.known.url, edit.body.words)
-        files["feed.xml"], files["search.json"] = self.renderer.render_feed(list(feed)), search.to_json()
-        if self.report.items or not self._journal(edits):
-            return None
-        pages, owns, _ = _indexed([edit.known for edit in edits])
-        owns = {**self.record.owns, **owns}
-        keys.update(dict.fromkeys(("feed.xml", "search.json"), body_outputs_key(owns, self.record.listings)))
-        return self._write(files, keys, views, search, edits), replace(
-            self.record, pages={**self.record.pages, **pages}, owns=owns, feed=feed, files=scan.files,
-            search=fingerprint(search))
-
-    def _journal(self, edits: list[Edit]) -> bool:
-        """Add the new page and body entries to the cache's journals; False when a journal would grow
-        too big, which only a whole save of the cache may do (then nothing is written)."""
-        allow = self.record.config.allow_html
-        pages = self.store.journaled("pages", {e.known.where[0]: PageEntry(
-            e.known.source, e.stat, e.known.digest, e.page, (), e.known.meta, page_frame(e.page)) for e in edits})
-        bodies = self.store.journaled("bodies", {e.known.url: BodyEntry(
-            body_key(e.page.body, e.known.url, allow), e.known.resolutions, e.body) for e in edits})
-        if not (fits(pages, self.record.entries) and fits(bodies, len(self.record.pages))):
-            return False
-        if not all((self.store.folder / f"{name}.pickle").exists() for name in ("pages", "bodies")):
-            return False
-        self.store.save("pages-journal", pages)
-        self.store.save("bodies-journal", bodies)
-        return True
-
-    def _write(self, files: dict, keys: dict, views: dict, search, edits: list[Edit]) -> WriteStats:
-        """Write the changed outputs and the state the next build starts from."""
-        self.store.forget(self.manifest.name + "-quick")  # until the new record is saved
-        kept = set(self.manifest.entries) - {SITE_WIDE} - set(files)
-        stats = write_changed(self.manifest, files, kept, {}, keys)
-        for edit in edits:
-            path = edit.known.url + "index.html"
-            self.stamps[path] = (page_stamp(edit.known.surroundings, edit.known.own), keys[path])
-        self.store.save(self.manifest.name + "-views", self.stamps)
-        for key, view in views.items():
-            self.shelf.put(key, shelve(key, view))
-        self.shelf.update({key for _, key in self.stamps.values()})
-        self.store.save("search", {"terms": search})
-        return stats
-

@@ -3,15 +3,15 @@ for pages a whole build already wrote into its staging folder)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from pathlib import Path
 
 import jinja2
 
+from .cardswap import freeze
 from .config import SiteConfig
 from .errors import Report
-from .export import concepts_json
+from .export import concepts_json, graph_json
 from .graph import Graph
 from .graphmap import MAP_URL, hidden_map_warning, map_pages
 from .graphmap import prepare as prepare_map
@@ -48,6 +48,8 @@ class Renderer:
         self.search: SearchTerms | None = None  # the search terms, once body_outputs made them
         self.last_search: SearchTerms | None = None  # the last build's, from the cache, to update
         self.shelf = None  # shelf.Shelf: each view made is put there by its key, for the CLI's fast lane
+        # With a shelf: each listing that shows cards, as (template, url, context with cardswap.Refs), by path
+        self.contexts: dict | None = None
 
     def render(self, template: str, page_url: str, **context) -> bytes | None:
         """One template for one output page, or None after reporting a template error."""
@@ -135,18 +137,24 @@ class Renderer:
         for kind, section_url in SECTION_URLS.items():
             cards = self.cards(kind)
             template = "concepts.html" if kind == "concept" else "section.html"
-            out.update(self.spill({section_url + "index.html": self.render(
+            out.update(self.spill({section_url + "index.html": self.listing(
                 template, section_url, title=SECTION_TITLES[kind], cards=cards, tags=self.tag_views(kind),
                 members=_members(cards))}))
         out.update(self.tag_pages())
         out.update(self.spill({
-            "index.html": self.render("home.html", "", writeups=self.cards("writeup")[:5],
-                                      concepts=self.latest("concept", 8), projects=self.cards("project")[:3]),
+            "index.html": self.listing("home.html", "", writeups=self.cards("writeup")[:5],
+                                       concepts=self.latest("concept", 8), projects=self.cards("project")[:3]),
             "404.html": self.render("404.html", "404.html", absolute_links=True)}))
         out.update(self.spill(self.redirects()))
         out.update(self.spill(self.feeds()))
         out.update(self.spill(map_pages(self)))
         return out
+
+    def listing(self, template: str, page_url: str, **context) -> bytes | None:
+        """render() of a listing, whose context is kept (cards as cardswap.Refs) when there is a shelf."""
+        if self.contexts is not None:
+            self.contexts[page_url + "index.html"] = (template, page_url, freeze(context))
+        return self.render(template, page_url, **context)
 
     def spill(self, files: dict) -> dict:
         """With a staging folder, write these outputs there now instead of holding them (see page_files)."""
@@ -181,18 +189,24 @@ class Renderer:
     def tag_pages(self) -> dict:
         """The tag index and one page per tag."""
         out = self.spill({"tags/index.html": self.render("tags.html", "tags/", tags=self.tag_views())})
-        for part in self._across(self._render_tags, list(self.graph.tags)):  # ~3 s at 10,000 concepts
+        for part, contexts in self._across(self._render_tags, list(self.graph.tags)):  # ~3 s at 10,000 concepts
             out.update(part)
+            if self.contexts is not None:
+                self.contexts.update(contexts)
         return out
 
-    def _render_tags(self, tags: list[str]) -> dict:
-        """One page per tag, listing its pages' cards; may run in a worker."""
-        out = {}
-        for tag in tags:
-            url = tag_url(tag)
-            cards = [card_of(self.graph, u) for u in self.graph.tags[tag]]
-            out[url + "index.html"] = self.render("tag.html", url, tag=tag, cards=cards)
-        return self.spill(out)
+    def _render_tags(self, tags: list[str]) -> tuple[dict, dict]:
+        """One page per tag, listing its pages' cards, and the contexts kept; may run in a worker."""
+        contexts, self.contexts = self.contexts, {} if self.contexts is not None else None
+        try:
+            out = {}
+            for tag in tags:
+                url = tag_url(tag)
+                cards = [card_of(self.graph, u) for u in self.graph.tags[tag]]
+                out[url + "index.html"] = self.listing("tag.html", url, tag=tag, cards=cards)
+            return self.spill(out), self.contexts
+        finally:
+            self.contexts = contexts
 
     def redirects(self) -> dict:
         """A small page at each old alias URL that points readers to the concept."""
@@ -200,8 +214,8 @@ class Renderer:
         for page in self.graph.pages.values():
             for ref in page.aliases:
                 url = f"concepts/{ref.target}/"
-                out[url + "index.html"] = self.render("redirect.html", url, target=card(page),
-                                                      canonical=absolute_url(self.config.base_url, page.url))
+                out[url + "index.html"] = self.listing("redirect.html", url, target=card(page),
+                                                       canonical=absolute_url(self.config.base_url, page.url))
         return out
 
     def feeds(self) -> dict:
@@ -263,15 +277,3 @@ def _members(cards: list) -> dict:
         for tag in dict.fromkeys(t.name for t in c.tags):
             members.setdefault(tag, []).append(c)
     return members
-
-
-def graph_json(graph: Graph) -> bytes:
-    """Nodes and typed edges of the whole site, for other tools."""
-    nodes = [{"id": url, "url": "/" + url, "title": p.title, "summary": p.summary,
-              "tags": list(p.tags), "kind": p.kind} for url, p in graph.pages.items()]
-    edges = [{"source": e.source, "target": e.target, "kind": e.kind} for e in graph.edges]
-    # One node or edge per line, each encoded by the C encoder: an indented whole-document encode runs
-    # in pure Python (~1.5 s at 10,000 concepts), and a compact one holds millions of small pieces.
-    line = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    return ('{"nodes":[\n' + ",\n".join(map(line, nodes)) + '\n],"edges":[\n'
-            + ",\n".join(map(line, edges)) + "\n]}\n").encode("utf-8")

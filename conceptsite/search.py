@@ -73,7 +73,7 @@ class SearchTerms:
         With the last build's terms (from the cache) over the same pages, only the bodies that
         changed are replaced, when they are few; fields (the rows) never move a term's rank."""
         urls = [u for u, p in graph.pages.items() if p.kind != "page" or p.summary]
-        rows = json.dumps([_row(graph.pages[u]) for u in urls], ensure_ascii=False, separators=(",", ":"))
+        rows = _rows_json([_row(graph.pages[u]) for u in urls])
         if previous is not None and list(previous.words) == urls:
             if previous.rows != rows:
                 previous = copy.copy(previous)
@@ -99,6 +99,18 @@ class SearchTerms:
         needles = [f"\n{term} " for term in before ^ after]
         for other in {url} | {u for needle in needles for u, w in new.words.items() if needle in w}:
             new._rerank(other)
+        return new
+
+    def with_rows(self, pages: list) -> SearchTerms:
+        """A copy with some pages' rows made again from their fields (which never move a term's rank)."""
+        listed = [page for page in pages if page.url in self.number]
+        if not listed:
+            return self
+        rows = json.loads(self.rows)
+        for page in listed:
+            rows[self.number[page.url]] = _row(page)
+        new = copy.copy(self)
+        new.rows = _rows_json(rows)
         return new
 
     def _rerank(self, url: str) -> None:
@@ -131,6 +143,10 @@ class SearchTerms:
 
 def _fragment(term: str, numbers: list[int]) -> str:
     return json.dumps(term, ensure_ascii=False) + ":[" + ",".join(map(str, numbers)) + "]"
+
+
+def _rows_json(rows: list) -> str:
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
 
 
 def _row(page) -> dict:

@@ -96,9 +96,10 @@ def card_of(graph: Graph, url: str) -> Card:
     return found
 
 
-def view_inputs(page: Page, graph: Graph) -> tuple[str, list[str]]:
+def view_inputs(page: Page, graph: Graph) -> tuple[str, list[str], list[str]]:
     """Everything page_view reads besides the page and its body: the graph's answers about the page
-    (as text) and the URLs of the pages it shows, whose fields the caller adds.
+    (as text), the URLs of the pages it shows as cards and of those its map draws (whose titles and
+    tags only it shows); the caller adds their fields.
 
     Incremental builds stamp each page's view with these, so that an edit elsewhere makes again only
     the views it can change. So every graph read in page_view must be here: with
@@ -111,7 +112,7 @@ def view_inputs(page: Page, graph: Graph) -> tuple[str, list[str]]:
     shown = [u for u in neighbours if u] + list(path) + [u for group in targets for u in group]
     shown += list(backlinks) + [s.url for s in suggestions]
     drawn, nodes = neighbourhood_inputs(graph, url) if page.kind == "concept" else ((), [])
-    return repr((neighbours, path, targets, backlinks, suggestions, drawn)), shown + nodes
+    return repr((neighbours, path, targets, backlinks, suggestions, drawn)), shown, nodes
 
 
 def page_view(page: Page, body: Body, graph: Graph) -> PageView:

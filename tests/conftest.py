@@ -64,7 +64,7 @@ def scratch_project(tmp_path) -> Project:
 
 @pytest.fixture
 def whole_builds(monkeypatch):
-    """Builds that never take the CLI's fast lane for prose edits, to test the usual way on its own."""
+    """Builds that never take the CLI's fast lane (quick.py), to test the usual way on its own."""
     from conceptsite import quick
 
     monkeypatch.setattr(quick, "build", lambda *args: None)

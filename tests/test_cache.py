@@ -62,7 +62,7 @@ def test_editing_one_concept_rewrites_exactly_its_dependants(scratch_project):
     assert _contents(p.out) == _contents(_fresh(p))
 
 
-def test_body_edit_leaves_unrelated_pages_alone(scratch_project):
+def test_body_edit_leaves_unrelated_pages_alone(scratch_project, whole_builds):
     p = _project(scratch_project)
     _build(p)
     before = _snapshot(p.out)
@@ -257,7 +257,7 @@ def test_a_body_edit_journals_the_page_and_body_caches(scratch_project):
     assert _contents(p.out) == _contents(_fresh(p))
 
 
-def test_a_field_edit_makes_only_the_views_that_show_the_page(scratch_project, monkeypatch):
+def test_a_field_edit_makes_only_the_views_that_show_the_page(scratch_project, monkeypatch, whole_builds):
     p = _project(scratch_project)
     p.concept("epsilon", "title: Zeta\ntags: [alone]", "Zeta, linked to nothing and last in A-Z order.")
     p.concept("beta", "title: Beta\ntags: [maths]\nsummary: An old summary.\ndefinition: Old.", "Beta body.")

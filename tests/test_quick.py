@@ -80,7 +80,8 @@ def _state(p) -> dict:
 
 def _unpickled(record: quick.Record) -> quick.Record:
     """A record with its pages as objects: equal pages may pickle to different bytes (shared strings)."""
-    return replace(record, pages={url: pickle.loads(known) for url, known in record.pages.items()})
+    return replace(record, pages={url: pickle.loads(known) for url, known in record.pages.items()},
+                   shown_by=pickle.loads(record.shown_by))
 
 
 def _both_ways(p, monkeypatch, edit) -> tuple[pipeline.Result, dict, dict]:
@@ -114,6 +115,45 @@ def test_a_prose_edit_takes_the_lane_and_leaves_what_the_usual_build_leaves(proj
     assert b"quokka" in fast_state["outputs"]["search.json"]
 
 
+CARD_EDITS = {
+    "a summary": [("concepts/alpha.md", "summary: First.", "summary: The first, now longer.")],
+    # (a field on a line of its own moves the lines below, which the graph's positions hold: see "a summary on a new line")
+    "a definition for a summary": [("concepts/beta.md", "summary: Second.", "definition: A beta thing.")],
+    "a read time for a summary": [("concepts/gamma.md", "summary: Third.", "read_time: 9")],
+    "a writeup's summary": [("writeups/notes.md", "summary: Some notes.", "summary: Notes, summed up.")],
+    "a summary and prose": [("concepts/beta.md", "summary: Second.", "summary: Beta, again."),
+                            ("concepts/beta.md", "zebra stripes", "quokka stripes")],
+    "two pages": [("concepts/alpha.md", "summary: First.", "summary: Alpha first."),
+                  ("concepts/gamma.md", "summary: Third.", "summary: Gamma third.")],
+}
+
+
+@pytest.mark.parametrize("case", sorted(CARD_EDITS))
+def test_a_card_edit_takes_the_lane_and_leaves_what_the_usual_build_leaves(project, monkeypatch, case):
+    before = _contents(project.out)
+    fast, fast_state, usual_state = _both_ways(
+        project, monkeypatch, lambda: [_edit(project, *change) for change in CARD_EDITS[case]])
+    assert fast.lane == "fields"
+    assert fast_state == usual_state
+    assert fast_state["outputs"] == _from_scratch(project)
+    touched = {path for path, data in fast_state["outputs"].items() if before[path] != data}
+    assert {"feed.xml", "search.json"} <= touched
+
+
+def test_a_summary_edit_rewrites_the_pages_and_listings_that_show_it(project):
+    before = _contents(project.out)
+    _edit(project, "concepts/alpha.md", "summary: First.", "summary: Alpha, summed up anew.")
+    assert _build(project).lane == "fields"
+    after = _contents(project.out)
+    touched = {path for path, data in after.items() if before[path] != data}
+    # alpha's own page and beta (alpha relates to it, so it lists alpha among its backlinks) show alpha's card;
+    # notes links to alpha but shows no card of it. The A-Z index, alpha's tag, the home page and the data files list it.
+    assert {"concepts/alpha/index.html", "concepts/beta/index.html", "concepts/index.html", "tags/maths/index.html",
+            "index.html", "graph.json", "concepts.json", "feed.xml", "search.json"} <= touched
+    assert not touched & {"writeups/notes/index.html", "tags/code/index.html", "concepts/map/index.html"}
+    assert after == _from_scratch(project)
+
+
 def test_edits_in_a_row_then_a_field_edit_stay_right(project):
     for n, words in enumerate(("one", "two", "three")):
         _edit(project, "concepts/beta.md", "zebra", f"zebra {words}")
@@ -136,7 +176,8 @@ def test_two_pages_edited_at_once(project):
 
 
 EDITS_THE_LANE_REFUSES = {
-    "front-matter": ("concepts/alpha.md", "summary: First.", "summary: The first."),
+    "tags": ("concepts/alpha.md", "tags: [maths]", "tags: [maths, code]"),
+    "a summary on a new line": ("concepts/alpha.md", "summary: First.", "summary: >-\n  The first."),
     "a new wikilink": ("concepts/alpha.md", "more words", "more words on [[beta]]"),
     "a new link": ("concepts/alpha.md", "more words", "more [words](/concepts/gamma/)"),
     "a new heading": ("concepts/alpha.md", "Gradient zebra", "## Another\n\nGradient zebra"),
@@ -223,3 +264,20 @@ def test_another_folder_built_with_other_options_does_not_mislead_the_lane(proje
     _edit(project, "concepts/alpha.md", "other words", "more words")
     assert _build(project).lane == "prose"
     assert b"concepts/draft/" not in (project.out / "search.json").read_bytes()
+
+
+def test_a_card_edit_restamps_the_pages_whose_maps_alone_draw_it(scratch_project, monkeypatch):
+    animals = ["ant", "bee", "cat", "dog", "eel"]  # a chain of related concepts, one tag each
+    for i, name in enumerate(animals):
+        related = f"\nrelated: [{animals[i + 1]}]" if i + 1 < len(animals) else ""
+        scratch_project.concept(name, f"title: {name.title()}\nsummary: About {name}.\ntags: [t{i}]{related}",
+                                f"The {name} page.", date=f"2025-05-0{i + 1}")
+    _build(scratch_project)
+    before, stamps = _contents(scratch_project.out), _state(scratch_project)["stamps"]
+    fast, fast_state, usual_state = _both_ways(
+        scratch_project, monkeypatch, lambda: _edit(scratch_project, "concepts/ant.md", "About ant.", "All about ants."))
+    assert fast.lane == "fields" and fast_state == usual_state
+    # cat's map draws ant, two steps away, but shows no card of it: a new stamp, the same page
+    assert fast_state["stamps"]["concepts/cat/index.html"][0] != stamps["concepts/cat/index.html"][0]
+    assert fast_state["outputs"]["concepts/cat/index.html"] == before["concepts/cat/index.html"]
+    assert fast_state["outputs"] == _from_scratch(scratch_project)

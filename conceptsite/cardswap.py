@@ -1,0 +1,55 @@
+"""Putting edited pages' cards into views and listings made before the edit (for quick.py's card lane).
+
+A page shows other pages only as views.Card values (its related pages, backlinks, neighbours, the
+lists of an index or tag page). When an edit changed only what cards and the page's own view show
+(cache.CARD_ONLY), the graph is the same, so every other view and listing is the same but for
+those cards: swapping them in gives what a build from scratch would have made."""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, replace
+
+from .views import Card
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A card in a kept listing context, by its page's URL (the cards themselves are kept once)."""
+
+    url: str
+    reason: str = ""
+
+
+def freeze(value):
+    """A template context with every Card replaced by a Ref; plain data otherwise unchanged."""
+    return _walk(value, lambda card: Ref(card.url, card.reason))
+
+
+def thaw(value, cards: dict):
+    """freeze() undone, with each Ref's card taken from cards (url -> Card)."""
+    return _walk(value, lambda ref: replace(cards[ref.url], reason=ref.reason), Ref)
+
+
+def refers(value, urls: set) -> bool:
+    """True when a frozen context holds a card of one of these pages."""
+    found = []
+    _walk(value, lambda ref: found.append(ref) or ref if ref.url in urls else ref, Ref)
+    return bool(found)
+
+
+def swap(value, cards: dict):
+    """A view or context with the cards of some pages (url -> Card) replaced by theirs, reasons kept."""
+    return _walk(value, lambda card: replace(cards[card.url], reason=card.reason) if card.url in cards else card)
+
+
+def _walk(value, change, kind=Card):
+    """value rebuilt with change() applied to each `kind` inside tuples, lists, dicts and dataclasses."""
+    if isinstance(value, kind):
+        return change(value)
+    if isinstance(value, (tuple, list)):
+        return type(value)(_walk(v, change, kind) for v in value)
+    if isinstance(value, dict):
+        return {k: _walk(v, change, kind) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: _walk(getattr(value, f.name), change, kind) for f in dataclasses.fields(value)})
+    return value
