@@ -27,14 +27,28 @@ def freeze(value):
 
 def thaw(value, cards: dict):
     """freeze() undone, with each Ref's card taken from cards (url -> Card)."""
-    return _walk(value, lambda ref: replace(cards[ref.url], reason=ref.reason), Ref)
+    return _walk(value, lambda ref: cards[ref.url] if not ref.reason else replace(cards[ref.url], reason=ref.reason), Ref)
 
 
-def refers(value, urls: set) -> bool:
-    """True when a frozen context holds a card of one of these pages."""
-    found = []
-    _walk(value, lambda ref: found.append(ref) or ref if ref.url in urls else ref, Ref)
-    return bool(found)
+def holders(contexts: dict) -> dict:
+    """url -> the keys of the frozen contexts holding its card."""
+    found: dict = {}
+    for key, context in contexts.items():
+        for url in _refs(context):
+            found.setdefault(url, {})[key] = None
+    return {url: tuple(keys) for url, keys in found.items()}
+
+
+def _refs(value):
+    """The URL of each Ref in a frozen context."""
+    if isinstance(value, Ref):
+        yield value.url
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            yield from _refs(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _refs(item)
 
 
 def swap(value, cards: dict):

@@ -8,7 +8,7 @@ import pickle
 from dataclasses import dataclass, replace
 
 from .cache import BodyEntry, PageEntry, body_key, fits, page_frame
-from .cardswap import refers, swap, thaw
+from .cardswap import swap, thaw
 from .errors import Report
 from .export import patch_line
 from .incremental import SITE_WIDE, Manifest, view_key, write_changed
@@ -26,11 +26,11 @@ SHOWING_LIMIT = 200  # a field edit whose card shows on more pages than this goe
 
 @dataclass(frozen=True)
 class Done:
-    """What the lane did: the write, the new record, the listings' contexts to keep, which lane."""
+    """What the lane did: the write, the new record, the listings' cards to keep, which lane."""
 
     stats: WriteStats
     record: Record
-    listings: dict | None
+    listings: dict
     lane: str  # "prose" or "fields"
 
 
@@ -46,7 +46,7 @@ class Lane:
         self.files: dict = {}
         self.keys: dict = {}
         self.views: dict = {}
-        self.listed: dict | None = None
+        self.listed: dict = {}  # quick.listed()'s parts this lane changed
         self.feed: tuple = record.feed
 
     def run(self, edits: list[Edit], scan) -> Done | None:
@@ -79,10 +79,11 @@ class Lane:
             shown_by = pickle.loads(self.record.shown_by) if self.record.shown_by else None
             if shown_by is None:
                 return None
-            showing = {u for url in cards for u in shown_by["cards"].get(url, ())} - affected.keys()
+            order = list(self.record.owns)
+            showing = {order[n] for url in cards for n in shown_by["cards"].get(url, ())} - affected.keys()
             if len(showing) > SHOWING_LIMIT:
                 return None
-            drawing = {u for url in cards for u in shown_by["drawn"].get(url, ())} - affected.keys() - showing
+            drawing = {order[n] for url in cards for n in shown_by["drawn"].get(url, ())} - affected.keys() - showing
             for urls, carded in ((showing, True), (drawing, False)):
                 affected.update((url, (pickle.loads(self.record.pages[url]), carded)) for url in sorted(urls))
         return affected
@@ -90,9 +91,10 @@ class Lane:
     def _pages(self, knowns: dict, edits: dict, cards: dict, metas: dict) -> bool:
         """Each page's new stamp, and its view with the new cards (and, when edited, its new fields and body)
         rendered when it changed; False when a view or body cannot be had."""
-        base = self.record.base
+        base, order = self.record.base, list(self.record.owns)
         for url, (known, carded) in list(knowns.items()):
-            known = replace(known, surroundings=surroundings_key(base, known.answers, known.shown, metas))
+            shown = [order[n] for n in known.shown]
+            known = replace(known, surroundings=surroundings_key(base, known.answers, shown, metas))
             knowns[url], path = (known, carded), url + "index.html"
             if path not in self.stamps:
                 return False
@@ -129,13 +131,15 @@ class Lane:
     def _listings(self, cards: dict, pages: dict, listings: str) -> bool:
         """The listings that show a changed card rendered again, the data files patched, the others
         kept as they are under the new listings key; False when the kept contexts are not this build's."""
-        saved = self.store.load(self.manifest.name + "-listings")
-        if saved.get("key") != self.record.listings:
+        saved = self.store.load(self.manifest.name + "-cards")
+        kept = self.store.load(self.manifest.name + "-contexts")
+        if saved.get("key") != self.record.listings or (kept.get("graph"), kept.get("base")) != (
+                self.record.graph, self.record.base):
             return False
         table = {**saved["cards"], **cards}
-        for path, (template, url, context) in saved["contexts"].items():
-            if refers(context, cards.keys()):
-                self.files[path] = self.renderer.render(template, url, **thaw(context, table))
+        for path in sorted({path for url in cards for path in kept["holders"].get(url, ())}):
+            template, url, context = kept["contexts"][path]
+            self.files[path] = self.renderer.render(template, url, **thaw(context, table))
         for name, key, fields in (("graph.json", "id", ("summary",)), ("concepts.json", "url", ("definition", "summary"))):
             data = (self.manifest.out / name).read_bytes()
             for url, page in pages.items():
@@ -147,7 +151,7 @@ class Lane:
         for path, (key, _) in self.manifest.entries.items():
             if key == self.record.listings and path != SITE_WIDE and path not in self.files:
                 self.files[path] = Same(os.path.getsize(self.manifest.out / path))
-        self.listed = {**saved, "key": listings, "cards": table}
+        self.listed = {"cards": {"key": listings, "cards": table}}
         return True
 
     def _search(self, edits: list[Edit], cards: dict):

@@ -59,7 +59,7 @@ class Site:
     stamps: dict = field(default_factory=dict)  # page output path -> (input stamp, view key), for the next build
     shelf: Shelf | None = None  # where this build put the views it made (shelf.py)
     record: quick.Record | None = None  # what the CLI's fast lane needs of this build
-    listings: dict | None = None  # quick.listed(): the listings' contexts, when rendered
+    listings: dict | None = None  # quick.listed(): the listings' cards and, when rendered, contexts
     # What the watch server's fast lane (patch.py) needs to redo one page without a whole build:
     theme: Theme | None = None
     cache: Path | None = None  # the build cache folder, where compiled templates are kept

@@ -32,6 +32,7 @@ from .keys import own_key
 from .markup import Body, Markup
 from .parse import Page, reread
 from .theme import Theme
+from .cardswap import holders
 from .views import card_of
 
 LIMIT = 20  # edits to more pages than this at once go the usual way
@@ -51,7 +52,7 @@ class Known:
     own: str  # keys.own_key of the file and its resolutions
     surroundings: str  # the rest of its view stamp: what the view reads of the graph and other pages
     answers: str  # keys.Keys.answers: the graph's answers about it
-    shown: tuple  # the pages its view shows
+    shown: tuple  # the pages its view shows, by their place in the graph's order (Record.owns)
 
     @property
     def source(self) -> SourceFile:
@@ -77,7 +78,8 @@ class Record:
     graph: str = ""  # keys.graph_inputs()
     metas: dict | None = None  # url -> Known.meta, in the graph's order (the listings key covers them)
     # pickled: "cards" -> url -> the pages whose views show its card; "drawn" -> url -> the pages whose maps
-    # alone draw it (their views show nothing a card edit changes, but their stamps hold its fields)
+    # alone draw it (their views show nothing a card edit changes, but their stamps hold its fields); the
+    # pages by their place in the graph's order
     shown_by: bytes = b""
     context: str = ""  # fresh.Scan's, when the build was made
     files: dict | None = None  # fresh.Scan's
@@ -103,17 +105,18 @@ def shape(body: Body) -> str:
 def snapshot(graph, bodies: dict, caches, config: SiteConfig, theme: Theme, views, renderer) -> Record:
     """The record of a build about to be written (the caller adds the scan and the warnings)."""
     known, inputs = [], views.inputs
+    number = {url: n for n, url in enumerate(graph.pages)}  # small ints pickle in a byte or two, URLs in dozens
     for url, page in graph.pages.items():
         entry, resolutions = caches.pages.entries[str(page.source.path)], caches.bodies.entries[url].resolutions
         source = page.source
         known.append(Known(url, (str(source.path), source.shown, source.kind, source.slug), entry.meta, entry.frame,
                            shape(bodies[url]), resolutions, entry.digest, inputs.owns[url],
-                           inputs.surroundings[url], inputs.answers[url], inputs.shown[url]))
+                           inputs.surroundings[url], inputs.answers[url], tuple(number[u] for u in inputs.shown[url])))
     shown_by = {"cards": defaultdict(list), "drawn": defaultdict(list)}
     for url, shown in inputs.shown.items():
         carded = set(inputs.cards[url])
         for other in dict.fromkeys(shown):
-            shown_by["cards" if other in carded else "drawn"][other].append(url)
+            shown_by["cards" if other in carded else "drawn"][other].append(number[url])
     # When the search index was kept as it was, which terms made it is unknown here (the cache's may be another
     # output folder's): an empty fingerprint, so the next edit goes the usual way once.
     return Record(*_indexed(known), config, theme, inputs.base, views.keys[SITE_WIDE], tuple(renderer.feed_entries()),
@@ -121,12 +124,16 @@ def snapshot(graph, bodies: dict, caches, config: SiteConfig, theme: Theme, view
                   pickle.dumps({k: dict(v) for k, v in shown_by.items()}, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def listed(renderer, views) -> dict | None:
-    """The listings' contexts this build rendered, with every page's card, to save beside the record."""
-    if not renderer.contexts:
-        return None  # kept as they were: the saved ones still hold
+def listed(renderer, views) -> dict:
+    """What the card lane needs of the listings, to save beside the record: every page's card, under the
+    listings key; and, when this build rendered the listings, their contexts with cards as cardswap.Refs
+    and which listings hold each page's card, under the graph's key (cards aside, they follow from the graph)."""
     cards = {url: card_of(renderer.graph, url) for url in renderer.graph.pages}
-    return {"key": views.keys[SITE_WIDE], "contexts": renderer.contexts, "cards": cards}
+    saved = {"cards": {"key": views.keys[SITE_WIDE], "cards": cards}}
+    if renderer.contexts:
+        saved["contexts"] = {"graph": views.inputs.graph, "base": views.inputs.base,
+                             "contexts": renderer.contexts, "holders": holders(renderer.contexts)}
+    return saved
 
 
 def fingerprint(terms) -> str:
@@ -141,10 +148,10 @@ def _indexed(known: list[Known]) -> tuple[dict, dict, dict]:
             {k.url: k.own for k in known}, {k.where[0]: k.url for k in known})
 
 
-def remember(manifest: Manifest, record: Record, listings: dict | None = None) -> None:
-    """Keep the record (and the listings' contexts, when made again) beside the manifest they go with."""
-    if listings is not None:
-        manifest.store.save(manifest.name + "-listings", listings)
+def remember(manifest: Manifest, record: Record, listings: dict | None) -> None:
+    """Keep the record and the listings' cards and contexts (see listed()) beside the manifest they go with."""
+    for name, data in (listings or {}).items():
+        manifest.store.save(f"{manifest.name}-{name}", data)
     manifest.store.save(manifest.name + "-quick", {"record": record})
 
 

@@ -75,6 +75,8 @@ def _state(p) -> dict:
         "search": store.load("search")["terms"].to_json(),
         "record": _unpickled(store.load(manifest.name + "-quick")["record"]),
         "fresh": store.load(manifest.name + "-fresh")["fresh"],
+        "cards": store.load(manifest.name + "-cards"),
+        "contexts": store.load(manifest.name + "-contexts"),
     }
 
 
