@@ -30,6 +30,20 @@ def thaw(value, cards: dict):
     return _walk(value, lambda ref: cards[ref.url] if not ref.reason else replace(cards[ref.url], reason=ref.reason), Ref)
 
 
+class Contexts:
+    """A site's listing contexts (path -> (template, url, frozen context)) and, once asked, which hold each card."""
+
+    def __init__(self, contexts: dict):
+        self.contexts = contexts
+        self._holders: dict | None = None
+
+    def holding(self, url: str) -> tuple:
+        """The paths of the listings that show this page's card."""
+        if self._holders is None:
+            self._holders = holders(self.contexts)
+        return self._holders.get(url, ())
+
+
 def holders(contexts: dict) -> dict:
     """url -> the keys of the frozen contexts holding its card."""
     found: dict = {}

@@ -1,25 +1,31 @@
-"""The watch server's fast lane: an edit to the prose of existing pages, patched into the last good site.
+"""The watch server's fast lane: an edit to existing pages patched into the last good site.
 
 Most saves while writing change a page's body text and nothing else: not its front-matter, not
 where it links, not its headings. Such an edit changes exactly three outputs: the page itself, the
 Atom feed and the search index. Every other output reads only page fields, the graph, or the
 body of its own page, so patching those three gives the same bytes as a whole build in a fraction
-of the time. Anything else (a new, removed or renamed file; front-matter; links, wikilinks or
-headings; templates, static files or site.yml; a page with a problem before or after) returns
-None, and the caller builds the whole site.
+of the time. An edit to the fields only cards show (cache.CARD_ONLY: summary, definition, read
+time) leaves the graph as it was too; it also changes the pages and listings that show the page's
+card (found through the graph and the listings' kept contexts, cardswap.py) and the data files.
+Anything else (a new, removed or renamed file; other front-matter; links, wikilinks or headings;
+templates, static files or site.yml; a page with a problem before or after) returns None, and the
+caller builds the whole site.
 """
 from __future__ import annotations
 
 from dataclasses import replace
-from .cache import page_meta
+
+from .cache import page_frame, page_meta
+from .cardswap import thaw
 from .errors import Report
+from .export import concepts_json, graph_json
 from .graph import with_pages
 from .markup import Body, Markup
 from .parse import Page, reread
 from .pipeline import Site
 from .render import TEMPLATE_FOR, Renderer
 from .theme import build_date, make_environment
-from .views import page_view
+from .views import card_of, page_view, view_inputs
 
 
 def patch(site: Site, changed: set[str]) -> Site | None:
@@ -31,7 +37,7 @@ def patch(site: Site, changed: set[str]) -> Site | None:
         return None
     noisy = {d.path for d in site.warnings}
     markup = Markup(site.index, allow_html=site.config.allow_html)
-    pages, bodies = dict(site.graph.pages), dict(site.bodies)
+    pages, bodies, carded = dict(site.graph.pages), dict(site.bodies), []
     for path in sorted(changed):
         old = site.graph.pages[by_path[path]]
         found = reread(old.source) if old.source.shown not in noisy else None
@@ -39,8 +45,12 @@ def patch(site: Site, changed: set[str]) -> Site | None:
         body = markup.convert(page.body, page.url) if page is not None else None
         if body is None or not _same_shape(old, page, site.bodies[old.url], body):
             return None
+        if page_meta(page) != page_meta(old):
+            carded.append(page.url)
         pages[page.url], bodies[page.url] = page, body
-    return _render(site, pages, bodies, [by_path[p] for p in sorted(changed)])
+    if carded and site.contexts is None:
+        return None
+    return _render(site, pages, bodies, [by_path[p] for p in sorted(changed)], carded)
 
 
 def _sources(graph) -> dict:
@@ -49,25 +59,67 @@ def _sources(graph) -> dict:
 
 
 def _same_shape(old: Page, new: Page, before: Body, after: Body) -> bool:
-    """True when only the prose changed: same fields, same links, same anchors, no problems."""
-    return (not after.problems and page_meta(new) == page_meta(old) and after.links == before.links
+    """True when the graph stays as it was: the same fields but those only cards show, the same links
+    and anchors, and no problems. A plain page with a summary is searchable and one without is not,
+    so a plain page must keep all its fields."""
+    same = page_meta(new) == page_meta(old) or (new.kind != "page" and page_frame(new) == page_frame(old))
+    return (not after.problems and same and after.links == before.links
             and after.wikilinks == before.wikilinks and after.ids == before.ids)
 
 
-def _render(site: Site, pages: dict, bodies: dict, urls: list[str]) -> Site | None:
-    """Re-render the edited pages, the feed and the search index; None on a template error."""
+def card_holders(graph) -> dict:
+    """url -> the pages whose views show its card; worked out once per graph (it follows from the edges)."""
+    return graph.derived("card_holders", _invert_cards)
+
+
+def _invert_cards(graph) -> dict:
+    found: dict = {}
+    for url, page in graph.pages.items():
+        for shown in view_inputs(page, graph)[1]:
+            found.setdefault(shown, {})[url] = None
+    return {url: tuple(urls) for url, urls in found.items()}
+
+
+class _Cards:
+    """The cards of a graph's pages by URL, made as a thawed listing context asks for them."""
+
+    def __init__(self, graph):
+        self.graph = graph
+
+    def __getitem__(self, url: str):
+        return card_of(self.graph, url)
+
+
+def _render(site: Site, pages: dict, bodies: dict, urls: list[str], carded: list[str]) -> Site | None:
+    """Re-render the edited pages (and what shows their cards), the feed and the search index; None on
+    a template error."""
     graph = with_pages(site.graph, pages)
     report = Report()
     renderer = Renderer(make_environment(site.theme, site.cache), site.config, graph, bodies, report)
     search = site.search
     files = dict(site.files)
-    for url in urls:
+    showing = {shown: None for url in carded for shown in card_holders(graph).get(url, ())}
+    for url in dict.fromkeys(urls + list(showing)):
         page = pages[url]
         files[url + "index.html"] = renderer.render(TEMPLATE_FOR[page.kind], url,
                                                     page=page_view(page, bodies[url], graph))
+    for url in urls:
         search = search.replaced(url, bodies[url].words)
+    if carded:
+        files.update(_listings(site, renderer, carded))
+        search = search.with_rows([pages[url] for url in carded])
     files["feed.xml"] = renderer.feed()
     files["search.json"] = search.to_json()
     if report.items:
         return None
     return replace(site, graph=graph, bodies=bodies, files=files, search=search)
+
+
+def _listings(site: Site, renderer: Renderer, carded: list[str]) -> dict:
+    """The listings holding the edited pages' cards rendered again, and the data files."""
+    cards, files = _Cards(renderer.graph), {}
+    for path in sorted({path for url in carded for path in site.contexts.holding(url)}):
+        template, url, context = site.contexts.contexts[path]
+        files[path] = renderer.render(template, url, **thaw(context, cards))
+    files["graph.json"], files["concepts.json"] = graph_json(renderer.graph), concepts_json(renderer.graph)
+    return files

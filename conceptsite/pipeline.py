@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import fresh, output, quick
 from .cache import BodyCache, Caches, GraphCache, PageCache, Store, body_key, generator_version
+from .cardswap import Contexts
 from .config import SiteConfig, read_config
 from .discover import Sources, discover, show_path
 from .errors import BuildFailed, Diagnostic, Report
@@ -60,6 +61,7 @@ class Site:
     shelf: Shelf | None = None  # where this build put the views it made (shelf.py)
     record: quick.Record | None = None  # what the CLI's fast lane needs of this build
     listings: dict | None = None  # quick.listed(): the listings' cards and, when rendered, contexts
+    contexts: Contexts | None = None  # the listings' contexts, when rendered (for patch.py's card edits)
     # What the watch server's fast lane (patch.py) needs to redo one page without a whole build:
     theme: Theme | None = None
     cache: Path | None = None  # the build cache folder, where compiled templates are kept
@@ -140,8 +142,9 @@ def gather(options: Options, timings: dict | None = None, manifest: Manifest | N
     if renderer.shelf is not None:
         record, listed = quick.snapshot(graph, bodies, caches, config, theme, views, renderer), quick.listed(renderer, views)
     return Site(config, graph, bodies, files, copies, tuple(report.items), kept_outputs(renderer, views, manifest),
-                views.keys if views else {}, views.stamps if views else {}, renderer.shelf, record, listed, theme,
-                caches.store.folder, index, renderer.search, renderer.today)
+                views.keys if views else {}, views.stamps if views else {}, renderer.shelf, record, listed,
+                Contexts(renderer.contexts) if renderer.contexts else None, theme, caches.store.folder, index,
+                renderer.search, renderer.today)
 
 
 def plan_render(renderer: Renderer, options: Options, caches: Caches, theme: Theme, graph_key: str,
@@ -159,7 +162,7 @@ def plan_render(renderer: Renderer, options: Options, caches: Caches, theme: The
             renderer.last_search = caches.store.load("search").get("terms")
     renderer.workers = worker_count(options.workers, renderer.stale_pages())
     renderer.shelf = Shelf(caches.store, manifest.name) if views is not None and manifest is not None else None
-    renderer.contexts = {} if renderer.shelf is not None else None
+    renderer.contexts = {}
     renderer.staging = staging
     renderer.live = options.out.resolve() if staging is not None and in_place(manifest) else None
     return views

@@ -81,8 +81,38 @@ def test_patching_a_patched_site_keeps_matching(project):
     assert site.files == _gather(project).files
 
 
+CARD_EDITS = {
+    "a summary": [("concepts/alpha.md", "summary: First.", "summary: The very first.")],
+    "a definition for a summary": [("concepts/beta.md", "summary: Second.", "definition: A beta thing.")],
+    "a read time and prose": [("concepts/gamma.md", "summary: Third.", "read_time: 7"),
+                              ("concepts/gamma.md", "Gamma body", "The gamma body")],
+    "a writeup's summary": [("writeups/notes.md", "summary: Some notes.", "summary: Notes, summed up.")],
+}
+
+
+@pytest.mark.parametrize("case", sorted(CARD_EDITS))
+def test_a_card_edit_gives_the_same_bytes_as_a_whole_build(project, case):
+    site = _gather(project)
+    changed = {_edit(project, *change) for change in CARD_EDITS[case]}
+    patched = patch(site, changed)
+    assert patched is not None
+    whole = _gather(project)
+    assert patched.files == whole.files
+    assert patch(patched, {_edit(project, "concepts/beta.md", "zebra stripes", "zebra bands")}).files == _gather(project).files
+
+
+def test_a_summary_edit_rewrites_what_shows_the_card(project):
+    site = _gather(project)
+    whole = patch(site, {_edit(project, "concepts/alpha.md", "summary: First.", "summary: Alpha anew.")})
+    touched = {path for path in whole.files if site.files[path] != whole.files[path]}
+    assert {"concepts/alpha/index.html", "concepts/beta/index.html", "concepts/index.html", "tags/maths/index.html",
+            "index.html", "graph.json", "concepts.json", "feed.xml", "search.json"} <= touched
+    assert not touched & {"writeups/notes/index.html", "tags/code/index.html", "concepts/map/index.html"}
+
+
 @pytest.mark.parametrize("rel, old, new", [
-    ("concepts/alpha.md", "title: Alpha", "title: Alpha Prime"),  # front-matter
+    ("concepts/alpha.md", "title: Alpha", "title: Alpha Prime"),  # front-matter the graph reads
+    ("concepts/alpha.md", "summary: First.", "summary: >-\n  First."),  # a card field that moves the lines below
     ("concepts/alpha.md", "Alpha links to", "Alpha links to [[beta]] and to"),  # a new wikilink
     ("concepts/alpha.md", "and to [beta](/concepts/beta/)", "and to [gamma](/concepts/gamma/)"),  # a link moved
     ("concepts/alpha.md", "## Shape", "## Form"),  # a heading, so an anchor, changed
