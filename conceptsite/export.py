@@ -7,6 +7,7 @@ replace one page's line (patch_line) instead of encoding the file again."""
 from __future__ import annotations
 
 import json
+from itertools import repeat
 
 from .graph import EDGE_KINDS, Graph
 
@@ -15,29 +16,30 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 def concepts_json(graph: Graph) -> bytes:
     """The export, concepts A-Z; URLs are site-relative ('concepts/relu/') so the site can live under any path."""
-    concepts = []
-    for url in graph.concepts:
-        page = graph.pages[url]
-        edges = {kind: list(graph.targets(url, kind)) for kind in EDGE_KINDS if graph.targets(url, kind)}
-        concepts.append({
-            "url": url, "title": page.title, "definition": page.definition, "summary": page.summary,
-            "tags": list(page.tags), "aliases": [f"concepts/{ref.target}/" for ref in page.aliases],
-            "edges": edges, "read_first": list(graph.learning_path(url)),
-        })
     head = '{"version":1,"edge_kinds":' + _ENCODE(list(EDGE_KINDS)) + ',"concepts":['
-    return (head + _lines(concepts) + "]}\n").encode("utf-8")
+    return (head + _lines(map(_concept, graph.concepts, repeat(graph))) + "]}\n").encode("utf-8")
+
+
+def _concept(url: str, graph: Graph) -> dict:
+    page = graph.pages[url]
+    edges = {kind: list(graph.targets(url, kind)) for kind in EDGE_KINDS if graph.targets(url, kind)}
+    return {"url": url, "title": page.title, "definition": page.definition, "summary": page.summary,
+            "tags": list(page.tags), "aliases": [f"concepts/{ref.target}/" for ref in page.aliases],
+            "edges": edges, "read_first": list(graph.learning_path(url))}
 
 
 def graph_json(graph: Graph) -> bytes:
     """Nodes and typed edges of the whole site, for other tools."""
-    nodes = [{"id": url, "url": "/" + url, "title": p.title, "summary": p.summary,
-              "tags": list(p.tags), "kind": p.kind} for url, p in graph.pages.items()]
-    edges = [{"source": e.source, "target": e.target, "kind": e.kind} for e in graph.edges]
+    # Generators, not lists: one small dict at a time (the watch server remakes these beside a whole site)
+    nodes = ({"id": url, "url": "/" + url, "title": p.title, "summary": p.summary,
+              "tags": list(p.tags), "kind": p.kind} for url, p in graph.pages.items())
+    edges = ({"source": e.source, "target": e.target, "kind": e.kind} for e in graph.edges)
     return ('{"nodes":[' + _lines(nodes) + '],"edges":[' + _lines(edges) + "]}\n").encode("utf-8")
 
 
-def _lines(items: list) -> str:
-    return "\n" + ",\n".join(map(_ENCODE, items)) + "\n" if items else ""
+def _lines(items) -> str:
+    text = ",\n".join(map(_ENCODE, items))
+    return "\n" + text + "\n" if text else ""
 
 
 def patch_line(data: bytes, key: str, value: str, fields: dict) -> bytes | None:

@@ -75,9 +75,9 @@ def card_holders(graph) -> dict:
 def _invert_cards(graph) -> dict:
     found: dict = {}
     for url, page in graph.pages.items():
-        for shown in view_inputs(page, graph)[1]:
-            found.setdefault(shown, {})[url] = None
-    return {url: tuple(urls) for url, urls in found.items()}
+        for shown in dict.fromkeys(view_inputs(page, graph)[1]):
+            found.setdefault(shown, []).append(url)
+    return found
 
 
 class _Cards:

@@ -8,7 +8,7 @@ import sys
 import threading
 import time
 import webbrowser
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from watchdog.observers import Observer
@@ -20,7 +20,7 @@ from .output import UnsafeOutput, check_output
 from .patch import patch
 from .serve_http import Broadcaster, Gate, make_server
 from .serve_policy import allowed_hosts, is_loopback, is_wildcard
-from .serve_sync import Delta, SourceReader, Spool, apply, plan, read_tree, site_files
+from .serve_sync import Delta, SourceReader, Spool, apply, plan, read_tree, settle, site_files
 from .serve_watch import Pending, Watcher
 
 
@@ -185,6 +185,8 @@ class Preview:
         finally:
             if staging is not None:
                 staging.discard()
+        after = settle(after)
+        site = replace(site, files={rel: after[rel] for rel in site.files})
         self._files, self._graph, self._site = after, site.graph, site
         self._print_warnings(site.warnings)
         return delta, ()

@@ -114,6 +114,15 @@ def read_tree(out: Path) -> dict[str, Path]:
     return found
 
 
+def settle(after: dict) -> dict:
+    """A site's outputs once written: each held as bytes (a patched page, the feed, the data files)
+    replaced by its size and digest, which is all the next comparison needs; an earlier build's file
+    is read back from the output folder when it is needed whole (_served). A patched site is held
+    between edits, and at 10,000 concepts its listings and data files are tens of MB."""
+    return {rel: Spooled(len(data), "", 0, _digest(data)) if isinstance(data, bytes) else data
+            for rel, data in after.items()}
+
+
 def plan(before: dict, after: dict, root: Path) -> Delta:
     """Compare two sites file by file: bytes, Spooled outputs (by digest) or, before, files in root to read."""
     written = tuple(sorted(rel for rel, data in after.items() if not _same(before.get(rel), data)))
