@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 
 from conceptsite.output import MARKER
-from conceptsite.serve_sync import Spool, Spooled, apply, plan, read_tree
+from conceptsite.serve_sync import Spool, Spooled, apply, plan, read_tree, settle
 
 PAGE = b'<link rel="stylesheet" href="../assets/style.css?v=%s"><p>%s</p>'
 
@@ -42,3 +42,16 @@ def test_spooled_pages_compare_by_digest_not_size(tmp_path):
     same_size = [Spooled(4, "", 0, b"x" * 16), Spooled(4, "", 0, b"y" * 16)]
     assert plan({"p": same_size[0]}, {"p": same_size[1]}, tmp_path).written == ("p",)
     assert plan({"p": same_size[0]}, {"p": Spooled(4, "elsewhere", 9, b"x" * 16)}, tmp_path).written == ()
+
+
+def test_a_settled_site_holds_digests_and_still_compares_and_restyles(tmp_path):
+    root = tmp_path / "out"
+    first = {"a/index.html": PAGE % (b"1", b"a"), "data.json": b'{"big": 1}'}
+    apply(root, first, plan({}, first, root))
+    held = settle(first)
+    assert not any(isinstance(value, bytes) for value in held.values())
+    assert held["data.json"].size == len(b'{"big": 1}')
+    same = {"a/index.html": PAGE % (b"1", b"a"), "data.json": b'{"big": 2}'}
+    assert plan(held, same, root).written == ("data.json",)
+    restyled = {**held, "a/index.html": PAGE % (b"2", b"a")}  # the old page is read back from root
+    assert plan(held, restyled, root).restyled == ("a/index.html",)
