@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import markdown
-from latex2mathml.converter import convert as latex_to_mathml
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.inlinepatterns import InlineProcessor
@@ -153,7 +152,9 @@ def _math(state: _State, md, latex: str, display: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def _mathml(latex: str, display: str) -> str:
     # Small formulas ($x$, $\sigma$, $p(y \mid x)$) recur across a site's pages; converting is ~0.5 ms each.
-    return latex_to_mathml(latex, display=display)
+    from latex2mathml.converter import convert  # imported on the first formula: ~60 ms, and most runs have none
+
+    return convert(latex, display=display)
 
 
 def _escape(text: str) -> str:
