@@ -131,6 +131,13 @@ class Bench:
         path.write_text(text.replace("\nsummary: ", f"\nsummary: Edited in run {number}. ", 1), encoding="utf-8")
         self.record("one summary edited", self.build())
 
+    def edit_tags(self, number: int) -> None:
+        """Add a tag to one concept, then build: front-matter the graph reads, so the usual incremental build."""
+        path = sorted((self.project / "content" / "concepts").glob("*.md"))[(number * 37 + 75) % 100]
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("\ntags: [", f"\ntags: [edited-{number}, ", 1), encoding="utf-8")
+        self.record("one tag added", self.build())
+
     def edit_template(self, number: int) -> None:
         """Add a visible comment to the concept template, so every concept page changes, then build."""
         path = self.project / "templates" / "concept.html"
@@ -217,6 +224,7 @@ class Bench:
                     self.warm()
                     self.edit_concept(number)
                     self.edit_fields(number)
+                    self.edit_tags(number)
                     self.edit_template(number)
                 elif number == 0:
                     self.build()  # search needs the site built from today's sources and theme

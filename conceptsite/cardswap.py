@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from .views import Card
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a site's listings hold tens of thousands
 class Ref:
     """A card in a kept listing context, by its page's URL (the cards themselves are kept once)."""
 

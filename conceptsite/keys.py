@@ -30,7 +30,7 @@ class Keys:
     owns: dict  # url -> own_key
     answers: dict  # url -> digest of the graph's answers about the page (views.view_inputs)
     shown: dict  # url -> the pages its view shows, as cards or on its map
-    cards: dict  # url -> the pages its view shows as cards
+    cards: dict  # url -> how many of `shown` it shows as cards (they come first; the rest its map draws)
     metas: dict  # url -> cache.page_meta, in the graph's order
     graph: str  # graph_inputs()
 
@@ -52,7 +52,7 @@ def output_keys(graph: Graph, page_cache: PageCache, body_cache: BodyCache, conf
     answers, shown, cards = {}, {}, {}
     for url, page in graph.pages.items():
         text, carded, drawn = view_inputs(page, graph)
-        answers[url], shown[url], cards[url] = digest(text), tuple(carded + drawn), tuple(carded)
+        answers[url], shown[url], cards[url] = digest(text), tuple(carded + drawn), len(carded)
     surroundings = {url: surroundings_key(base, answers[url], shown[url], metas) for url in graph.pages}
     stamps = {url: page_stamp(surroundings[url], own) for url, own in owns.items()}
     groups = {SITE_WIDE: listings, **{path: body_outputs_key(owns, listings) for path in BODY_OUTPUTS}}

@@ -114,7 +114,7 @@ def snapshot(graph, bodies: dict, caches, config: SiteConfig, theme: Theme, view
                            inputs.surroundings[url], inputs.answers[url], tuple(number[u] for u in inputs.shown[url])))
     shown_by = {"cards": defaultdict(list), "drawn": defaultdict(list)}
     for url, shown in inputs.shown.items():
-        carded = set(inputs.cards[url])
+        carded = set(shown[:inputs.cards[url]])
         for other in dict.fromkeys(shown):
             shown_by["cards" if other in carded else "drawn"][other].append(number[url])
     # When the search index was kept as it was, which terms made it is unknown here (the cache's may be another

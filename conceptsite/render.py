@@ -146,7 +146,7 @@ class Renderer:
                                        concepts=self.latest("concept", 8), projects=self.cards("project")[:3]),
             "404.html": self.render("404.html", "404.html", absolute_links=True)}))
         out.update(self.spill(self.redirects()))
-        out.update(self.spill(self.feeds()))
+        out.update(self.feeds())
         out.update(self.spill(map_pages(self)))
         return out
 
@@ -219,20 +219,25 @@ class Renderer:
         return out
 
     def feeds(self) -> dict:
-        """Sitemap, robots.txt, graph.json and the concepts.json export."""
+        """Sitemap, robots.txt, graph.json and the concepts.json export, each spilled as soon as it is made
+        (at 10,000 concepts each is megabytes, and its making takes as much again)."""
         urls = [""] + list(SECTION_URLS.values()) + ["tags/"]
         if MAP_URL not in self.graph.pages and "map.html" in self.env.list_templates():
             urls.append(MAP_URL)  # the concept map page (map_pages), unless a concept owns its URL
         urls += list(self.graph.pages)
         urls += [tag_url(t) for t in self.graph.tags]
-        return {
-            "sitemap.xml": self.render("sitemap.xml", "sitemap.xml",
-                                       locations=[absolute_url(self.config.base_url, u) for u in urls]),
-            "robots.txt": self.render("robots.txt", "robots.txt",
-                                      sitemap=absolute_url(self.config.base_url, "sitemap.xml")),
-            "graph.json": graph_json(self.graph),
-            "concepts.json": concepts_json(self.graph),
+        makers = {
+            "sitemap.xml": lambda: self.render("sitemap.xml", "sitemap.xml",
+                                               locations=[absolute_url(self.config.base_url, u) for u in urls]),
+            "robots.txt": lambda: self.render("robots.txt", "robots.txt",
+                                              sitemap=absolute_url(self.config.base_url, "sitemap.xml")),
+            "graph.json": lambda: graph_json(self.graph),
+            "concepts.json": lambda: concepts_json(self.graph),
         }
+        out = {}
+        for path, make in makers.items():
+            out.update(self.spill({path: make()}))
+        return out
 
     def body_outputs(self) -> dict:
         """The outputs that read page bodies: the Atom feed and the search index."""
