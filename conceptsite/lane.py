@@ -85,7 +85,7 @@ class Lane:
                 return None
             drawing = {order[n] for url in cards for n in shown_by["drawn"].get(url, ())} - affected.keys() - showing
             for urls, carded in ((showing, True), (drawing, False)):
-                affected.update((url, (pickle.loads(self.record.pages[url]), carded)) for url in sorted(urls))
+                affected.update((url, (Known.unpacked(self.record.pages[url]), carded)) for url in sorted(urls))
         return affected
 
     def _pages(self, knowns: dict, edits: dict, cards: dict, metas: dict) -> bool:

@@ -82,7 +82,7 @@ def _state(p) -> dict:
 
 def _unpickled(record: quick.Record) -> quick.Record:
     """A record with its pages as objects: equal pages may pickle to different bytes (shared strings)."""
-    return replace(record, pages={url: pickle.loads(known) for url, known in record.pages.items()},
+    return replace(record, pages={url: quick.Known.unpacked(known) for url, known in record.pages.items()},
                    shown_by=pickle.loads(record.shown_by))
 
 
