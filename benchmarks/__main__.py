@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -132,10 +133,11 @@ class Bench:
         self.record("one summary edited", self.build())
 
     def edit_tags(self, number: int) -> None:
-        """Add a tag to one concept, then build: front-matter the graph reads, so the usual incremental build."""
+        """Add a last tag to one concept, then build: front-matter the graph reads, so the usual incremental
+        build. (Not a first tag: the maps colour concepts by their first tag's rank, which that can move.)"""
         path = sorted((self.project / "content" / "concepts").glob("*.md"))[(number * 37 + 75) % 100]
         text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace("\ntags: [", f"\ntags: [edited-{number}, ", 1), encoding="utf-8")
+        path.write_text(re.sub(r"\ntags: \[(.*)\]", rf"\ntags: [\1, edited-{number}]", text, count=1), encoding="utf-8")
         self.record("one tag added", self.build())
 
     def edit_template(self, number: int) -> None:
