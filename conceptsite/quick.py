@@ -170,8 +170,9 @@ def remember(manifest: Manifest, record: Record, listings: dict | None) -> None:
 
 
 def build(manifest: Manifest, scan: Scan, strict: bool):
-    """Build a small edit the fast way: (what was written, the new record, which lane), or None when it is not one."""
-    from .lane import Lane  # lane.py renders, which this module's importers (keys, pipeline) need not load
+    """Build a small edit the fast way: a lane.Done (what was written, the new record, which lane), or None
+    when it is not one."""
+    from .lane import Lane  # lane.py uses this module's types: imported when a lane runs, not at import time
 
     record = manifest.store.load(manifest.name + "-quick").get("record")
     if not isinstance(record, Record) or record.context != scan.context or (strict and record.warnings):
