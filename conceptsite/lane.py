@@ -136,8 +136,9 @@ class Lane:
         if saved.get("key") != self.record.listings or (kept.get("graph"), kept.get("base")) != (
                 self.record.graph, self.record.base):
             return False
+        moved = [url for url, card in cards.items() if saved["cards"].get(url) != card]  # not a definition alone
         table = {**saved["cards"], **cards}
-        for path in sorted({path for url in cards for path in kept["holders"].get(url, ())}):
+        for path in sorted({path for url in moved for path in kept["holders"].get(url, ())}):
             template, url, context = kept["contexts"][path]
             self.files[path] = self.renderer.render(template, url, **thaw(context, table))
         for name, key, fields in (("graph.json", "id", ("summary",)), ("concepts.json", "url", ("definition", "summary"))):

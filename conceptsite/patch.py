@@ -25,7 +25,7 @@ from .parse import Page, reread
 from .pipeline import Site
 from .render import TEMPLATE_FOR, Renderer
 from .theme import build_date, make_environment
-from .views import card_of, page_view, view_inputs
+from .views import card, card_of, page_view, view_inputs
 
 
 def patch(site: Site, changed: set[str]) -> Site | None:
@@ -37,7 +37,7 @@ def patch(site: Site, changed: set[str]) -> Site | None:
         return None
     noisy = {d.path for d in site.warnings}
     markup = Markup(site.index, allow_html=site.config.allow_html)
-    pages, bodies, carded = dict(site.graph.pages), dict(site.bodies), []
+    pages, bodies, carded, moved = dict(site.graph.pages), dict(site.bodies), [], []
     for path in sorted(changed):
         old = site.graph.pages[by_path[path]]
         found = reread(old.source) if old.source.shown not in noisy else None
@@ -47,10 +47,11 @@ def patch(site: Site, changed: set[str]) -> Site | None:
             return None
         if page_meta(page) != page_meta(old):
             carded.append(page.url)
+            moved += [page.url] if card(page) != card(old) else []  # not a definition alone
         pages[page.url], bodies[page.url] = page, body
     if carded and site.contexts is None:
         return None
-    return _render(site, pages, bodies, [by_path[p] for p in sorted(changed)], carded)
+    return _render(site, pages, bodies, [by_path[p] for p in sorted(changed)], carded, moved)
 
 
 def _sources(graph) -> dict:
@@ -90,15 +91,16 @@ class _Cards:
         return card_of(self.graph, url)
 
 
-def _render(site: Site, pages: dict, bodies: dict, urls: list[str], carded: list[str]) -> Site | None:
-    """Re-render the edited pages (and what shows their cards), the feed and the search index; None on
-    a template error."""
+def _render(site: Site, pages: dict, bodies: dict, urls: list[str], carded: list[str],
+            moved: list[str]) -> Site | None:
+    """Re-render the edited pages (and what shows the cards that moved), the feed and the search index;
+    None on a template error."""
     graph = with_pages(site.graph, pages)
     report = Report()
     renderer = Renderer(make_environment(site.theme, site.cache), site.config, graph, bodies, report)
     search = site.search
     files = dict(site.files)
-    showing = {shown: None for url in carded for shown in card_holders(graph).get(url, ())}
+    showing = {shown: None for url in moved for shown in card_holders(graph).get(url, ())}
     for url in dict.fromkeys(urls + list(showing)):
         page = pages[url]
         files[url + "index.html"] = renderer.render(TEMPLATE_FOR[page.kind], url,
@@ -106,7 +108,7 @@ def _render(site: Site, pages: dict, bodies: dict, urls: list[str], carded: list
     for url in urls:
         search = search.replaced(url, bodies[url].words)
     if carded:
-        files.update(_listings(site, renderer, carded))
+        files.update(_listings(site, renderer, moved))
         search = search.with_rows([pages[url] for url in carded])
     files["feed.xml"] = renderer.feed()
     files["search.json"] = search.to_json()
@@ -115,10 +117,10 @@ def _render(site: Site, pages: dict, bodies: dict, urls: list[str], carded: list
     return replace(site, graph=graph, bodies=bodies, files=files, search=search)
 
 
-def _listings(site: Site, renderer: Renderer, carded: list[str]) -> dict:
-    """The listings holding the edited pages' cards rendered again, and the data files."""
+def _listings(site: Site, renderer: Renderer, moved: list[str]) -> dict:
+    """The listings holding the cards that moved rendered again, and the data files."""
     cards, files = _Cards(renderer.graph), {}
-    for path in sorted({path for url in carded for path in site.contexts.holding(url)}):
+    for path in sorted({path for url in moved for path in site.contexts.holding(url)}):
         template, url, context = site.contexts.contexts[path]
         files[path] = renderer.render(template, url, **thaw(context, cards))
     files["graph.json"], files["concepts.json"] = graph_json(renderer.graph), concepts_json(renderer.graph)

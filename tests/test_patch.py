@@ -153,3 +153,13 @@ def test_a_site_built_incrementally_cannot_be_patched(project):
     site = pipeline.gather(pipeline.Options(content=project.content),
                            manifest=pipeline.Manifest(pipeline.cache_store(pipeline.Options(content=project.content)), out))
     assert site.kept and patch(site, {changed}) is None
+
+
+def test_a_definition_edit_leaves_the_listings_alone(project):
+    _edit(project, "concepts/alpha.md", "summary: First.", "summary: First.\ndefinition: An old one.")
+    site = _gather(project)
+    patched = patch(site, {_edit(project, "concepts/alpha.md", "An old one.", "A new one.")})
+    assert patched is not None and patched.files == _gather(project).files
+    assert patched.files["concepts/index.html"] is site.files["concepts/index.html"]  # its cards are as they were
+    assert patched.files["concepts/beta/index.html"] is site.files["concepts/beta/index.html"]
+    assert b"A new one." in patched.files["concepts/alpha/index.html"]

@@ -11,6 +11,7 @@ import pytest
 from conceptsite import pipeline, quick
 from conceptsite.cache import Store, generator_version
 from conceptsite.incremental import Manifest
+from conceptsite.render import Renderer
 from conceptsite.shelf import Shelf
 
 ALPHA = """\
@@ -283,3 +284,16 @@ def test_a_card_edit_restamps_the_pages_whose_maps_alone_draw_it(scratch_project
     assert fast_state["stamps"]["concepts/cat/index.html"][0] != stamps["concepts/cat/index.html"][0]
     assert fast_state["outputs"]["concepts/cat/index.html"] == before["concepts/cat/index.html"]
     assert fast_state["outputs"] == _from_scratch(scratch_project)
+
+
+def test_a_definition_edit_renders_no_listing(project, monkeypatch):
+    _edit(project, "concepts/alpha.md", "summary: First.", "summary: First.\ndefinition: An old one.")
+    _build(project)
+    rendered = []
+    real = Renderer.render
+    monkeypatch.setattr(Renderer, "render", lambda self, template, *a, **k: rendered.append(template) or real(
+        self, template, *a, **k))
+    _edit(project, "concepts/alpha.md", "An old one.", "A new one.")
+    assert _build(project).lane == "fields"
+    assert sorted(rendered) == ["concept.html", "feed.xml"]  # alpha's own page, and the feed
+    assert _contents(project.out) == _from_scratch(project)
