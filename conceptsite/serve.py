@@ -16,6 +16,7 @@ from watchdog.observers import Observer
 from . import health, pipeline
 from .discover import show_path
 from .errors import BuildFailed, Diagnostic
+from .incremental import Manifest, record_full_write
 from .output import UnsafeOutput, check_output
 from .patch import patch
 from .serve_http import Broadcaster, Gate, make_server
@@ -58,6 +59,11 @@ class Preview:
         self.sources = _distinct([settings.content.resolve(), templates.resolve(), static.resolve()])
         self.root = (settings.out or settings.content.resolve().parent / ".serve-cache").resolve()
         _check_out(self.root, self.sources)
+        # What the cache knows the preview folder holds: a whole rebuild renders only what changed since
+        # (the CLI's incremental build; the first build over a folder a last server left keeps it all).
+        self.options = replace(self.options, out=self.root)
+        store = pipeline.cache_store(self.options)
+        self.manifest = Manifest(store, self.root) if store.folder is not None else None
         self.hosts = allowed_hosts(settings.host, settings.port)
         self.wildcard = is_wildcard(settings.host)
         self.gate, self.events, self.stopping = Gate(busy=True), Broadcaster(), threading.Event()
@@ -165,19 +171,25 @@ class Preview:
 
     def _build(self, changed: set[str]) -> tuple[Delta | None, tuple]:
         last, self._site = self._site, None  # until this build succeeds, the next must be a whole one
-        staging = None
+        staging = whole = None
         try:
             site = patch(last, changed) if last is not None else None
+            before = self._files if self._files is not None else read_tree(self.root)
             if site is None:
                 # Not held while a whole site is gathered: the last site, its graph (~150 MB at 10,000
                 # concepts; the health page waits for this build anyway), or the new outputs (spooled to disk).
                 last, self._graph, staging = None, None, Spool(self.root)
-                site = pipeline.gather(self.options, staging=staging)
+                site = whole = _with_kept(pipeline.gather(self.options, manifest=self.manifest, staging=staging),
+                                          before, self.root)
             after = site_files(site.files, site.copies, self.reader)
-            delta = plan(self._files if self._files is not None else read_tree(self.root), after, self.root)
+            delta = plan(before, after, self.root)
             self.gate.exclusive()
             self._files = None  # should the write fail, the next build compares with what is on disk
+            if whole is not None and self.manifest is not None:
+                self.manifest.store.forget(self.manifest.name)  # until the folder is as the new one says
             apply(self.root, after, delta)
+            if whole is not None:
+                self._remember(whole)
         except BuildFailed as failed:
             return None, tuple(failed.diagnostics)
         except Exception as exc:  # a file vanished mid-read, a full disk, or a bug of ours: report it, keep serving
@@ -190,6 +202,13 @@ class Preview:
         self._files, self._graph, self._site = after, site.graph, site
         self._print_warnings(site.warnings)
         return delta, ()
+
+    def _remember(self, site) -> None:
+        """After a whole build: what the folder holds and each page's stamp, for the next whole build."""
+        if self.manifest is not None and site.keys:
+            record_full_write(self.manifest, site.files, site.copies, site.keys)
+            self.manifest.store.save(self.manifest.name + "-views", site.stamps)
+            site.shelf.update({key for _, key in site.stamps.values()})
 
     def health_report(self) -> bytes:
         """The graph-health report of the last build, when it was good (computed on request: it is not cheap at scale)."""
@@ -212,6 +231,12 @@ class Preview:
             for warning in warnings:
                 print(warning, file=sys.stderr, flush=True)
         self._warnings = warnings
+
+
+def _with_kept(site, before: dict, root: Path):
+    """A gathered site with the outputs it kept (unchanged in the folder) as the folder holds them."""
+    files = {rel: before.get(rel, root / rel) for rel in site.kept}
+    return replace(site, files={**files, **site.files}, kept=frozenset())
 
 
 def describe(changed: set[str], content: Path, limit: int = 3) -> str:

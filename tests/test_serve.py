@@ -568,3 +568,28 @@ def test_health_report_has_a_page_of_its_own(live):
     assert status == 200
     text = body.decode()
     assert text.startswith("graph health: ") and "orphans (no links in or out):" in text and "most linked:" in text
+
+
+def test_a_whole_rebuild_renders_only_the_pages_that_changed(live, monkeypatch):
+    from conceptsite.render import Renderer
+
+    rendered = []
+    real = Renderer.render
+    monkeypatch.setattr(Renderer, "render", lambda self, template, url, **k: rendered.append(url) or real(
+        self, template, url, **k))
+    stream = live.events()
+    live.write("concepts/zz-alpha.md", ALPHA.format(body=LONG_BODY).replace("Alpha Probe", "Alpha Renamed"))
+    stream.next(built_with("/concepts/zz-beta/"))  # a title: the graph changes, so a whole build
+    pages = [url for url in rendered if url.startswith("concepts/") and url.count("/") == 2]
+    concepts = len(list((live.content / "concepts").glob("*.md")))
+    assert "concepts/zz-beta/" in pages and len(pages) < concepts  # the others were kept as they were
+    assert b"Alpha Renamed" in live.get("/concepts/zz-beta/")[1]
+    rendered.clear()
+    again = Live(live.content)  # a new server over the same folder and cache: the first build keeps every page
+    try:
+        assert again.get("/")[0] == 200
+        assert not [url for url in rendered if url.startswith("concepts/") and url.count("/") == 2]
+        assert again.get("/concepts/zz-beta/")[1] == live.get("/concepts/zz-beta/")[1].replace(
+            live.preview.status.build.encode(), again.preview.status.build.encode())
+    finally:
+        again.stop()
