@@ -43,6 +43,7 @@ class Options:
     cache: Path | None = None  # None: .cache/ beside content/
     use_cache: bool = True  # False (--no-cache): neither read nor write the cache
     workers: int = 0  # processes for Markdown and page rendering on big builds; 0: one per core, 1: never fork
+    lane_record: bool = True  # keep what the CLI's fast lane needs (quick.py): the watch server has its own
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,8 @@ def plan_render(renderer: Renderer, options: Options, caches: Caches, theme: The
         if not renderer.keep_bodies:
             renderer.last_search = caches.store.load("search").get("terms")
     renderer.workers = worker_count(options.workers, renderer.stale_pages())
-    renderer.shelf = Shelf(caches.store, manifest.name) if views is not None and manifest is not None else None
+    lane = views is not None and manifest is not None and options.lane_record
+    renderer.shelf = Shelf(caches.store, manifest.name) if lane else None
     renderer.contexts = {}
     renderer.staging = staging
     renderer.live = options.out.resolve() if staging is not None and in_place(manifest) else None

@@ -14,11 +14,13 @@ from pathlib import Path
 from watchdog.observers import Observer
 
 from . import health, pipeline
+from .cardswap import Contexts
 from .discover import show_path
 from .errors import BuildFailed, Diagnostic
-from .incremental import Manifest, record_full_write
+from .incremental import SITE_WIDE, Manifest, record_full_write
 from .output import UnsafeOutput, check_output
 from .patch import patch
+from .search import SearchTerms
 from .serve_http import Broadcaster, Gate, make_server
 from .serve_policy import allowed_hosts, is_loopback, is_wildcard
 from .serve_sync import Delta, SourceReader, Spool, apply, plan, read_tree, settle, site_files
@@ -61,7 +63,7 @@ class Preview:
         _check_out(self.root, self.sources)
         # What the cache knows the preview folder holds: a whole rebuild renders only what changed since
         # (the CLI's incremental build; the first build over a folder a last server left keeps it all).
-        self.options = replace(self.options, out=self.root)
+        self.options = replace(self.options, out=self.root, lane_record=False)
         store = pipeline.cache_store(self.options)
         self.manifest = Manifest(store, self.root) if store.folder is not None else None
         self.hosts = allowed_hosts(settings.host, settings.port)
@@ -179,8 +181,8 @@ class Preview:
                 # Not held while a whole site is gathered: the last site, its graph (~150 MB at 10,000
                 # concepts; the health page waits for this build anyway), or the new outputs (spooled to disk).
                 last, self._graph, staging = None, None, Spool(self.root)
-                site = whole = _with_kept(pipeline.gather(self.options, manifest=self.manifest, staging=staging),
-                                          before, self.root)
+                site = whole = self._patchable(_with_kept(
+                    pipeline.gather(self.options, manifest=self.manifest, staging=staging), before, self.root))
             after = site_files(site.files, site.copies, self.reader)
             delta = plan(before, after, self.root)
             self.gate.exclusive()
@@ -204,11 +206,27 @@ class Preview:
         return delta, ()
 
     def _remember(self, site) -> None:
-        """After a whole build: what the folder holds and each page's stamp, for the next whole build."""
+        """After a whole build: what the folder holds, each page's stamp and the listings' contexts (for
+        patches, when the next whole build keeps the listings)."""
         if self.manifest is not None and site.keys:
             record_full_write(self.manifest, site.files, site.copies, site.keys)
             self.manifest.store.save(self.manifest.name + "-views", site.stamps)
-            site.shelf.update({key for _, key in site.stamps.values()})
+            if site.contexts is not None:
+                self.manifest.store.save(self.manifest.name + "-serve-contexts",
+                                         {"key": site.keys[SITE_WIDE], "contexts": site.contexts.contexts})
+
+    def _patchable(self, site):
+        """A site some of whose outputs were kept, with what patch() needs of them: the search terms (made
+        from the cache's last ones) and the listings' contexts that the build which rendered them left."""
+        if site.search is None:
+            last = self.manifest.store.load("search").get("terms") if self.manifest is not None else None
+            site = replace(site, search=SearchTerms.of(site.graph, site.bodies, last))
+        if site.contexts is not None or self.manifest is None or SITE_WIDE not in site.keys:
+            return site
+        saved = self.manifest.store.load(self.manifest.name + "-serve-contexts")
+        if saved.get("key") != site.keys[SITE_WIDE]:
+            return site  # then a card edit builds the whole site, which renders them
+        return replace(site, contexts=Contexts(saved["contexts"]))
 
     def health_report(self) -> bytes:
         """The graph-health report of the last build, when it was good (computed on request: it is not cheap at scale)."""

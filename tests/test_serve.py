@@ -591,5 +591,14 @@ def test_a_whole_rebuild_renders_only_the_pages_that_changed(live, monkeypatch):
         assert not [url for url in rendered if url.startswith("concepts/") and url.count("/") == 2]
         assert again.get("/concepts/zz-beta/")[1] == live.get("/concepts/zz-beta/")[1].replace(
             live.preview.status.build.encode(), again.preview.status.build.encode())
+        live.stop()  # one server watching the folder from here on
+        whole = []
+        real_gather = pipeline.gather
+        monkeypatch.setattr(pipeline, "gather", lambda options, **kw: whole.append(1) or real_gather(options, **kw))
+        stream = again.events()
+        again.write("concepts/zz-alpha.md", ALPHA.format(body=LONG_BODY).replace(
+            "Alpha Probe", "Alpha Renamed").replace("The alpha probe concept", "The renamed probe"))
+        stream.next(built_with("/concepts/zz-beta/"))  # a summary edit is patched in, listings and all,
+        assert whole == [] and b"The renamed probe" in again.get("/concepts/")[1]  # from the kept contexts
     finally:
         again.stop()
