@@ -14,13 +14,11 @@ from pathlib import Path
 from watchdog.observers import Observer
 
 from . import health, pipeline
-from .cardswap import Contexts
 from .discover import show_path
 from .errors import BuildFailed, Diagnostic
-from .incremental import SITE_WIDE, Manifest, record_full_write
 from .output import UnsafeOutput, check_output
 from .patch import patch
-from .search import SearchTerms
+from .serve_cache import PreviewCache
 from .serve_http import Broadcaster, Gate, make_server
 from .serve_policy import allowed_hosts, is_loopback, is_wildcard
 from .serve_sync import Delta, SourceReader, Spool, apply, plan, read_tree, settle, site_files
@@ -64,8 +62,7 @@ class Preview:
         # What the cache knows the preview folder holds: a whole rebuild renders only what changed since
         # (the CLI's incremental build; the first build over a folder a last server left keeps it all).
         self.options = replace(self.options, out=self.root, lane_record=False)
-        store = pipeline.cache_store(self.options)
-        self.manifest = Manifest(store, self.root) if store.folder is not None else None
+        self.cache = PreviewCache(self.options, self.root)
         self.hosts = allowed_hosts(settings.host, settings.port)
         self.wildcard = is_wildcard(settings.host)
         self.gate, self.events, self.stopping = Gate(busy=True), Broadcaster(), threading.Event()
@@ -181,17 +178,16 @@ class Preview:
                 # Not held while a whole site is gathered: the last site, its graph (~150 MB at 10,000
                 # concepts; the health page waits for this build anyway), or the new outputs (spooled to disk).
                 last, self._graph, staging = None, None, Spool(self.root)
-                site = whole = self._patchable(_with_kept(
-                    pipeline.gather(self.options, manifest=self.manifest, staging=staging), before, self.root))
+                site = whole = self.cache.gather(self.options, before, staging)
             after = site_files(site.files, site.copies, self.reader)
             delta = plan(before, after, self.root)
             self.gate.exclusive()
             self._files = None  # should the write fail, the next build compares with what is on disk
-            if whole is not None and self.manifest is not None:
-                self.manifest.store.forget(self.manifest.name)  # until the folder is as the new one says
+            if whole is not None:
+                self.cache.writing()
             apply(self.root, after, delta)
             if whole is not None:
-                self._remember(whole)
+                self.cache.remember(whole)
         except BuildFailed as failed:
             return None, tuple(failed.diagnostics)
         except Exception as exc:  # a file vanished mid-read, a full disk, or a bug of ours: report it, keep serving
@@ -204,29 +200,6 @@ class Preview:
         self._files, self._graph, self._site = after, site.graph, site
         self._print_warnings(site.warnings)
         return delta, ()
-
-    def _remember(self, site) -> None:
-        """After a whole build: what the folder holds, each page's stamp and the listings' contexts (for
-        patches, when the next whole build keeps the listings)."""
-        if self.manifest is not None and site.keys:
-            record_full_write(self.manifest, site.files, site.copies, site.keys)
-            self.manifest.store.save(self.manifest.name + "-views", site.stamps)
-            if site.contexts is not None:
-                self.manifest.store.save(self.manifest.name + "-serve-contexts",
-                                         {"key": site.keys[SITE_WIDE], "contexts": site.contexts.contexts})
-
-    def _patchable(self, site):
-        """A site some of whose outputs were kept, with what patch() needs of them: the search terms (made
-        from the cache's last ones) and the listings' contexts that the build which rendered them left."""
-        if site.search is None:
-            last = self.manifest.store.load("search").get("terms") if self.manifest is not None else None
-            site = replace(site, search=SearchTerms.of(site.graph, site.bodies, last))
-        if site.contexts is not None or self.manifest is None or SITE_WIDE not in site.keys:
-            return site
-        saved = self.manifest.store.load(self.manifest.name + "-serve-contexts")
-        if saved.get("key") != site.keys[SITE_WIDE]:
-            return site  # then a card edit builds the whole site, which renders them
-        return replace(site, contexts=Contexts(saved["contexts"]))
 
     def health_report(self) -> bytes:
         """The graph-health report of the last build, when it was good (computed on request: it is not cheap at scale)."""
@@ -249,12 +222,6 @@ class Preview:
             for warning in warnings:
                 print(warning, file=sys.stderr, flush=True)
         self._warnings = warnings
-
-
-def _with_kept(site, before: dict, root: Path):
-    """A gathered site with the outputs it kept (unchanged in the folder) as the folder holds them."""
-    files = {rel: before.get(rel, root / rel) for rel in site.kept}
-    return replace(site, files={**files, **site.files}, kept=frozenset())
 
 
 def describe(changed: set[str], content: Path, limit: int = 3) -> str:
