@@ -2,33 +2,19 @@
 from __future__ import annotations
 
 import argparse
-import ctypes
 import os
 import sys
 from pathlib import Path
 
-from . import pipeline, scaffold
+from . import heap, pipeline, scaffold
 from .errors import BuildFailed
 from .output import UnsafeOutput
-
-
-def _return_big_blocks() -> None:
-    """Have glibc hand blocks of 256 KB and more straight back to the system when freed.
-
-    glibc raises that threshold each time such a block is freed, after which the big strings a build
-    makes and drops (the concepts index, graph.json, the map: megabytes each at 10,000 concepts) stay
-    in the process. Fixing it took 25-35 MB off a 10,000-concept template edit's peak."""
-    if sys.platform.startswith("linux"):
-        try:
-            ctypes.CDLL("libc.so.6").mallopt(-3, 256 * 1024)  # -3: M_MMAP_THRESHOLD
-        except (OSError, AttributeError):
-            pass  # another C library: nothing to tune
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command and return the process exit status."""
     args = _parser().parse_args(argv)
-    _return_big_blocks()
+    heap.return_big_blocks()
     try:
         return args.run(args)
     except BuildFailed as failed:

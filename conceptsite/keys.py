@@ -55,7 +55,7 @@ def output_keys(graph: Graph, page_cache: PageCache, body_cache: BodyCache, conf
         answers[url], shown[url], cards[url] = digest(text), tuple(carded + drawn), len(carded)
     surroundings = {url: surroundings_key(base, answers[url], shown[url], metas) for url in graph.pages}
     stamps = {url: page_stamp(surroundings[url], own) for url, own in owns.items()}
-    groups = {SITE_WIDE: listings, **{path: body_outputs_key(owns, listings) for path in BODY_OUTPUTS}}
+    groups = {SITE_WIDE: listings, **dict.fromkeys(BODY_OUTPUTS, body_outputs_key(owns, listings))}
     return Keys(base, groups, stamps, surroundings, owns, answers, shown, cards, metas, graph_key)
 
 

@@ -48,7 +48,8 @@ class Renderer:
         self.search: SearchTerms | None = None  # the search terms, once body_outputs made them
         self.last_search: SearchTerms | None = None  # the last build's, from the cache, to update
         self.shelf = None  # shelf.Shelf: each view made is put there by its key, for the CLI's fast lane
-        # With a shelf: each listing that shows cards, as (template, url, context with cardswap.Refs), by path
+        # Each listing that shows cards, as (template, url, context with cardswap.Refs), by path: for the
+        # CLI's card lane and the watch server's card patches
         self.contexts: dict | None = None
 
     def render(self, template: str, page_url: str, **context) -> bytes | None:
@@ -151,7 +152,7 @@ class Renderer:
         return out
 
     def listing(self, template: str, page_url: str, **context) -> bytes | None:
-        """render() of a listing, whose context is kept (cards as cardswap.Refs) when there is a shelf."""
+        """render() of a listing, whose context is kept (cards as cardswap.Refs) when self.contexts is a dict."""
         if self.contexts is not None:
             self.contexts[page_url + "index.html"] = (template, page_url, freeze(context))
         return self.render(template, page_url, **context)

@@ -1,7 +1,6 @@
 """`build.py serve`: build into a cache folder, serve it, watch the sources, rebuild and live-reload on change."""
 from __future__ import annotations
 
-import ctypes
 import html
 import secrets
 import signal
@@ -14,7 +13,7 @@ from pathlib import Path
 
 from watchdog.observers import Observer
 
-from . import health, pipeline
+from . import health, heap, pipeline
 from .discover import show_path
 from .errors import BuildFailed, Diagnostic
 from .output import UnsafeOutput, check_output
@@ -179,7 +178,7 @@ class Preview:
                 # Not held while a whole site is gathered: the last site, its graph (~150 MB at 10,000
                 # concepts; the health page waits for this build anyway), or the new outputs (spooled to disk).
                 last, self._graph, staging = None, None, Spool(self.root)
-                _trim()
+                heap.trim()
                 site = whole = self.cache.gather(self.options, before, staging)
             after = site_files(site.files, site.copies, self.reader)
             delta = plan(before, after, self.root)
@@ -224,16 +223,6 @@ class Preview:
             for warning in warnings:
                 print(warning, file=sys.stderr, flush=True)
         self._warnings = warnings
-
-
-def _trim() -> None:
-    """Give the pages the last site freed back to the system before a whole build fills the heap again:
-    a first build from a cold cache leaves its heap fragmented, and its whole rebuilds peaked ~60 MB higher."""
-    if sys.platform.startswith("linux"):
-        try:
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
-        except (OSError, AttributeError):
-            pass  # another C library
 
 
 def describe(changed: set[str], content: Path, limit: int = 3) -> str:

@@ -82,7 +82,7 @@ class Spool(Staging):
     10,000 concepts), and only changed ones become files (making 10,000 files takes seconds)."""
 
     def put(self, rel: str, data: bytes, live: Path | None = None) -> Spooled:
-        """Append one output (`live` is for builds with a manifest; the server has none)."""
+        """Append one output (`live` is Staging's: the server compares outputs by digest instead)."""
         path = self.folder / f"spool-{os.getpid()}"
         with open(path, "ab") as handle:
             offset = handle.tell()
@@ -158,7 +158,9 @@ def _served(rel: str, old, root: Path) -> bytes:
 
 
 def _bytes(new) -> bytes:
-    return new.read() if isinstance(new, Spooled) else new
+    if isinstance(new, Spooled):
+        return new.read()
+    return new.read_bytes() if isinstance(new, Path) else new  # a kept output, as the folder holds it
 
 
 def _unstamped(html: bytes) -> bytes:

@@ -55,3 +55,12 @@ def test_a_settled_site_holds_digests_and_still_compares_and_restyles(tmp_path):
     assert plan(held, same, root).written == ("data.json",)
     restyled = {**held, "a/index.html": PAGE % (b"2", b"a")}  # the old page is read back from root
     assert plan(held, restyled, root).restyled == ("a/index.html",)
+
+
+def test_a_kept_output_the_last_build_did_not_list_is_written_from_the_folder(tmp_path):
+    root = tmp_path / "out"
+    apply(root, {"a/index.html": b"kept"}, plan({}, {"a/index.html": b"kept"}, root))
+    after = {"a/index.html": root / "a/index.html"}  # what serve_cache takes for an output kept but not in `before`
+    delta = plan({}, after, root)
+    apply(root, after, delta)
+    assert delta.written == ("a/index.html",) and (root / "a/index.html").read_bytes() == b"kept"
