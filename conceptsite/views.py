@@ -39,6 +39,7 @@ class Card:
     read_time: int
     kind: str
     reason: str = ""
+    search_text: str = ""  # what a listing's filter matches: title, summary and tags, lower-cased
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,13 @@ def human_date(day: dt.date | None) -> str:
 
 def card(page: Page, reason: str = "") -> Card:
     """The list view of a page."""
+    # The filter text is made here once per card, not by the template in every list that shows it.
+    search_text = f"{page.title} {page.summary} {' '.join(page.tags)}".lower()
     return Card(
         title=page.title, url=page.url, summary=page.summary,
         tags=tuple(TagView(t, tag_url(t)) for t in page.tags),
         date=human_date(page.date), date_iso=page.date.isoformat() if page.date else "",
-        read_time=page.read_time, kind=page.kind, reason=reason,
+        read_time=page.read_time, kind=page.kind, reason=reason, search_text=search_text,
     )
 
 
