@@ -48,24 +48,47 @@ def _placement(node: Node, centred: bool) -> str:
 
 
 def _node(node: Node, page_url: str, labels: bool, current: bool, placement: str = "right") -> str:
-    title = escape(node.title)
+    title, short = _titles(node.title)
     classes = f"node g{node.group}" + (" current" if current else "")
     aria = ' aria-current="page"' if current else ""
     text = ""
     if labels:
-        short = node.title if len(node.title) <= LABEL_CHARS else node.title[:LABEL_CHARS - 1] + "…"
         x, y, anchor = {"left": (node.x - node.r - 3, node.y + 4, ' text-anchor="end"'),
                         "below": (node.x, node.y + node.r + 12, ' text-anchor="middle"')}.get(
             placement, (node.x + node.r + 3, node.y + 4, ""))
-        text = f'<text x="{_n(x)}" y="{_n(y)}"{anchor}>{escape(short)}</text>'
+        text = f'<text x="{_n(x)}" y="{_n(y)}"{anchor}>{short}</text>'
     return (f'<a href="{escape(relative_url(page_url, node.url))}" class="{classes}"{aria}><title>{title}</title>'
             f'<circle cx="{_n(node.x)}" cy="{_n(node.y)}" r="{_n(node.r)}"/>{text}</a>')
 
 
+# Each concept is drawn on the maps of ~25 others, at positions drawn from a few rings, so the same
+# titles and numbers are escaped and formatted over and over: both are remembered (bounded, as a
+# watch server draws maps for as long as it runs).
+_MEMO_LIMIT = 100_000
+_TITLE_TEXT: dict[str, tuple[str, str]] = {}
+_NUMBER_TEXT: dict[float, str] = {}
+
+
+def _titles(title: str) -> tuple[str, str]:
+    """A node's title and its shortened label, escaped."""
+    found = _TITLE_TEXT.get(title)
+    if found is None:
+        if len(_TITLE_TEXT) > _MEMO_LIMIT:
+            _TITLE_TEXT.clear()
+        short = title if len(title) <= LABEL_CHARS else title[:LABEL_CHARS - 1] + "…"
+        found = _TITLE_TEXT[title] = (escape(title), escape(short))
+    return found
+
+
 def _n(value: float) -> str:
     """A coordinate with at most one decimal, and no '-0' or '.0' noise."""
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    found = _NUMBER_TEXT.get(value)
+    if found is None:
+        if len(_NUMBER_TEXT) > _MEMO_LIMIT:
+            _NUMBER_TEXT.clear()
+        text = f"{value:.1f}".rstrip("0").rstrip(".")
+        found = _NUMBER_TEXT[value] = "0" if text == "-0" else text
+    return found
 
 
 def neighbourhood(graph, url: str) -> Layout | None:
@@ -136,8 +159,12 @@ def _edges_among(graph, urls: list) -> list:
     index = {u: i for i, u in enumerate(urls)}
     edges = []
     for a, url in enumerate(urls):
-        for kind in EDGE_KINDS:
-            edges += [(a, index[t], kind) for t in graph.targets(url, kind) if t in index]
+        kinds = graph.outgoing.get(url)
+        for kind in EDGE_KINDS if kinds else ():
+            for target in kinds.get(kind, ()):
+                b = index.get(target)
+                if b is not None:
+                    edges.append((a, b, kind))
     return edges
 
 

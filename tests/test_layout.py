@@ -4,7 +4,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from conceptsite import layout, pipeline
+from conceptsite import graphmap, layout, pipeline
 from conceptsite.graphmap import neighbourhood
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,3 +137,21 @@ def test_force_layout_is_deterministic_and_separates_nodes():
     closest = min(((ax - bx) ** 2 + (ay - by) ** 2) ** 0.5
                   for i, (ax, ay) in enumerate(first) for (bx, by) in first[i + 1:])
     assert closest > 10
+
+
+def test_map_numbers_have_one_decimal_at_most_and_no_negative_zero():
+    assert [graphmap._n(v) for v in (0.0, -0.0, -0.04, 1.0, 2.5, -3.25, 120.04)] == ["0", "0", "0", "1", "2.5", "-3.2", "120"]
+
+
+def test_map_memos_are_bounded(monkeypatch):
+    monkeypatch.setattr(graphmap, "_MEMO_LIMIT", 3)
+    graphmap._NUMBER_TEXT.clear()
+    for value in range(10):
+        assert graphmap._n(float(value)) == str(value)
+    assert len(graphmap._NUMBER_TEXT) <= 4
+
+
+def test_map_titles_are_escaped_and_labels_shortened():
+    title, label = graphmap._titles("Adam & <RMSProp>: a very long concept title")
+    assert title == "Adam &amp; &lt;RMSProp&gt;: a very long concept title"
+    assert label == "Adam &amp; &lt;RMSProp&gt;: a ver…"
