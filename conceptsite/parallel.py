@@ -35,20 +35,26 @@ def convert_all(jobs: list[tuple[str, str]], index, allow_html: bool, workers: i
     return [item for part in map_chunks(convert, jobs, workers) for item in part]
 
 
-def map_chunks(fn, items: list, workers: int):
+def map_chunks(fn, items: list, workers: int, meanwhile=None):
     """fn over consecutive chunks of items, yielded in order: in this process, or in `workers` forked ones.
 
     fn and items reach the workers by fork, not by pickling; only what fn returns is pickled back.
-    Each chunk's result is handed on as it comes, so the caller need not hold them all at once."""
+    Each chunk's result is handed on as it comes, so the caller need not hold them all at once.
+    meanwhile(), when given, runs in this process while the workers work (in one process: after fn)."""
     if workers <= 1 or len(items) < 2:
         yield fn(items)
+        if meanwhile is not None:
+            meanwhile()
         return
     _JOB.update(fn=fn, items=items)
     try:
         size = -(-len(items) // (workers * 4))  # a few chunks per worker evens out slow pages
         chunks = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            yield from pool.map(_chunk, chunks)
+            results = pool.map(_chunk, chunks)  # every chunk is handed out (and the workers forked) now
+            if meanwhile is not None:
+                meanwhile()
+            yield from results
     finally:
         _JOB.clear()
 

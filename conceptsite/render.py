@@ -70,22 +70,39 @@ class Renderer:
         return text.encode("utf-8")
 
     def pages(self) -> dict:
-        """All HTML pages, data files and redirect pages, keyed by output path."""
-        out = self.page_files()
-        if self.keep_listings:
-            hidden_map_warning(self)
-        else:
-            out.update(self.listings())
-        if not self.keep_bodies:
-            out.update(self.body_outputs())
+        """All HTML pages, data files and redirect pages, keyed by output path.
+
+        With workers, the site-wide outputs are made in this process while they render the pages
+        (which this process would otherwise only wait for); their problems are listed after the
+        pages' own either way, so the report is the same for any number of processes."""
+        made = []
+        out = self.page_files(meanwhile=lambda: made.append(self._collecting(self._site_wide, None)))
+        site_wide, problems = made[0]
+        out.update(site_wide)
+        self.report.items.extend(problems)
         return out
 
-    def page_files(self) -> dict:
-        """Each page's own HTML, but for pages kept as they are on disk; across processes when many."""
+    def _site_wide(self, _=None) -> dict:
+        workers, self.workers = self.workers, 1  # beside the page workers, not a second pool of them
+        try:
+            out = {}
+            if self.keep_listings:
+                hidden_map_warning(self)
+            else:
+                out.update(self.listings())
+            if not self.keep_bodies:
+                out.update(self.body_outputs())
+            return out
+        finally:
+            self.workers = workers
+
+    def page_files(self, meanwhile=None) -> dict:
+        """Each page's own HTML, but for pages kept as they are on disk; across processes when many.
+        meanwhile() runs in this process while workers render (see parallel.map_chunks)."""
         out = {}
         if self.workers > 1:
             prepare_map(self.graph)
-        for done in self._across(self._render_pages, list(self.graph.pages)):
+        for done in self._across(self._render_pages, list(self.graph.pages), meanwhile):
             for url, kept, data, note, blob in done:
                 self.unchanged.record(url + "index.html", note, kept)
                 if blob is not None:
@@ -98,10 +115,10 @@ class Renderer:
         """How many pages' views have to be made (the rest are known unchanged by their stamps)."""
         return sum(1 for url in self.graph.pages if self.unchanged.stale(url + "index.html", self.stamps.get(url)))
 
-    def _across(self, fn, items: list):
+    def _across(self, fn, items: list, meanwhile=None):
         """fn over chunks of items, across self.workers processes, yielded chunk by chunk; each chunk's
         problems are reported here."""
-        for result, problems in map_chunks(lambda part: self._collecting(fn, part), items, self.workers):
+        for result, problems in map_chunks(lambda part: self._collecting(fn, part), items, self.workers, meanwhile):
             self.report.items.extend(problems)
             yield result
 

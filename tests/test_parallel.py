@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,39 @@ def test_map_chunks_keeps_order_and_takes_empty_and_single_lists():
     assert [x for part in parallel.map_chunks(double, list(range(37)), 3) for x in part] == [2 * x for x in range(37)]
     assert list(parallel.map_chunks(double, [], 2)) == [[]]
     assert list(parallel.map_chunks(double, [5], 2)) == [[10]]
+
+
+def _wait_for(marker: Path, part: list) -> list:
+    for _ in range(500):  # up to 10 s
+        if marker.exists():
+            return [(x, os.getpid()) for x in part]
+        time.sleep(0.02)
+    return [(x, "gave up waiting") for x in part]
+
+
+def test_meanwhile_runs_in_this_process_while_the_workers_work(tmp_path):
+    marker, ran = tmp_path / "meanwhile-ran", []
+    meanwhile = lambda: ran.append(os.getpid()) or marker.write_text("")  # noqa: E731
+    # Each worker waits for the marker: had meanwhile() waited for the workers, they would give up.
+    parts = list(parallel.map_chunks(lambda part: _wait_for(marker, part), list(range(8)), 2, meanwhile))
+    done = [item for part in parts for item in part]
+    assert ran == [os.getpid()]
+    assert [x for x, _ in done] == list(range(8))
+    assert all(pid not in ("gave up waiting", os.getpid()) for _, pid in done)
+
+
+def test_meanwhile_runs_after_the_work_in_one_process():
+    order = []
+    parts = parallel.map_chunks(lambda part: order.append("work") or part, [1, 2, 3], 1, lambda: order.append("meanwhile"))
+    assert list(parts) == [[1, 2, 3]] and order == ["work", "meanwhile"]
+
+
+def test_site_wide_problems_follow_the_pages_for_any_number_of_processes(tmp_path):
+    project = corpus.generate(tmp_path / "project", 30)
+    (project / "content" / "concepts" / "map.md").write_text("---\ntitle: Map\ndate: 2026-01-02\n---\nA concept at /concepts/map/.\n")
+    found = {}
+    for workers in (1, 2):
+        site = pipeline.gather(pipeline.Options(content=project / "content", use_cache=False, workers=workers))
+        found[workers] = site.warnings
+    assert any("hides the concept map page" in d.message for d in found[1])
+    assert found[2] == found[1]
