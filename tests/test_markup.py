@@ -1,4 +1,5 @@
 import re
+import xml.etree.ElementTree as etree
 
 import pytest
 from hypothesis import given, settings
@@ -115,3 +116,18 @@ def test_the_installed_markdown_gets_the_literal_first_patterns(markup):
     assert {"backtick", "link", "reference", "short_reference"} <= {
         name for name in ("backtick", "link", "reference", "short_reference")
         if markup.md.inlinePatterns[name].compiled_re.pattern in markup_module.LITERAL_FIRST.values()}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="#=-*_> \na", max_size=30))
+def test_quick_block_tests_agree_with_the_processors_own(markup, text):
+    parent = etree.Element("div")
+    for name in markup_module.BLOCK_NEEDS:
+        quick = markup.md.parser.blockprocessors[name].test
+        own = quick.args[1]  # the processor's own test, which the quick check stands in front of
+        assert quick(parent, text) == own(parent, text), (name, text)
+
+
+def test_every_quick_block_test_is_in_place(markup):
+    assert all(markup.md.parser.blockprocessors[name].test.args[0] is needs
+               for name, needs in markup_module.BLOCK_NEEDS.items())
