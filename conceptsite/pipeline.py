@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import fresh, output, quick
-from .cache import BodyCache, Caches, GraphCache, PageCache, Store, body_key, generator_version
+from .cache import BodyCache, Caches, GraphCache, Store, body_key, generator_version
 from .cardswap import Contexts
 from .config import SiteConfig, read_config
 from .discover import Sources, discover, show_path
@@ -19,7 +19,8 @@ from .keys import graph_inputs, load_stamps, output_keys
 from .links import Index, check_links, check_theme_clashes, locate
 from .markup import Body
 from .parallel import convert_all, worker_count
-from .parse import Page, read_page
+from .parse import Page
+from .read import read_pages
 from .render import BODY_OUTPUTS, SECTION_URLS, Renderer
 from .search import SearchTerms
 from .shelf import Shelf
@@ -121,7 +122,7 @@ def gather(options: Options, timings: dict | None = None, manifest: Manifest | N
     theme, caches = resolve_theme(options), Caches.open(cache_store(options))
     sources = clock("discover", discover, options.content)
     config = clock("config", read_config, sources.config, report)
-    pages = clock("read", read_pages, sources, options.drafts, report, caches.pages)
+    pages = clock("read", read_pages, sources, options.drafts, report, caches.pages, options.workers)
     index = clock("index", Index, pages, report, sources.assets)
     check_theme_clashes(sources.assets, theme.static, theme.versions, report)
     bodies = clock("markup", render_bodies, pages, index, config, report, caches.bodies, options.workers)
@@ -254,25 +255,6 @@ def write(out: Path, site: Site, manifest: Manifest | None, staging: output.Stag
     if manifest is not None and site.keys:
         record_full_write(manifest, site.files, site.copies, site.keys)
     return stats
-
-
-def read_pages(sources: Sources, drafts: bool, report: Report, cache: PageCache | None = None) -> list[Page]:
-    """Read and check every page (through the cache when given); drafts are left out unless asked for."""
-    pages = []
-    for source in sources.pages:
-        try:
-            if cache is not None:
-                entry = cache.read(source, read_page)
-                page = entry.page
-                report.items.extend(entry.diagnostics)
-            else:
-                page = read_page(source, source.path.read_bytes(), report)
-        except OSError as exc:
-            report.error(source.shown, 1, 1, f"cannot read file: {exc.strerror}")
-            continue
-        if page is not None and (drafts or not page.draft):
-            pages.append(page)
-    return pages
 
 
 def render_bodies(pages: list[Page], index: Index, config: SiteConfig, report: Report,
