@@ -18,9 +18,13 @@ def encode(path: str) -> str:
 
 # The links of the page last asked about, by target. A listing links each member from its card and
 # again from every tag it carries (3 of 4 links on the concepts index are repeats), and a page
-# repeats its nav, asset and wikilink targets; pages rarely share (from, to) pairs, so one page's
-# links are kept rather than a cache of every pair (~650,000 at 10,000 concepts).
+# repeats its nav, asset and wikilink targets.
 _page_links: tuple[str, dict[str, str]] = ("", {})
+# Links shared by the pages of one folder: from 'concepts/a/' and 'concepts/b/' alike, 'tags/x/' is
+# '../../tags/x/' and 'concepts/c/' is '../c/'. A link depends on the page's own name only when
+# the target lies inside the page's folder, so those links are never shared.
+_folder_links: dict[tuple[str, str], str] = {}
+_FOLDER_LINKS_LIMIT = 200_000  # a watch server runs for hours: start afresh past this many
 
 
 def relative_url(from_url: str, to_url: str) -> str:
@@ -33,7 +37,21 @@ def relative_url(from_url: str, to_url: str) -> str:
         page, links = _page_links = (from_url, {})
     link = links.get(to_url)
     if link is None:
-        link = links[to_url] = _relative_url(from_url, to_url)
+        link = links[to_url] = _shared_link(from_url, to_url)
+    return link
+
+
+def _shared_link(from_url: str, to_url: str) -> str:
+    """_relative_url, shared by the pages of from_url's folder where the link cannot depend on the page."""
+    if (not from_url.endswith("/") or to_url.startswith(from_url[:-1]) or "//" in from_url or "//" in to_url
+            or _unusual(from_url) or _unusual(to_url)):
+        return _relative_url(from_url, to_url)
+    key = (from_url[:from_url.rfind("/", 0, len(from_url) - 1) + 1], to_url)  # (the page's parent folder, target)
+    link = _folder_links.get(key)
+    if link is None:
+        if len(_folder_links) >= _FOLDER_LINKS_LIMIT:
+            _folder_links.clear()
+        link = _folder_links[key] = _relative_url(from_url, to_url)
     return link
 
 

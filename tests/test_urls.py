@@ -65,3 +65,23 @@ def test_encode_matches_quote(path):
     for value in (path, Markup(path)):  # the same text and the same type as quote() gives
         expected = quote(value, safe="/#%:@!$&'()*+,;=~-._")
         assert encode(value) == expected and type(encode(value)) is type(expected)
+
+
+SIBLINGS = ["concepts/relu/", "concepts/gelu/", "concepts/relu-6/", "concepts/re/", "tags/x/", "a/b/c/", "a/b/d/"]
+TARGETS = SIBLINGS + ["concepts/relu/sub/", "concepts/relu", "concepts/relux/", "concepts/", "", "concepts/relu/#a",
+                      "concepts/gelu/#a", "a/b/", "a/b/c/d/", "a/", "tags/x y/", "concepts/relu/index.html"]
+
+
+@given(st.permutations([(f, t) for f in SIBLINGS for t in TARGETS]))
+def test_links_shared_across_a_folder_equal_each_page_own(pairs):
+    urls._folder_links.clear()
+    for from_url, to_url in pairs:  # in any order: whichever page of a folder asks first fills the shared memo
+        assert relative_url(from_url, to_url) == _reference(from_url, to_url).replace(" ", "%20"), (from_url, to_url)
+
+
+def test_the_shared_folder_links_are_bounded(monkeypatch):
+    monkeypatch.setattr(urls, "_FOLDER_LINKS_LIMIT", 5)
+    urls._folder_links.clear()
+    for n in range(20):
+        assert relative_url(f"concepts/p{n}/", f"tags/t{n}/") == f"../../tags/t{n}/"
+    assert 0 < len(urls._folder_links) <= 5
