@@ -182,33 +182,20 @@ class PageCache:
 
     def read(self, source: SourceFile, parse) -> PageEntry:
         """The entry for one source file; parse(raw, report) makes a page on a miss."""
-        return self.current(source) or self.keep(self.fresh(source, parse))
-
-    def current(self, source: SourceFile) -> PageEntry | None:
-        """The entry for a file whose stat is as when it was read, else None."""
-        entry = self.entries.get(str(source.path))
-        if entry is None or entry.source != source:
-            return None
-        st = source.path.stat()
-        return entry if entry.stat == (st.st_mtime_ns, st.st_size) else None
-
-    def fresh(self, source: SourceFile, parse) -> PageEntry:
-        """A new entry for a file read now, parsed only when its bytes changed; changes nothing here,
-        so forked workers can make entries for this cache (see keep)."""
-        entry = self.entries.get(str(source.path))
+        key = str(source.path)
+        entry = self.entries.get(key)
         st = source.path.stat()
         stat = (st.st_mtime_ns, st.st_size)
+        if entry is not None and entry.source == source and entry.stat == stat:
+            return entry
         raw = source.path.read_bytes()
         found = digest(raw)
         if entry is not None and entry.source == source and entry.digest == found:
-            return replace(entry, stat=stat)
-        report = Report()
-        page = parse(source, raw, report)
-        return PageEntry(source, stat, found, page, tuple(report.items), page_meta(page), page_frame(page))
-
-    def keep(self, entry: PageEntry) -> PageEntry:
-        """Hold a fresh entry, to be saved with the others."""
-        key = str(entry.source.path)
+            entry = replace(entry, stat=stat)
+        else:
+            report = Report()
+            page = parse(source, raw, report)
+            entry = PageEntry(source, stat, found, page, tuple(report.items), page_meta(page), page_frame(page))
         self.entries[key] = entry
         self.changed.add(key)
         return entry

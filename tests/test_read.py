@@ -35,6 +35,7 @@ def test_several_processes_read_what_one_reads(project):
 def test_the_cache_keeps_what_was_read_and_gives_it_back(project, tmp_path, monkeypatch):
     cache = PageCache(Store(tmp_path / "cache", "v1"))
     first = _read(project, 2, cache)
+    assert first == _read(project, 1)
     assert len(cache.changed) == len(cache.entries) == len(discover(project / "content").pages)
     monkeypatch.setattr(read, "read_page", lambda *a: pytest.fail("an unchanged file was parsed again"))
     assert _read(project, 1, cache) == first
