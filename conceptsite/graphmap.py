@@ -6,6 +6,7 @@ Every node is an `<a>` with a `<title>`, so the map works as plain links without
 """
 from __future__ import annotations
 
+import functools
 import math
 from html import escape
 
@@ -64,31 +65,18 @@ def _node(node: Node, page_url: str, labels: bool, current: bool, placement: str
 # Each concept is drawn on the maps of ~25 others, at positions drawn from a few rings, so the same
 # titles and numbers are escaped and formatted over and over: both are remembered (bounded, as a
 # watch server draws maps for as long as it runs).
-_MEMO_LIMIT = 100_000
-_TITLE_TEXT: dict[str, tuple[str, str]] = {}
-_NUMBER_TEXT: dict[float, str] = {}
-
-
+@functools.lru_cache(maxsize=100_000)
 def _titles(title: str) -> tuple[str, str]:
     """A node's title and its shortened label, escaped."""
-    found = _TITLE_TEXT.get(title)
-    if found is None:
-        if len(_TITLE_TEXT) > _MEMO_LIMIT:
-            _TITLE_TEXT.clear()
-        short = title if len(title) <= LABEL_CHARS else title[:LABEL_CHARS - 1] + "…"
-        found = _TITLE_TEXT[title] = (escape(title), escape(short))
-    return found
+    short = title if len(title) <= LABEL_CHARS else title[:LABEL_CHARS - 1] + "…"
+    return escape(title), escape(short)
 
 
+@functools.lru_cache(maxsize=100_000)
 def _n(value: float) -> str:
     """A coordinate with at most one decimal, and no '-0' or '.0' noise."""
-    found = _NUMBER_TEXT.get(value)
-    if found is None:
-        if len(_NUMBER_TEXT) > _MEMO_LIMIT:
-            _NUMBER_TEXT.clear()
-        text = f"{value:.1f}".rstrip("0").rstrip(".")
-        found = _NUMBER_TEXT[value] = "0" if text == "-0" else text
-    return found
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def neighbourhood(graph, url: str) -> Layout | None:

@@ -143,12 +143,12 @@ def test_map_numbers_have_one_decimal_at_most_and_no_negative_zero():
     assert [graphmap._n(v) for v in (0.0, -0.0, -0.04, 1.0, 2.5, -3.25, 120.04)] == ["0", "0", "0", "1", "2.5", "-3.2", "120"]
 
 
-def test_map_memos_are_bounded(monkeypatch):
-    monkeypatch.setattr(graphmap, "_MEMO_LIMIT", 3)
-    graphmap._NUMBER_TEXT.clear()
+def test_map_memos_are_bounded():
+    for memo in (graphmap._n, graphmap._titles):
+        assert memo.cache_info().maxsize is not None
     for value in range(10):
         assert graphmap._n(float(value)) == str(value)
-    assert len(graphmap._NUMBER_TEXT) <= 4
+    assert graphmap._n.cache_info().currsize <= graphmap._n.cache_info().maxsize
 
 
 def test_map_titles_are_escaped_and_labels_shortened():
