@@ -16,6 +16,7 @@ from markdown.treeprocessors import Treeprocessor
 from pygments.formatters import HtmlFormatter
 
 from .deadline import TimeUp, within
+from .mdtuning import tune
 from .search import word_counts
 from .urls import relative_url
 
@@ -92,8 +93,7 @@ class Markup:
             # Raw HTML is escaped by default: authors opt in with `allow_html: true` in site.yml.
             md.preprocessors.deregister("html_block")
             md.inlinePatterns.deregister("html")
-        _literal_first(md)
-        _quick_block_tests(md)
+        tune(md, {_InlineMath.PATTERN: ("$",), _WikiLink.PATTERN: ("[[",)})
         return md
 
     def convert(self, text: str, page_url: str) -> Body:
@@ -125,49 +125,6 @@ def _formatter(lang_str: str = "", **options) -> HtmlFormatter:
 
 
 _FORMATTERS: dict[str, HtmlFormatter] = {}
-
-
-# Every inline pattern is searched for in every text node. Python-Markdown's backtick and link
-# patterns open with a lookbehind, which stops the regex engine from skipping ahead to the one
-# character they can start with: it tries a match at each position instead (~0.3 ms of a 3.5 ms
-# page). Each equivalent here opens with that character and checks what came before it after;
-# they find the same matches with the same groups (tests/test_markup.py compares them).
-LITERAL_FIRST = {
-    r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)": r"(?:(\\(?<!\\\\)\\(?:\\{2})*)(?=`+)|`(?<!\\`))",
-    r"(?<!\!)\[": r"\[(?<!\!\[)",
-}
-
-
-def _literal_first(md: markdown.Markdown) -> None:
-    """Give the library's inline patterns that have a literal-first equivalent that equivalent
-    (a pattern another Python-Markdown version words differently is left as it is)."""
-    for pattern in md.inlinePatterns:
-        faster = LITERAL_FIRST.get(getattr(pattern, "pattern", None))
-        if faster is not None and isinstance(pattern, InlineProcessor):
-            pattern.compiled_re = re.compile(faster, re.DOTALL | re.UNICODE)
-
-
-# Block processors whose test() searches each block with a regex anchored on line starts, which the
-# regex engine tries at every position (~0.2 ms of a page). Each needs a text a block without it
-# cannot match, which `in` or count() rules out far faster.
-BLOCK_NEEDS = {
-    "hashheader": lambda block: "#" in block,
-    "setextheader": lambda block: "\n=" in block or "\n-" in block,
-    "hr": lambda block: block.count("-") >= 3 or block.count("*") >= 3 or block.count("_") >= 3,
-    "quote": lambda block: ">" in block,
-}
-
-
-def _quick_block_tests(md: markdown.Markdown) -> None:
-    """Put each BLOCK_NEEDS check in front of its block processor's own test, on this converter only."""
-    for name, needs in BLOCK_NEEDS.items():
-        if name in md.parser.blockprocessors:
-            processor = md.parser.blockprocessors[name]
-            processor.test = functools.partial(_test_if, needs, processor.test)
-
-
-def _test_if(needs, test, parent, block: str) -> bool:
-    return needs(block) and test(parent, block)
 
 
 def _count(tokens) -> int:
@@ -240,8 +197,10 @@ class _InlineMath(InlineProcessor):
 class _WikiLink(InlineProcessor):
     """`[[target]]` or `[[target|label]]`, resolved by slug, title or alias."""
 
+    PATTERN = r"\[\[([^\[\]\|\n]+)(?:\|([^\[\]\n]+))?\]\]"  # no '[' inside: linear on '[[[['
+
     def __init__(self, md, state):
-        super().__init__(r"\[\[([^\[\]\|\n]+)(?:\|([^\[\]\n]+))?\]\]", md)  # no '[' inside: linear on '[[[[
+        super().__init__(self.PATTERN, md)
         self.state = state
 
     def handleMatch(self, m, data):  # noqa: N802

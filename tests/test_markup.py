@@ -1,20 +1,7 @@
-import re
-import xml.etree.ElementTree as etree
-
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from conceptsite import markup as markup_module
 from conceptsite.markup import Markup
-
-
-class FakeIndex:
-    def resolve(self, name):
-        return ("concepts/relu/", "ReLU") if name.lower() in ("relu", "rectifier") else None
-
-    def hint(self, name):
-        return " (did you mean 'relu'?)"
+from fakes import FakeIndex
 
 
 @pytest.fixture(scope="module")
@@ -84,50 +71,3 @@ def test_site_absolute_links_become_relative_and_are_collected(markup):
     body = markup.convert("[a](/concepts/relu/#x) [b](https://example.org/)", "concepts/deep/page/")
     assert 'href="../../relu/#x"' in body.html and 'href="https://example.org/"' in body.html
     assert body.links == ("/concepts/relu/#x",)
-
-
-# What the literal-first patterns replace: Python-Markdown's own, and this project's old inline-math one.
-_SLOW_AND_FAST = [*markup_module.LITERAL_FIRST.items(),
-                  (r"(?<![\\$\w])\$(?=\S)([^$\n]+?)(?<=\S)\$(?![\w$])", markup_module._InlineMath.PATTERN)]
-
-
-def _matches(pattern: str, text: str) -> list:
-    return [(m.span(), m.groups()) for m in re.compile(pattern, re.DOTALL | re.UNICODE).finditer(text)]
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.text(alphabet="\\`$[]!^a1 \n_", max_size=40))
-def test_literal_first_patterns_find_what_the_originals_find(text):
-    for slow, fast in _SLOW_AND_FAST:
-        assert _matches(fast, text) == _matches(slow, text), (slow, text)
-
-
-@pytest.mark.parametrize("text", ["\\`a`", "\\\\`a`", "a\\\\\\`x`", "``co`de``", "x$a$y", "$a$", "\\$a$", "$$a$$",
-                                  "5 $ and 6 $", "![x](y) [a](b) \\[c]", "[a] ![b]", "!![x]", "[[wiki]]"])
-def test_literal_first_patterns_on_known_edge_cases(text):
-    for slow, fast in _SLOW_AND_FAST:
-        assert _matches(fast, text) == _matches(slow, text), (slow, text)
-
-
-def test_the_installed_markdown_gets_the_literal_first_patterns(markup):
-    """If a new Python-Markdown words these patterns differently, this says the speed-up is gone."""
-    used = {p.compiled_re.pattern for p in markup.md.inlinePatterns}
-    assert set(markup_module.LITERAL_FIRST.values()) <= used
-    assert {"backtick", "link", "reference", "short_reference"} <= {
-        name for name in ("backtick", "link", "reference", "short_reference")
-        if markup.md.inlinePatterns[name].compiled_re.pattern in markup_module.LITERAL_FIRST.values()}
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.text(alphabet="#=-*_> \na", max_size=30))
-def test_quick_block_tests_agree_with_the_processors_own(markup, text):
-    parent = etree.Element("div")
-    for name in markup_module.BLOCK_NEEDS:
-        quick = markup.md.parser.blockprocessors[name].test
-        own = quick.args[1]  # the processor's own test, which the quick check stands in front of
-        assert quick(parent, text) == own(parent, text), (name, text)
-
-
-def test_every_quick_block_test_is_in_place(markup):
-    assert all(markup.md.parser.blockprocessors[name].test.args[0] is needs
-               for name, needs in markup_module.BLOCK_NEEDS.items())

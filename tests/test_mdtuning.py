@@ -1,0 +1,135 @@
+import re
+import xml.etree.ElementTree as etree
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conceptsite import markup as markup_module
+from conceptsite import mdtuning
+from conceptsite.frontmatter import split
+from conceptsite.markup import Markup
+from fakes import FakeIndex
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def markup():
+    return Markup(FakeIndex())
+
+
+def _plain(allow_html: bool = False) -> Markup:
+    """A converter with none of the speed-ups: what the tuned one must agree with."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(markup_module, "tune", lambda md, needs: None)
+        return Markup(FakeIndex(), allow_html=allow_html)
+
+
+TUNED = {False: Markup(FakeIndex()), True: Markup(FakeIndex(), allow_html=True)}
+PLAIN = {False: _plain(), True: _plain(allow_html=True)}
+OURS = {markup_module._InlineMath.PATTERN: ("$",), markup_module._WikiLink.PATTERN: ("[[",)}
+
+
+def _matches(pattern: str, text: str) -> list:
+    return [(m.span(), m.groups()) for m in re.compile(pattern, re.DOTALL | re.UNICODE).finditer(text)]
+
+
+# --- literal-first patterns ------------------------------------------------------------------
+
+# What the literal-first patterns replace: Python-Markdown's own, and this project's old inline-math one.
+_SLOW_AND_FAST = [*mdtuning.LITERAL_FIRST.items(),
+                  (r"(?<![\\$\w])\$(?=\S)([^$\n]+?)(?<=\S)\$(?![\w$])", markup_module._InlineMath.PATTERN)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="\\`$[]!^a1 \n_", max_size=40))
+def test_literal_first_patterns_find_what_the_originals_find(text):
+    for slow, fast in _SLOW_AND_FAST:
+        assert _matches(fast, text) == _matches(slow, text), (slow, text)
+
+
+@pytest.mark.parametrize("text", ["\\`a`", "\\\\`a`", "a\\\\\\`x`", "``co`de``", "x$a$y", "$a$", "\\$a$", "$$a$$",
+                                  "5 $ and 6 $", "![x](y) [a](b) \\[c]", "[a] ![b]", "!![x]", "[[wiki]]"])
+def test_literal_first_patterns_on_known_edge_cases(text):
+    for slow, fast in _SLOW_AND_FAST:
+        assert _matches(fast, text) == _matches(slow, text), (slow, text)
+
+
+def test_the_installed_markdown_gets_the_literal_first_patterns(markup):
+    """If a new Python-Markdown words these patterns differently, this says the speed-up is gone."""
+    swapped = {name for name in ("backtick", "link", "reference", "short_reference")
+               if markup.md.inlinePatterns[name].compiled_re.pattern in mdtuning.LITERAL_FIRST.values()}
+    assert swapped == {"backtick", "link", "reference", "short_reference"}
+
+
+# --- quick block tests -----------------------------------------------------------------------
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="#=-*_> \na", max_size=30))
+def test_quick_block_tests_agree_with_the_processors_own(markup, text):
+    parent = etree.Element("div")
+    for name in mdtuning.BLOCK_NEEDS:
+        quick = markup.md.parser.blockprocessors[name].test
+        own = quick.args[1]  # the processor's own test, which the quick check stands in front of
+        assert quick(parent, text) == own(parent, text), (name, text)
+
+
+def test_every_quick_block_test_is_in_place(markup):
+    assert all(markup.md.parser.blockprocessors[name].test.args[0] is needs
+               for name, needs in mdtuning.BLOCK_NEEDS.items())
+
+
+# --- gated inline patterns -------------------------------------------------------------------
+
+_SPECIALS = "`\\[]^!<>:/@&#;*_$| \na1x"
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet=_SPECIALS, max_size=40))
+def test_no_pattern_matches_text_without_what_it_needs(text):
+    for pattern, needs in {**mdtuning.INLINE_NEEDS, **OURS}.items():
+        if re.compile(pattern, re.DOTALL | re.UNICODE).search(text):
+            assert any(need in text for need in needs), (pattern, text)
+
+
+@pytest.mark.parametrize("text", ["`a`", "\\\\`", "\\*", "[^1]", "[a](b)", "![i](p)", "<http://x.y/>", "<a@b.c>",
+                                  "a  \nb", "&amp;", "&#35;", "*a*", "_a_", "<span>", "<!-- c -->", "<?php ?>",
+                                  "<![CDATA[x]]>", "$x$", "[[relu]]"])
+def test_each_pattern_finds_its_example_and_it_holds_a_needed_text(text):
+    found = [p for p in {**mdtuning.INLINE_NEEDS, **OURS} if re.search(p, text, re.DOTALL)]
+    assert found, text
+    assert all(any(n in text for n in {**mdtuning.INLINE_NEEDS, **OURS}[p]) for p in found)
+
+
+@pytest.mark.parametrize("allow_html", [False, True])
+def test_every_inline_pattern_of_the_installed_markdown_is_gated(allow_html):
+    """If a new Python-Markdown words a pattern differently, this says its gate is gone."""
+    inline = TUNED[allow_html].md.treeprocessors["inline"]
+    assert isinstance(inline, mdtuning.GatedInline)
+    ungated = [p.pattern for p in TUNED[allow_html].md.inlinePatterns
+               if {**mdtuning.INLINE_NEEDS, **OURS}.get(p.pattern) is None]
+    assert ungated == []
+
+
+_PIECES = ["[a](/concepts/relu/)", "[[relu]]", "[[nope|x]]", "`co*de*`", "``a`b``", "*em*", "**strong**", "_u_",
+           "__uu__", "***both***", "&amp;", "&copy;", "<http://ex.org/a>", "<me@ex.org>", "  \n", "![i](p.png)",
+           "[^1]", "\\*", "\\[", "$x^2$", "5 $ and", "[ref]", "[ref]: /concepts/relu/", "<b>bold</b>", "<!-- c -->",
+           "word", "other", " ", "\n", "\n\n", "# ", "## ", "- ", "> ", "1. ", "[", "]", "(", ")", "!", "*", "_", "`",
+           "<", ">", "&", "@", "|", "a | b\n--|--\nc | d\n", "```\ncode\n```\n", "[^1]: note\n"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=25), st.booleans())
+def test_tuned_converter_writes_what_the_plain_one_writes(pieces, allow_html):
+    text = "".join(pieces)
+    assert TUNED[allow_html].convert(text, "concepts/x/") == PLAIN[allow_html].convert(text, "concepts/x/")
+
+
+def test_tuned_converter_agrees_on_every_bundled_page():
+    pages = sorted((ROOT / "content").rglob("*.md"))
+    assert len(pages) >= 10
+    for path in pages:
+        body = split(path.read_text(encoding="utf-8")).body
+        assert TUNED[False].convert(body, "concepts/x/") == PLAIN[False].convert(body, "concepts/x/"), path
