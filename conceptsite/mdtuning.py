@@ -90,25 +90,35 @@ class GatedInline(treeprocessors.InlineProcessor):
     def __init__(self, md: markdown.Markdown, needs: dict):
         super().__init__(md)
         self.needs = needs
-        self.gated: list = []
+        self.patterns: list = []
+        self.tried: dict = {}  # the needed texts a node holds -> the positions of the patterns to try on it
 
     def run(self, tree, ancestors=None):
-        """Note each pattern's needed texts (by position, as the library numbers them), then run as usual."""
-        self.gated = [(p, self.needs.get(getattr(p, "pattern", None))) for p in self.inlinePatterns]
+        """Note the patterns in the library's order (it passes positions around), then run as usual."""
+        patterns = list(self.inlinePatterns)
+        if patterns != self.patterns:
+            self.patterns, self.tried = patterns, {}
+            self.wants = [self.needs.get(getattr(p, "pattern", None)) for p in patterns]
+            self.texts = tuple(sorted({text for want in self.wants if want for text in want}))
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
-        # As the library's own: each pattern is applied until it stops matching, then the next one
-        # from the start of the text; a pattern passed over is one that would not have matched.
+        # As the library's own: each pattern, in order, is applied until it stops matching. A match
+        # only swaps text for a placeholder, framed by control characters no needed text holds and
+        # holding none itself, so a text absent at first stays absent: the patterns are picked once.
         if isinstance(data, util.AtomicString):
             return data
-        apply, gated = self._InlineProcessor__applyPattern, self.gated
-        index, start = patternIndex, 0
-        while index < len(gated):
-            pattern, needs = gated[index]
-            matched = False
-            if needs is None or any(text in data for text in needs):
-                data, matched, start = apply(pattern, data, index, start)
-            if not matched:
-                index, start = index + 1, 0
+        apply, patterns = self._InlineProcessor__applyPattern, self.patterns
+        for index in self._patterns_for(data):
+            matched, start = index >= patternIndex, 0
+            while matched:
+                data, matched, start = apply(patterns[index], data, index, start)
         return data
+
+    def _patterns_for(self, data: str) -> tuple[int, ...]:
+        present = tuple(text for text in self.texts if text in data)
+        found = self.tried.get(present)
+        if found is None:
+            found = self.tried[present] = tuple(
+                index for index, want in enumerate(self.wants) if want is None or any(t in present for t in want))
+        return found

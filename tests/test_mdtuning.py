@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown import util
 
 from conceptsite import markup as markup_module
 from conceptsite import mdtuning
@@ -111,6 +112,15 @@ def test_every_inline_pattern_of_the_installed_markdown_is_gated(allow_html):
     ungated = [p.pattern for p in TUNED[allow_html].md.inlinePatterns
                if {**mdtuning.INLINE_NEEDS, **OURS}.get(p.pattern) is None]
     assert ungated == []
+
+
+def test_no_needed_text_can_appear_in_or_across_a_placeholder():
+    """GatedInline picks a node's patterns once: a match's placeholder must not bring a needed text in."""
+    for number in (0, 7, 1234, 99999):
+        placeholder = util.INLINE_PLACEHOLDER % number
+        assert placeholder.startswith(util.STX) and placeholder.endswith(util.ETX)
+        for need in (n for needs in {**mdtuning.INLINE_NEEDS, **OURS}.values() for n in needs):
+            assert need not in placeholder and util.STX not in need and util.ETX not in need
 
 
 _PIECES = ["[a](/concepts/relu/)", "[[relu]]", "[[nope|x]]", "`co*de*`", "``a`b``", "*em*", "**strong**", "_u_",
