@@ -56,8 +56,12 @@ class SearchTerms:
         self.words = words  # url -> Body.words, in index order
         self.rows = rows  # the pages' rows as JSON: they read page fields only
         self.number = {url: n for n, url in enumerate(words)}
-        self.frequency = Counter(term for w in words.values() for term in _counts(w))
-        self.top = {url: self._rank(w) for url, w in words.items()}
+        counts = [_counts(w) for w in words.values()]
+        self.frequency = Counter()
+        for found in counts:
+            self.frequency.update(found.keys())
+        weight = self._weights()
+        self.top = {url: _top(found, weight) for url, found in zip(words, counts)}
         self.postings: dict[str, list[int]] = {}  # term -> numbers of the pages it is a key term of, ascending
         for number, url in enumerate(words):
             for term in self.top[url]:
@@ -131,14 +135,24 @@ class SearchTerms:
                 del self.order[bisect.bisect_left(self.order, term)]
 
     def _rank(self, words: str) -> list[str]:
+        counts = _counts(words)
+        return _top(counts, self._weights(counts))
+
+    def _weights(self, terms=None) -> dict[str, float]:
+        """The inverse document frequency of these terms (of every term: worked out once for all pages)."""
         total = len(self.words) or 1
-        scored = [(-n * math.log(1 + total / self.frequency[t]), t) for t, n in _counts(words).items()]
-        return [sys.intern(t) for _, t in sorted(scored)[:TERMS_PER_PAGE]]
+        return {term: math.log(1 + total / self.frequency[term]) for term in (self.frequency if terms is None else terms)}
 
     def to_json(self) -> bytes:
         """The index readers download: {"v": 1, "pages": [row, ...], "terms": {term: [page number, ...]}}."""
         terms = ",".join(self.fragments[term] for term in self.order)
         return ('{"v":1,"pages":' + self.rows + ',"terms":{' + terms + "}}").encode("utf-8")
+
+
+def _top(counts: dict[str, int], weight: dict[str, float]) -> list[str]:
+    """A body's key terms: the highest tf-idf first, ties A-Z."""
+    scored = [(-n * weight[t], t) for t, n in counts.items()]
+    return [sys.intern(t) for _, t in sorted(scored)[:TERMS_PER_PAGE]]
 
 
 def _fragment(term: str, numbers: list[int]) -> str:
