@@ -15,6 +15,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from pygments.formatters import HtmlFormatter
 
+from . import lextuning
 from .deadline import TimeUp, within
 from .mdtuning import tune
 from .search import word_counts
@@ -78,6 +79,7 @@ class Markup:
         self.md = self._markdown()
 
     def _markdown(self) -> markdown.Markdown:
+        lextuning.install()
         md = markdown.Markdown(
             extensions=["fenced_code", "codehilite", "tables", "footnotes", "toc", "sane_lists",
                         _ConceptExtension(self.state)],

@@ -1,0 +1,185 @@
+"""Pygments' regex lexers made faster for fenced code, with the same tokens.
+
+A RegexLexer tries the rules of its current state one by one, each through a Python call, at every
+position: the Python lexer makes ~40 such calls per token, and lexing was a fifth of a typical
+page's Markdown time. Here each state's rules are joined into one alternation, each rule wrapped in
+a group of its own. The regex engine tries alternatives in order and takes the first that matches,
+which is the rule the lexer would have taken; the wrapping group that closed last
+(`match.lastindex`) says which rule that was. A rule whose action needs its own match object (a
+callback such as `bygroups`) is matched again alone at that position, which gives the same match.
+
+A rule compiled with other flags than the rest (often a leading '(?i)') is given them as a scoped
+group. A state is left as it is when joining could change what its rules mean: a rule with a
+numbered back-reference or conditional (group numbers shift once joined), verbose flags (a trailing
+comment would swallow the joining text), flags that cannot be scoped, or a join the engine refuses
+(duplicate group names). Lexers that override `get_tokens_unprocessed` keep
+their own. tests/test_lextuning.py holds the tokens to the library's own on every lexer.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from markdown.extensions import codehilite
+from pygments.lexer import RegexLexer
+from pygments.lexers import find_lexer_class_by_name
+from pygments.token import Error, Whitespace, _TokenType
+
+_UNSAFE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")  # back-references and conditionals name groups by number
+
+
+class _Joined:
+    """One state's rules as one pattern: `match`, and each wrapping group's rule."""
+
+    __slots__ = ("match", "rules")
+
+    def __init__(self, match, rules: dict):
+        self.match, self.rules = match, rules
+
+
+def join_state(rules: list) -> _Joined | None:
+    """The state's (rexmatch, action, new_state) rules as one alternation, or None when joining is unsafe."""
+    patterns = [rexmatch.__self__ for rexmatch, _, _ in rules]
+    if not patterns or any(not isinstance(p.pattern, str) or _UNSAFE.search(p.pattern) for p in patterns):
+        return None
+    base = next((p.flags for p in patterns if p.pattern), patterns[0].flags)
+    parts = [_scoped(p, base) for p in patterns]
+    if base & re.VERBOSE or None in parts:
+        return None
+    wrappers, group = {}, 1
+    for pattern, rule in zip(patterns, rules):
+        wrappers[group] = rule
+        group += 1 + pattern.groups
+    try:
+        joined = re.compile("|".join(f"({part})" for part in parts), base)
+    except (re.error, RecursionError, OverflowError):
+        return None
+    return _Joined(joined.match, wrappers) if joined.groups == group - 1 else None
+
+
+_LEADING_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+_SCOPABLE = {re.IGNORECASE: "i", re.MULTILINE: "m", re.DOTALL: "s"}
+
+
+def _scoped(pattern: re.Pattern, base: int) -> str | None:
+    """pattern's text, to mean the same inside a pattern compiled with `base` flags; None if it cannot.
+
+    Rules such as Python's string prefixes open with global flags ('(?i)...'), which a joined
+    pattern only allows at its very start: they become a scoped group, '(?i:...)'."""
+    text = pattern.pattern
+    if not text:
+        return text  # the `default` rule: an empty pattern means the same under any flags
+    lead = _LEADING_FLAGS.match(text)
+    if lead:
+        text = text[lead.end():]
+    on, off = pattern.flags & ~base, base & ~pattern.flags
+    if (on | off) & ~sum(_SCOPABLE) or pattern.flags & re.VERBOSE:
+        return None
+    if not on and not off:
+        return text
+    letters = lambda flags: "".join(c for f, c in _SCOPABLE.items() if flags & f)  # noqa: E731
+    return f"(?{letters(on)}{'-' + letters(off) if off else ''}:{text})"
+
+
+@functools.lru_cache(maxsize=None)
+def _states(cls: type) -> dict:
+    """Joined states of one lexer class, made as each is first entered (None: not joinable)."""
+    return {}
+
+
+def tokens(lexer: RegexLexer, text: str, stack=("root",)):
+    """(index, token type, value) for text, exactly as lexer.get_tokens_unprocessed gives them."""
+    defs, joined = lexer._tokens, _states(type(lexer))
+    states, pos = list(stack), 0
+    state = _state(joined, defs, states[-1])
+    while True:
+        if state is None:
+            rule, m, group = _first_rule(defs[states[-1]], text, pos)
+        else:
+            m = state.match(text, pos)
+            rule, group = (state.rules[m.lastindex], m.lastindex) if m else (None, 0)
+        if rule is None:
+            if pos >= len(text):
+                return
+            if text[pos] == "\n":  # no rule matched at a line end: back to the root state
+                states = ["root"]
+                state = _state(joined, defs, "root")
+                yield pos, Whitespace, "\n"
+            else:
+                yield pos, Error, text[pos]
+            pos += 1
+            continue
+        rexmatch, action, new_state = rule
+        if action is not None:
+            if type(action) is _TokenType:
+                yield pos, action, m.group(group)
+            else:
+                if group:  # the callback reads the rule's own groups, not the joined pattern's
+                    m = rexmatch(text, pos)
+                yield from action(lexer, m)
+        pos = m.end()
+        if new_state is not None:
+            _move(states, new_state)
+            state = _state(joined, defs, states[-1])
+
+
+def _state(joined: dict, defs: dict, name: str) -> _Joined | None:
+    try:
+        return joined[name]
+    except KeyError:
+        found = joined[name] = join_state(defs[name])
+        return found
+
+
+def _first_rule(rules: list, text: str, pos: int):
+    for rule in rules:
+        m = rule[0](text, pos)
+        if m:
+            return rule, m, 0
+    return None, None, 0
+
+
+def _move(states: list, new_state) -> None:
+    """Apply one rule's state change to the stack, as RegexLexer does (never emptying it)."""
+    if isinstance(new_state, tuple):
+        for name in new_state:
+            if name == "#pop":
+                if len(states) > 1:
+                    states.pop()
+            elif name == "#push":
+                states.append(states[-1])
+            else:
+                states.append(name)
+    elif isinstance(new_state, int):
+        del states[new_state if abs(new_state) < len(states) else 1:]  # '#pop:n', keeping the bottom state
+    elif new_state == "#push":
+        states.append(states[-1])
+    else:
+        raise AssertionError(f"wrong state def: {new_state!r}")
+
+
+def tunable(lexer) -> bool:
+    """True when lexer lexes with RegexLexer's own loop, which `tokens` stands in for."""
+    return isinstance(lexer, RegexLexer) and type(lexer).get_tokens_unprocessed is RegexLexer.get_tokens_unprocessed
+
+
+@functools.lru_cache(maxsize=256)
+def _lexer_class(alias: str) -> type:
+    # Pygments' own look-up walks its whole table of ~600 lexers for every code block (~0.1 ms)
+    return find_lexer_class_by_name(alias)
+
+
+def lexer_by_name(alias: str, **options):
+    """pygments.lexers.get_lexer_by_name with the class look-up memoised and the fast loop attached."""
+    lexer = _lexer_class(alias)(**options)
+    if tunable(lexer):
+        lexer.get_tokens_unprocessed = functools.partial(tokens, lexer)
+    return lexer
+
+
+def install() -> None:
+    """Make codehilite look lexers up through lexer_by_name (once; left alone if someone else replaced it)."""
+    from pygments.lexers import get_lexer_by_name
+
+    if getattr(codehilite, "get_lexer_by_name", None) is get_lexer_by_name:
+        codehilite.get_lexer_by_name = lexer_by_name

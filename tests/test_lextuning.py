@@ -1,0 +1,139 @@
+import random
+import re
+import string
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown.extensions import codehilite
+from pygments.lexer import RegexLexer, bygroups, default
+from pygments.lexers import PythonLexer, find_lexer_class_by_name, get_all_lexers, get_lexer_by_name
+from pygments.token import Keyword, Name, Text
+
+from conceptsite import lextuning
+from conceptsite.markup import Markup
+from fakes import FakeIndex
+
+ROOT = Path(__file__).resolve().parent.parent
+SNIPPETS = [
+    (ROOT / "conceptsite" / "lextuning.py").read_text(encoding="utf-8"),
+    (ROOT / "templates" / "base.html").read_text(encoding="utf-8"),
+    '#include <stdio.h>\nint main(void) { printf("%d\\n", 1); /* c */ }\n',
+    "SELECT a, 'x' FROM t WHERE b = 2 -- note\n",
+    '{"a": [1, 2.5e3, null, true], "b": {"c": "\\u00e9"}}\n',
+    "a:\n  - b\n  - 'c' # d\nkey: |\n  text\n",
+    'fn main() { let x: i32 = 5; println!("{}", x); }\n',
+    "f = lambda x: f'{x!r:>10}' + rb'\\x00' \"\"\"doc\nstring\"\"\"\n",
+]
+NOISE = ["".join(random.Random(seed).choice(string.printable) for _ in range(400)) for seed in range(3)]
+
+
+def _lexers():
+    for name, aliases, _, _ in get_all_lexers():
+        try:
+            lexer = find_lexer_class_by_name(aliases[0])()
+        except Exception:  # lexers needing options or missing dependencies
+            continue
+        if lextuning.tunable(lexer):
+            yield name, lexer
+
+
+def _outcome(tokens):
+    try:
+        return list(tokens)
+    except Exception as exc:
+        return type(exc)
+
+
+def test_every_lexer_gives_the_librarys_tokens():
+    checked, differ = 0, []
+    for name, lexer in _lexers():
+        checked += 1
+        for text in SNIPPETS + NOISE:
+            if _outcome(lextuning.tokens(lexer, text)) != _outcome(RegexLexer.get_tokens_unprocessed(lexer, text)):
+                differ.append((name, text[:30]))
+                break
+    assert checked > 300 and differ == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("abfr_\"'#\\()[]{}:=.,+-*/@%!0123456789 \n\t") + ["def ", "class ", "import ", "'''", '"""', "f'", "rb'", "lambda "]), max_size=120).map("".join))
+def test_python_lexer_on_any_text(text):
+    lexer = PythonLexer()
+    assert list(lextuning.tokens(lexer, text)) == list(RegexLexer.get_tokens_unprocessed(lexer, text))
+
+
+def test_python_is_fully_joined():
+    # If this fails, a Pygments release changed the Python lexer's rules and the speed-up is gone.
+    lexer = PythonLexer()
+    assert all(lextuning.join_state(rules) is not None for rules in lexer._tokens.values())
+
+
+def _rules(*patterns, flags=re.MULTILINE):
+    return [(re.compile(p, flags).match, Text, None) for p in patterns]
+
+
+def test_join_refuses_what_would_change_meaning():
+    assert lextuning.join_state(_rules(r"(['\"]).*?\1", "x")) is None  # numbered back-reference
+    assert lextuning.join_state(_rules(r"(a)?(?(1)b|c)", "x")) is None  # conditional
+    assert lextuning.join_state(_rules("a # comment", "b", flags=re.VERBOSE)) is None
+    assert lextuning.join_state(_rules("(?P<n>a)", "(?P<n>b)")) is None  # one name twice
+    assert lextuning.join_state(_rules("(?a)x", "y")) is None  # ASCII cannot be scoped
+    assert lextuning.join_state(_rules("a", "b")) is not None
+
+
+def test_leading_flags_become_scoped():
+    rules = _rules("(?i)abc", "ABD", "(?s)a.c")
+    joined = lextuning.join_state(rules)
+    assert joined is not None
+    assert joined.match("ABC").lastindex == 1
+    assert joined.match("ABD").lastindex == 2
+    assert joined.match("a\nc").lastindex == 3
+    assert joined.match("abd") is None  # the second rule stays case-sensitive
+
+
+class _Toy(RegexLexer):
+    """Every kind of state change, a callback rule and a default, on a tiny language."""
+
+    tokens = {
+        "root": [
+            (r"(def)(\s+)", bygroups(Keyword, Text), "name"),
+            (r"\(", Text, "#push"),
+            (r"\)", Text, "#pop"),
+            (r"\[", Text, ("inner", "inner")),
+            (r"\]", Text, "#pop:2"),
+            (r"[a-z]+", Name),
+            (r" ", Text),
+        ],
+        "name": [(r"[a-z]+", Name.Function, "#pop"), default("#pop")],
+        "inner": [(r"\]", Text, "#pop"), (r"[a-z]+", Name), (r"\[", Text, "#push")],
+    }
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["def ", "(", ")", "[", "]", "ab", " ", "\n", "?", "def"]), max_size=60).map("".join))
+def test_state_changes_and_callbacks(text):
+    lexer = _Toy()
+    assert list(lextuning.tokens(lexer, text)) == list(RegexLexer.get_tokens_unprocessed(lexer, text))
+
+
+def test_codehilite_uses_the_fast_lexer_and_output_is_unchanged():
+    text = "Intro.\n\n```python\ndef f(x):\n    return [x * 2 for _ in 'ab']\n```\n\n```nosuchlang\nplain\n```\n"
+    tuned = Markup(FakeIndex()).convert(text, "concepts/a/").html
+    assert codehilite.get_lexer_by_name is lextuning.lexer_by_name
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(codehilite, "get_lexer_by_name", get_lexer_by_name)
+        patch.setattr(lextuning, "install", lambda: None)
+        plain = Markup(FakeIndex()).convert(text, "concepts/a/").html
+    assert tuned == plain and '<span class="k">def</span>' in tuned
+    lexer = lextuning.lexer_by_name("python", stripnl=False)
+    assert lexer.get_tokens_unprocessed.func is lextuning.tokens and lexer.stripnl is False
+
+
+def test_install_leaves_another_replacement_alone():
+    other = lambda alias, **options: None  # noqa: E731
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(codehilite, "get_lexer_by_name", other)
+        lextuning.install()
+        assert codehilite.get_lexer_by_name is other
