@@ -18,7 +18,7 @@ from .incremental import SITE_WIDE, Manifest, ViewKeys, record_full_write, write
 from .keys import graph_inputs, load_stamps, output_keys
 from .links import Index, check_links, check_theme_clashes, locate
 from .markup import Body
-from .parallel import convert_all, worker_count
+from .parallel import convert_all, spaced_collections, worker_count
 from .parse import Page
 from .read import read_pages
 from .render import BODY_OUTPUTS, SECTION_URLS, Renderer
@@ -220,8 +220,9 @@ def build(options: Options) -> Result:
                 done.lane), done.listings)
     staging = output.Staging(options.out) if options.out is not None else None
     try:
-        site = gather(options, timings, manifest, staging)
-        stats = _Clock(timings)("write", write, options.out, site, manifest, staging) if options.out else None
+        with spaced_collections():
+            site = gather(options, timings, manifest, staging)
+            stats = _Clock(timings)("write", write, options.out, site, manifest, staging) if options.out else None
     except BaseException:
         if staging is not None:
             staging.discard()

@@ -131,3 +131,21 @@ def test_site_wide_problems_follow_the_pages_for_any_number_of_processes(tmp_pat
         found[workers] = site.warnings
     assert any("hides the concept map page" in d.message for d in found[1])
     assert found[2] == found[1]
+
+
+def test_collections_are_spaced_within_the_block_and_restored_after_it():
+    import gc
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), parallel.spaced_collections():
+        assert gc.get_threshold() == parallel.BUILD_THRESHOLDS
+        raise RuntimeError
+    assert gc.get_threshold() == before
+
+
+def test_the_heap_is_frozen_only_while_workers_run():
+    import gc
+    seen = []
+    list(parallel.map_chunks(lambda chunk: [len(chunk)], list(range(20)), 2,
+                             meanwhile=lambda: seen.append(gc.get_freeze_count())))
+    assert seen and seen[0] > 0
+    assert gc.get_freeze_count() == 0
