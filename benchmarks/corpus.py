@@ -8,15 +8,14 @@ from pathlib import Path
 
 BUNDLED = Path(__file__).resolve().parent.parent
 STAMP = ".corpus-version"
-VERSION = "3"  # bump when the generator changes so stale corpora are rebuilt
+VERSION = "4"  # bump when the generator changes so stale corpora are rebuilt
 
 ADJECTIVES = ("sparse", "dense", "stochastic", "residual", "adaptive", "latent", "recurrent", "causal",
               "spectral", "contrastive", "bayesian", "convex", "gated", "implicit", "lateral", "robust")
 NOUNS = ("gradient", "kernel", "encoder", "attention", "embedding", "optimizer", "estimator", "manifold",
          "regularizer", "sampler", "tokenizer", "scheduler", "decoder", "ensemble", "projection", "memory")
-TAGS = tuple(f"{a}-{b}" for a, b in zip(
-    ("optim", "vision", "nlp", "theory", "stats", "rl", "graphs", "audio", "math", "systems") * 4,
-    ("basics", "advanced", "tricks", "history") * 10))
+TAGS = tuple(f"{a}-{b}" for a in ("optim", "vision", "nlp", "theory", "stats", "rl", "graphs", "audio", "math", "systems")
+             for b in ("basics", "advanced", "tricks", "history"))  # 40 distinct tags
 WORDS = ("the", "model", "learns", "a", "representation", "of", "data", "by", "minimising", "loss", "which",
          "depends", "on", "weights", "and", "their", "updates", "each", "step", "moves", "toward", "lower",
          "error", "while", "noise", "in", "samples", "keeps", "training", "from", "settling", "too", "early",

@@ -137,12 +137,13 @@ class _Checker:
                 self.ok = False
                 self.report.error(self.where, 1, 1, f"missing required field '{key}'; add e.g. '{key}: {dt.date.today()}'")
         body, title = self._title_and_body(source)
+        tags, tag_places = self.tags()
         return Page(
             source=source,
             title=title,
             summary=self.string("summary") or first_sentence(body),
             definition=self.string("definition"),
-            tags=self.strings("tags"),
+            tags=tags,
             date=self.date("date"),
             updated=self.date("updated"),
             read_time=self.read_time(body),
@@ -154,7 +155,7 @@ class _Checker:
             stack=self.strings("stack"),
             body=body,
             body_line=self.fm.body_line,
-            tag_places=tuple(self.fm.where("tags", i) for i in range(len(self.fm.items.get("tags", ())))),
+            tag_places=tag_places,
         )
 
     def _title_and_body(self, source: SourceFile) -> tuple[str, str]:
@@ -190,6 +191,17 @@ class _Checker:
             else:
                 self.fail(key, f"{key}: item {i + 1} must be a non-empty string, got {_kind(item)}", i)
         return tuple(out)
+
+    def tags(self) -> tuple[tuple[str, ...], tuple]:
+        """The page's tags, each once, and where each stands; a repeated tag is warned about and dropped."""
+        tags, places = [], []
+        for i, tag in enumerate(self.strings("tags")):
+            if tag in tags:
+                self.report.warn(self.where, *self.fm.where("tags", i), f"tag '{tag}' is listed twice; remove this one")
+            else:
+                tags.append(tag)
+                places.append(self.fm.where("tags", i))
+        return tuple(tags), tuple(places)
 
     def refs(self, key: str) -> tuple[Ref, ...]:
         names = self.strings(key)

@@ -79,3 +79,10 @@ def test_bom_and_crlf_read_like_lf():
 
 def test_first_sentence_strips_markdown():
     assert first_sentence("## H\n\nSee [[relu|the rectifier]] and `code` *now*. More.") == "See the rectifier and code now."
+
+
+def test_a_repeated_tag_is_warned_about_and_kept_once():
+    page, problems = read("---\ndate: 2025-01-01\ntags: [math, ml, math]\n---\nBody")
+    assert problems == ["content/x.md:3:18: warning: tag 'math' is listed twice; remove this one"]
+    assert page.tags == ("math", "ml")
+    assert page.tag_places == ((3, 8), (3, 14))
