@@ -50,15 +50,17 @@ def _placement(node: Node, centred: bool) -> str:
 
 def _node(node: Node, page_url: str, labels: bool, current: bool, placement: str = "right") -> str:
     title, short = _titles(node.title)
-    classes = f"node g{node.group}" + (" current" if current else "")
+    classes = f"node g{node.group} current" if current else f"node g{node.group}"
     aria = ' aria-current="page"' if current else ""
     text = ""
     if labels:
-        x, y, anchor = {"left": (node.x - node.r - 3, node.y + 4, ' text-anchor="end"'),
-                        "below": (node.x, node.y + node.r + 12, ' text-anchor="middle"')}.get(
-            placement, (node.x + node.r + 3, node.y + 4, ""))
-        text = f'<text x="{_n(x)}" y="{_n(y)}"{anchor}>{short}</text>'
-    return (f'<a href="{escape(relative_url(page_url, node.url))}" class="{classes}"{aria}><title>{title}</title>'
+        if placement == "left":
+            text = f'<text x="{_n(node.x - node.r - 3)}" y="{_n(node.y + 4)}" text-anchor="end">{short}</text>'
+        elif placement == "below":
+            text = f'<text x="{_n(node.x)}" y="{_n(node.y + node.r + 12)}" text-anchor="middle">{short}</text>'
+        else:
+            text = f'<text x="{_n(node.x + node.r + 3)}" y="{_n(node.y + 4)}">{short}</text>'
+    return (f'<a href="{_href(relative_url(page_url, node.url))}" class="{classes}"{aria}><title>{title}</title>'
             f'<circle cx="{_n(node.x)}" cy="{_n(node.y)}" r="{_n(node.r)}"/>{text}</a>')
 
 
@@ -70,6 +72,12 @@ def _titles(title: str) -> tuple[str, str]:
     """A node's title and its shortened label, escaped."""
     short = title if len(title) <= LABEL_CHARS else title[:LABEL_CHARS - 1] + "…"
     return escape(title), escape(short)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _href(link: str) -> str:
+    """A relative link escaped for an attribute (the same few links recur across a folder's pages)."""
+    return escape(link)
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -86,15 +94,14 @@ def neighbourhood(graph, url: str) -> Layout | None:
         return None
     near = _undirected(graph)
     urls = [url, *first, *second]
-    points = [(0.0, 0.0)] + _ring(len(first), INNER_RING) + _ring(len(second), OUTER_RING, offset=0.5 / max(1, len(second)))
-    pages = [graph.pages[u] for u in urls]
-    ring = {u: 0 for u in urls[:1]} | {u: 1 for u in first} | {u: 2 for u in second}
+    rings = (0,) + (1,) * len(first) + (2,) * len(second)  # the lists are disjoint: one ring per url
     # Only spokes (centre to ring one) and ring one to ring two: edges within a ring are clutter here.
-    edges = [(a, b, k) for a, b, k in _edges_among(graph, urls) if abs(ring[urls[a]] - ring[urls[b]]) == 1]
+    edges = [(a, b, k) for a, b, k in _edges_among(graph, urls) if abs(rings[a] - rings[b]) == 1]
     names = _site_tags(graph)  # the whole map's colours, so a tag looks the same everywhere
-    groups = colour_groups(pages, names)
-    nodes = tuple(Node(u, p.title, g, len(near.get(u, ())), round(x, 1), round(y, 1), radius(len(near.get(u, ()))))
-                  for u, p, g, (x, y) in zip(urls, pages, groups, points))
+    pages = [graph.pages[u] for u in urls]
+    degrees = [len(near.get(u, ())) for u in urls]
+    nodes = tuple(Node(u, p.title, g, d, x, y, _radius(d)) for u, p, g, d, (x, y)
+                  in zip(urls, pages, colour_groups(pages, names), degrees, _radial_points(len(first), len(second))))
     return Layout(nodes, tuple(edges), names, (-390.0, -240.0, 780.0, 490.0))
 
 
@@ -145,15 +152,26 @@ def _site_tags(graph) -> tuple:
 def _edges_among(graph, urls: list) -> list:
     """Edges between the shown pages, from each page's own outgoing edges (never the whole edge list)."""
     index = {u: i for i, u in enumerate(urls)}
+    shown = index.keys()
     edges = []
     for a, url in enumerate(urls):
         kinds = graph.outgoing.get(url)
         for kind in EDGE_KINDS if kinds else ():
-            for target in kinds.get(kind, ()):
-                b = index.get(target)
-                if b is not None:
-                    edges.append((a, b, kind))
+            targets = kinds.get(kind)
+            # Most targets are not on the map: the disjointness test rules a kind out without a Python loop.
+            if targets and not shown.isdisjoint(targets):
+                edges.extend((a, index[target], kind) for target in targets if target in index)
     return edges
+
+
+@functools.lru_cache(maxsize=None)
+def _radial_points(inner: int, outer: int) -> tuple:
+    """The centre, then `inner` points on the inner ring and `outer` on the outer, rounded as drawn."""
+    points = [(0.0, 0.0)] + _ring(inner, INNER_RING) + _ring(outer, OUTER_RING, offset=0.5 / max(1, outer))
+    return tuple((round(x, 1), round(y, 1)) for x, y in points)
+
+
+_radius = functools.lru_cache(maxsize=None)(radius)  # degrees are few: each size is worked out once
 
 
 def _ring(count: int, r: float, offset: float = 0.0) -> list:
