@@ -71,3 +71,17 @@ def test_site_absolute_links_become_relative_and_are_collected(markup):
     body = markup.convert("[a](/concepts/relu/#x) [b](https://example.org/)", "concepts/deep/page/")
     assert 'href="../../relu/#x"' in body.html and 'href="https://example.org/"' in body.html
     assert body.links == ("/concepts/relu/#x",)
+
+
+@pytest.mark.parametrize("text, placed", [
+    ("[TOC]\n\n## One\n\n## Two\n", True),
+    ("Intro.\n\n[TOC]\n\n## One\n\n## Two\n", True),
+    ("\\[TOC\\]\n\n## One\n\n## Two\n", False),
+    ("&#91;TOC&#93;\n\n## One\n\n## Two\n", False),
+    ("## One\n\n## Two\n", False),
+])
+def test_a_toc_marker_paragraph_becomes_the_table_of_contents(markup, text, placed):
+    for _ in range(2):  # the converter is reused: one page's marker must not carry over to the next
+        body = markup.convert(text, "x/")
+        assert ('<div class="toc">' in body.html) is placed
+        assert "[TOC]" not in body.html or not placed
