@@ -1,6 +1,6 @@
 """Python-Markdown made faster on our converter, with the same output.
 
-Three kinds of change, each keyed by the exact text of the library's regex, so a version that words
+Three kinds of change to patterns, each keyed by the exact text of the library's regex, so a version that words
 a pattern differently simply keeps its own (tests/test_mdtuning.py says when a speed-up is gone):
 
 - LITERAL_FIRST: inline patterns that open with a lookbehind, which makes the regex engine try a
@@ -10,6 +10,10 @@ a pattern differently simply keeps its own (tests/test_mdtuning.py says when a s
 - INLINE_NEEDS: the library tries every inline pattern on every text node, each through a Python
   call and a regex scan (~0.3 ms of a 2.5 ms page). A pattern none of whose needed texts occurs
   in the node cannot match there, so it is passed over without that call.
+
+And two passes over the whole source are narrowed: the fenced-code search jumps from one '```' or
+'~~~' at a line start to the next instead of trying its pattern at every character (FENCE_OPENING),
+and the whitespace pass runs its spaces-only-line regex only when some line ends in a space.
 """
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ import functools
 import re
 
 import markdown
-from markdown import treeprocessors, util
+from markdown import preprocessors, treeprocessors, util
 from markdown.inlinepatterns import InlineProcessor
 
 LITERAL_FIRST = {
@@ -52,11 +56,81 @@ INLINE_NEEDS = {
 _HOOKS = ("_InlineProcessor__handleInline", "_InlineProcessor__applyPattern")
 
 
+# How the fenced-code pattern opens: every match starts at a line start with three backticks or tildes.
+FENCE_OPENING = "(?P<fence>^(?:~{3,}|`{3,}))"
+_SPACES_LINE = re.compile(r"(?<=\n) +\n")  # the whitespace pass's own regex, compiled once
+
+
 def tune(md: markdown.Markdown, inline_needs: dict[str, tuple[str, ...]]) -> None:
-    """Apply all three speed-ups to this converter; inline_needs adds our own patterns' needed texts."""
+    """Apply every speed-up to this converter; inline_needs adds our own patterns' needed texts."""
     _literal_first(md)
     _quick_block_tests(md)
     _gate_inline(md, {**INLINE_NEEDS, **inline_needs})
+    _quick_fences(md)
+    _quick_whitespace(md)
+
+
+def _quick_fences(md: markdown.Markdown) -> None:
+    fenced = md.preprocessors["fenced_code_block"] if "fenced_code_block" in md.preprocessors else None
+    pattern = getattr(fenced, "FENCED_BLOCK_RE", None)
+    if isinstance(pattern, re.Pattern) and pattern.flags & re.MULTILINE and (
+            pattern.pattern.startswith(FENCE_OPENING)
+            or pattern.flags & re.VERBOSE and pattern.pattern.lstrip().startswith(FENCE_OPENING)):
+        fenced.FENCED_BLOCK_RE = FenceSearch(pattern)
+
+
+class FenceSearch:
+    """pattern.search for the fenced-code pattern, trying it only where a fence can open."""
+
+    def __init__(self, pattern: re.Pattern):
+        self.pattern = pattern
+
+    def __getattr__(self, name: str):
+        return getattr(self.pattern, name)  # anything but search is the pattern's own
+
+    def search(self, text: str, pos: int = 0):
+        """The leftmost match at or after pos, as pattern.search gives it."""
+        while True:
+            found = [at for at in (text.find("```", pos), text.find("~~~", pos)) if at >= 0]
+            if not found:
+                return None
+            at = min(found)
+            if at == 0 or text[at - 1] == "\n":  # where '^' matches under MULTILINE (pos itself is no line start)
+                match = self.pattern.match(text, at)
+                if match:
+                    return match
+            pos = at + 1
+
+
+def _quick_whitespace(md: markdown.Markdown) -> None:
+    if "normalize_whitespace" in md.preprocessors and type(md.preprocessors["normalize_whitespace"]) is (
+            preprocessors.NormalizeWhitespace) and _whitespace_steps_known():
+        priority = next(i.priority for i in md.preprocessors._priority if i.name == "normalize_whitespace")
+        md.preprocessors.register(QuickWhitespace(md), "normalize_whitespace", priority)
+
+
+def _whitespace_steps_known() -> bool:
+    """Whether the library's pass is the one QuickWhitespace reproduces (tests/test_mdtuning.py)."""
+    code = preprocessors.NormalizeWhitespace.run.__code__
+    return {"STX", "ETX", "expandtabs", "tab_length", "sub", "split"} <= set(code.co_names) and (
+        r"(?<=\n) +\n" in code.co_consts)
+
+
+class QuickWhitespace(preprocessors.Preprocessor):
+    """The library's whitespace pass: markers dropped, line ends unified, tabs expanded, lines of only
+    spaces emptied; that last regex scan is skipped when no line ends in a space."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        """Normalise the source lines."""
+        text = "\n".join(lines)
+        if util.STX in text or util.ETX in text:
+            text = text.replace(util.STX, "").replace(util.ETX, "")
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = (text + "\n\n").expandtabs(self.md.tab_length)
+        if " \n" in text:
+            text = _SPACES_LINE.sub("\n", text)
+        return text.split("\n")
 
 
 def _literal_first(md: markdown.Markdown) -> None:

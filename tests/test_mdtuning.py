@@ -143,3 +143,28 @@ def test_tuned_converter_agrees_on_every_bundled_page():
     for path in pages:
         body = split(path.read_text(encoding="utf-8")).body
         assert TUNED[False].convert(body, "concepts/x/") == PLAIN[False].convert(body, "concepts/x/"), path
+
+
+# --- narrowed whole-source passes ------------------------------------------------------------
+def test_the_fence_search_and_the_whitespace_pass_are_in_place(markup):
+    # If this fails, a Python-Markdown release changed either pass and the speed-up is gone.
+    assert isinstance(markup.md.preprocessors["fenced_code_block"].FENCED_BLOCK_RE, mdtuning.FenceSearch)
+    assert isinstance(markup.md.preprocessors["normalize_whitespace"], mdtuning.QuickWhitespace)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["```", "~~~", "````", "`", "~", "\n", " ", "x", "py", "{.a}", "\n```\n"]),
+                max_size=25).map("".join), st.integers(0, 30))
+def test_fence_search_finds_what_the_pattern_finds(text, pos):
+    from markdown.extensions.fenced_code import FencedBlockPreprocessor
+    pattern = FencedBlockPreprocessor.FENCED_BLOCK_RE
+    mine, theirs = mdtuning.FenceSearch(pattern).search(text, pos), pattern.search(text, pos)
+    assert (mine and (mine.span(), mine.groupdict())) == (theirs and (theirs.span(), theirs.groupdict()))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet=" \t\r\x02\x03ab", max_size=8), max_size=8))
+def test_quick_whitespace_normalises_as_the_library_does(lines):
+    from markdown.preprocessors import NormalizeWhitespace
+    md = TUNED[False].md
+    assert mdtuning.QuickWhitespace(md).run(list(lines)) == NormalizeWhitespace(md).run(list(lines))
