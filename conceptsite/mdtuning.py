@@ -90,16 +90,22 @@ class FenceSearch:
 
     def search(self, text: str, pos: int = 0):
         """The leftmost match at or after pos, as pattern.search gives it."""
+        if pos == 0 and text.startswith(("```", "~~~")):
+            match = self.pattern.match(text, 0)
+            if match:
+                return match
+        # Past the start, '^' matches just after a newline: look only for fences opening a line, with
+        # one forward cursor per fence kind, so a line of 100,000 backticks costs one scan, not n.
+        cursors = {fence: text.find(fence, max(pos - 1, 0)) for fence in ("\n```", "\n~~~")}
         while True:
-            found = [at for at in (text.find("```", pos), text.find("~~~", pos)) if at >= 0]
+            found = [(at, fence) for fence, at in cursors.items() if at >= 0]
             if not found:
                 return None
-            at = min(found)
-            if at == 0 or text[at - 1] == "\n":  # where '^' matches under MULTILINE (pos itself is no line start)
-                match = self.pattern.match(text, at)
-                if match:
-                    return match
-            pos = at + 1
+            at, fence = min(found)
+            match = self.pattern.match(text, at + 1)
+            if match:
+                return match
+            cursors[fence] = text.find(fence, at + 1)
 
 
 def _quick_whitespace(md: markdown.Markdown) -> None:
