@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 FORCE_LIMIT = 300  # above this many nodes the O(n · iterations) force layout is too slow in Python
 ITERATIONS = 80
@@ -19,8 +20,8 @@ GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 PALETTE = 10  # colour classes g0..g9 for the commonest first tags; every other tag is g10
 
 
-@dataclass(frozen=True)
-class Node:
+# A NamedTuple, not a frozen dataclass: every concept page draws ~25, and one is ~4x quicker to make.
+class Node(NamedTuple):
     """One concept on the map."""
 
     url: str
