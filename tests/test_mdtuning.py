@@ -168,3 +168,18 @@ def test_quick_whitespace_normalises_as_the_library_does(lines):
     from markdown.preprocessors import NormalizeWhitespace
     md = TUNED[False].md
     assert mdtuning.QuickWhitespace(md).run(list(lines)) == NormalizeWhitespace(md).run(list(lines))
+
+
+def test_fence_search_scans_a_long_line_of_backticks_once():
+    # A line of 100,000 backticks once made the search step a character at a time (quadratic).
+    class Counting(str):
+        finds = 0
+
+        def find(self, *args):
+            Counting.finds += 1
+            return str.find(self, *args)
+
+    from markdown.extensions.fenced_code import FencedBlockPreprocessor
+    search = mdtuning.FenceSearch(FencedBlockPreprocessor.FENCED_BLOCK_RE)
+    assert search.search(Counting("x\n" + "`" * 2_000 + "\n"), 0) is None  # short: a regression fails, not hangs
+    assert Counting.finds <= 4
