@@ -34,7 +34,6 @@ SAFE_SCHEMES = ("http", "https", "mailto")
 # Python-Markdown's link and emphasis parsers are quadratic or worse on some inputs (100,000 '[' take
 # an hour): a page gets this many seconds, then fails with a message instead of hanging the build.
 TIME_LIMIT = 10.0
-TOC_MARKER = "[TOC]"  # Python-Markdown's: a paragraph of just this becomes the table of contents
 
 
 @dataclass(frozen=True)
@@ -98,6 +97,7 @@ class Markup:
             md.inlinePatterns.deregister("html")
         tune(md, {_InlineMath.PATTERN: ("$",), _WikiLink.PATTERN: ("[[",)})
         self.toc_pass = md.treeprocessors["toc"]
+        self.toc_marker = self.toc_pass.marker  # the text a paragraph must be to become the table of contents
         return md
 
     def convert(self, text: str, page_url: str) -> Body:
@@ -109,7 +109,7 @@ class Markup:
         # A '[TOC]' paragraph can only come from those very characters in the source (escaped or
         # entity-written brackets are still placeholders when the toc pass looks), so most pages
         # skip the pass's walk over the whole document looking for one.
-        self.toc_pass.marker = TOC_MARKER if TOC_MARKER in text else ""
+        self.toc_pass.marker = self.toc_marker if self.toc_marker and self.toc_marker in text else ""
         try:
             html = within(TIME_LIMIT, self.md.convert, text)
         except TimeUp:

@@ -119,7 +119,7 @@ def _whitespace_steps_known() -> bool:
     """Whether the library's pass is the one QuickWhitespace reproduces (tests/test_mdtuning.py)."""
     code = preprocessors.NormalizeWhitespace.run.__code__
     return {"STX", "ETX", "expandtabs", "tab_length", "sub", "split"} <= set(code.co_names) and (
-        r"(?<=\n) +\n" in code.co_consts)
+        _SPACES_LINE.pattern in code.co_consts)
 
 
 class QuickWhitespace(preprocessors.Preprocessor):
