@@ -9,10 +9,11 @@ from __future__ import annotations
 import functools
 import math
 from html import escape
+from typing import NamedTuple
 
 from .graph import EDGE_KINDS
 from .layout import PALETTE, Layout, Node, colour_groups, layout, radius, tag_ranks
-from .urls import relative_url
+from .urls import page_folder, plain_target, relative_url
 
 MAP_URL = "concepts/map/"
 LABEL_LIMIT = 250  # above this many nodes, labels would be an unreadable smear; titles remain
@@ -181,11 +182,124 @@ def _ring(count: int, r: float, offset: float = 0.0) -> list:
 
 
 def neighbourhood_svg(graph, url: str) -> str:
-    """The inline SVG for a concept page, or '' when the concept has no neighbours."""
-    drawn = neighbourhood(graph, url)
-    if drawn is None:
+    """The inline SVG for a concept page, or '' when the concept has no neighbours.
+
+    The same markup as svg(neighbourhood(graph, url), ...) (tests hold it to that on every page of
+    a site), put together from pieces made once per graph and process: each concept is drawn on
+    ~25 others' maps, always at one of a few ring positions."""
+    first, second = graph.nearby.get(url, ((), ()))
+    if not first:
         return ""
-    return svg(drawn, url, f"Neighbourhood of {graph.pages[url].title}", labels=True, current=url, centred=True)
+    parts = graph.__dict__.get("map_parts")  # not '_'-named: a memo, never carried to another graph or the cache
+    if parts is None:
+        parts = _Parts(graph)
+        object.__setattr__(graph, "map_parts", parts)
+    return parts.draw(url, first, second)
+
+
+class _Parts:
+    """Each page's pieces of the neighbourhood maps it appears on, made on first use."""
+
+    def __init__(self, graph):
+        self.graph, self.near = graph, _undirected(graph)
+        self.rank = {tag: i for i, tag in enumerate(_site_tags(graph))}
+        self.pages: dict = {}  # url -> _Drawn
+        self.heads: dict = {}  # (urls.shared_folder of the map's page and url, url) -> head()
+
+    def page(self, url: str) -> _Drawn:
+        found = self.pages.get(url)
+        if found is None:
+            found = self.pages[url] = self._make(url)
+        return found
+
+    def _make(self, url: str) -> _Drawn:
+        page, kinds = self.graph.pages[url], self.graph.outgoing.get(url) or {}
+        title, short = _titles(page.title)
+        edges: dict = {}  # target -> ((n, kind), ...): n numbers the edges kind by kind, in EDGE_KINDS order
+        for n, (kind, target) in enumerate((k, t) for k in EDGE_KINDS for t in kinds.get(k, ())):
+            edges[target] = edges.get(target, ()) + ((n, kind),)
+        return _Drawn(self.rank.get(page.tags[0], PALETTE) if page.tags else PALETTE,
+                      _radius(len(self.near.get(url, ()))), title, short + "</text></a>", edges, plain_target(url))
+
+    def head(self, page_url: str, folder: str | None, url: str, drawn: _Drawn) -> str:
+        """The node's opening '<a ...><title>...</title>'; folder: urls.page_folder(page_url)."""
+        # urls.shared_folder(page_url, url), taken apart: its tests of each URL alone are made once per URL.
+        shared = folder is not None and drawn.plain and not url.startswith(page_url[:-1])
+        found = self.heads.get((folder, url)) if shared else None
+        if found is None:
+            found = (f'<a href="{_href(relative_url(page_url, url))}" class="node g{drawn.group}">'
+                     f"<title>{drawn.title}</title>")
+            if shared:
+                self.heads[(folder, url)] = found
+        return found
+
+    def draw(self, url: str, first: tuple, second: tuple) -> str:
+        urls = (url, *first, *second)
+        index = {u: i for i, u in enumerate(urls)}
+        drawn = [self.page(u) for u in urls]
+        points = _radial_points(len(first), len(second))
+        coords = _coords(len(first), len(second))
+        inner = len(first)
+        by_kind: dict = {}
+        # Only spokes (centre to ring one) and ring one to ring two, as in neighbourhood().
+        for a, this in enumerate(drawn):
+            shown = index.keys() & this.edges.keys()
+            if not shown:
+                continue
+            ring = 0 if a == 0 else 1 if a <= inner else 2
+            for _, kind, b in sorted((n, kind, index[target]) for target in shown for n, kind in this.edges[target]):
+                if abs(ring - (0 if b == 0 else 1 if b <= inner else 2)) == 1:
+                    by_kind.setdefault(kind, []).append(f"M{coords[a]}L{coords[b]}")
+        centre = drawn[0]
+        out = [_NEIGHBOURHOOD_OPEN, escape(f"Neighbourhood of {self.graph.pages[url].title}"), _EDGES_OPEN]
+        out += [f'<path class="edge edge-{kind}" d="{"".join(by_kind[kind])}"/>' for kind in sorted(by_kind)]
+        out.append(_NODES_OPEN)
+        out.append(f'<a href="{_href(relative_url(url, url))}" class="node g{centre.group} current" '
+                   f'aria-current="page"><title>{centre.title}</title>{_spot(*points[0], centre.r)}{centre.tail}')
+        folder = page_folder(url)
+        for i in range(1, len(urls)):
+            this = drawn[i]
+            out += (self.head(url, folder, urls[i], this), _spot(*points[i], this.r), this.tail)
+        out.append("</g></svg>")
+        return "".join(out)
+
+
+class _Drawn(NamedTuple):
+    """What a page's node on a neighbourhood map shows, wherever it is drawn."""
+
+    group: int
+    r: float
+    title: str  # escaped
+    tail: str  # the escaped short label, closing the node
+    edges: dict  # target -> ((n, kind), ...) of its edges there, n numbering its edges in the order drawn
+    plain: bool  # links to it can be shared by a folder's pages (urls.plain_target)
+
+
+_BOX = (-390.0, -240.0, 780.0, 490.0)
+_NEIGHBOURHOOD_OPEN = (f'<svg xmlns="http://www.w3.org/2000/svg" class="concept-map" viewBox="{" ".join(map(_n, _BOX))}" '
+                       f'width="{_n(_BOX[2])}" height="{_n(_BOX[3])}" role="group" aria-label="')
+_EDGES_OPEN = '"><g class="map-edges" fill="none" stroke="currentColor" stroke-opacity="0.35">'
+_NODES_OPEN = '</g><g class="map-nodes" fill="currentColor">'
+
+
+@functools.lru_cache(maxsize=None)
+def _coords(inner: int, outer: int) -> tuple:
+    """Each ring position's 'x y', as an edge's path gives it."""
+    return tuple(f"{_n(x)} {_n(y)}" for x, y in _radial_points(inner, outer))
+
+
+@functools.lru_cache(maxsize=100_000)
+def _spot(x: float, y: float, r: float) -> str:
+    """A node's circle and the opening of its label, at a ring position of a neighbourhood map."""
+    node = Node("", "", 0, 0, x, y, r)
+    placement = _placement(node, True)
+    if placement == "left":
+        text = f'<text x="{_n(x - r - 3)}" y="{_n(y + 4)}" text-anchor="end">'
+    elif placement == "below":
+        text = f'<text x="{_n(x)}" y="{_n(y + r + 12)}" text-anchor="middle">'
+    else:
+        text = f'<text x="{_n(x + r + 3)}" y="{_n(y + 4)}">'
+    return f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}"/>{text}'
 
 
 def legend(drawn: Layout) -> list:

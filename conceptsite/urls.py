@@ -41,12 +41,32 @@ def relative_url(from_url: str, to_url: str) -> str:
     return link
 
 
+def shared_folder(from_url: str, to_url: str) -> str | None:
+    """The folder all of whose pages link to to_url as from_url does (its parent folder), or None
+    when the link depends on from_url's own name."""
+    if to_url.startswith(from_url[:-1]) or not plain_target(to_url):
+        return None
+    return page_folder(from_url)
+
+
+def page_folder(url: str) -> str | None:
+    """The parent folder of a page at a plain folder URL ('concepts/' for 'concepts/relu/'), else None."""
+    if not url.endswith("/") or not plain_target(url):
+        return None
+    return url[:url.rfind("/", 0, len(url) - 1) + 1]
+
+
+def plain_target(url: str) -> bool:
+    """Whether a URL is relative, with no empty, '.' or '..' segment: links to it depend on folders alone."""
+    return "//" not in url and not _unusual(url)
+
+
 def _shared_link(from_url: str, to_url: str) -> str:
     """_relative_url, shared by the pages of from_url's folder where the link cannot depend on the page."""
-    if (not from_url.endswith("/") or to_url.startswith(from_url[:-1]) or "//" in from_url or "//" in to_url
-            or _unusual(from_url) or _unusual(to_url)):
+    folder = shared_folder(from_url, to_url)
+    if folder is None:
         return _relative_url(from_url, to_url)
-    key = (from_url[:from_url.rfind("/", 0, len(from_url) - 1) + 1], to_url)  # (the page's parent folder, target)
+    key = (folder, to_url)
     link = _folder_links.get(key)
     if link is None:
         if len(_folder_links) >= _FOLDER_LINKS_LIMIT:

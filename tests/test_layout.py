@@ -90,6 +90,34 @@ def test_neighbourhood_shows_one_and_two_hops_with_the_page_marked(scratch_proje
     assert 'class="neighbourhood"' not in site.files["concepts/lonely/index.html"].decode()
 
 
+def _drawn_the_general_way(graph, url: str) -> str:
+    drawn = neighbourhood(graph, url)
+    title = f"Neighbourhood of {graph.pages[url].title}"
+    return graphmap.svg(drawn, url, title, labels=True, current=url, centred=True) if drawn else ""
+
+
+def test_neighbourhood_svg_is_the_general_drawing_of_the_neighbourhood(scratch_project):
+    """The quick per-page path gives the bytes svg(neighbourhood(...)) gives, on every concept: nested
+    slugs (links that are not shared by a folder), titles to escape, hubs, every edge kind, no edges."""
+    p = scratch_project
+    small_site(p)
+    p.concept("hub", "title: Hub & <Spoke> \"quoted\" 'single'\ntags: [x, y]\nrelated: [a, b, c, d]")
+    for i in range(30):
+        p.concept(f"n{i}", f"title: A rather long concept title number {i}\ntags: [{'xyz'[i % 3]}]",
+                  f"[[hub]] [[n{(i + 1) % 30}]] [[n{(i * 7) % 30}]]")
+    p.concept("hub/inner", "title: Inner\nrelated: [hub]\npart_of: [hub]", "[[n3]]")
+    p.concept("deep/er/leaf", "title: Leaf\nexamples: [hub/inner]", "[[a]] [[hub]]")
+    p.concept("nest", "title: Nest\nrelated: [d]")  # its map links 'inner/'; d's and Alpha's '../nest/inner/'
+    p.concept("nest/inner", "title: Nest inner\nrelated: [nest, d, a]")
+    graph = build(p).graph
+    for site_graph in (graph, pipeline.gather(pipeline.Options(content=ROOT / "content")).graph):
+        for url in site_graph.concepts:
+            assert graphmap.neighbourhood_svg(site_graph, url) == _drawn_the_general_way(site_graph, url), url
+    assert graphmap.neighbourhood_svg(graph, "concepts/hub/inner/").count("<a href=") > 3
+    assert '<a href="inner/"' in graphmap.neighbourhood_svg(graph, "concepts/nest/")
+    assert '<a href="../nest/inner/"' in graphmap.neighbourhood_svg(graph, "concepts/d/")
+
+
 def test_neighbourhood_is_capped_for_hubs(scratch_project):
     p = scratch_project
     p.concept("hub", "title: Hub")
