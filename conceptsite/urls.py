@@ -43,10 +43,12 @@ def relative_url(from_url: str, to_url: str) -> str:
 
 def shared_folder(from_url: str, to_url: str) -> str | None:
     """The folder all of whose pages link to to_url as from_url does (its parent folder), or None
-    when the link depends on from_url's own name."""
-    if to_url.startswith(from_url[:-1]) or not plain_target(to_url):
+    when the link depends on from_url's own name. The same as page_folder(from_url) when
+    plain_target(to_url) and to_url is not under from_url, else None (written out: it is hot)."""
+    if (not from_url.endswith("/") or to_url.startswith(from_url[:-1]) or "//" in from_url or "//" in to_url
+            or _unusual(from_url) or _unusual(to_url)):
         return None
-    return page_folder(from_url)
+    return from_url[:from_url.rfind("/", 0, len(from_url) - 1) + 1]
 
 
 def page_folder(url: str) -> str | None:
