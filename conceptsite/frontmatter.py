@@ -71,6 +71,78 @@ def load_yaml(text: str, first_line: int = 1) -> tuple[dict, dict, dict]:
     """Load a YAML mapping; return it with positions of each key's value and list items."""
     if not text.strip():
         return {}, {}, {}
+    return _quick(text, first_line) or _load(text, first_line)
+
+
+# Most front-matter is a 'key: value' per line, each value a run of words or a flow list of them.
+# Such text is read here directly, ~10x quicker than libyaml composing nodes and PyYAML building
+# values from them in Python; anything else (quotes, nesting, comments, anchors, tags, other
+# numbers, odd spacing or characters) goes to the YAML loader. Tests hold the two to the same answers.
+_QUICK_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*): (.*)")
+_QUICK_INT = re.compile(r"0|[1-9][0-9]{0,17}")
+_NOT_FIRST = frozenset(" -?:,[]{}#&*!|>'\"%@`")  # YAML's indicators, and a space
+_NOT_IN_ITEMS = frozenset(":#,[]{}")  # none of these inside a list item (they would end or break it)
+_DECLINE = object()
+
+
+def _quick(text: str, first_line: int) -> tuple[dict, dict, dict] | None:
+    """load_yaml's answer for text in the common shape above, or None for the YAML loader to give it."""
+    data, positions, items = {}, {}, {}
+    for number, line in enumerate(text.split("\n"), first_line):
+        match = _QUICK_LINE.fullmatch(line)
+        if match is None:
+            return None
+        key, raw = match.groups()
+        if key in data or _plain(key, False) is not key:
+            return None
+        col = len(key) + 3
+        if raw[:1] == "[" and raw[-1:] == "]":
+            value, found = _quick_list(raw, number, col)
+            if found is None:
+                return None
+            items[key] = found
+        else:
+            value = _plain(raw, False)
+            if value is _DECLINE:
+                return None
+        data[key], positions[key] = value, (number, col)
+    return data, positions, items
+
+
+def _quick_list(raw: str, line: int, col: int) -> tuple[list, tuple | None]:
+    """A flow list of plain items '[a, b c]' and each item's position; None when it is another shape."""
+    if not raw[1:-1].strip(" "):
+        return [], ()
+    values, places, at = [], [], col + 1
+    for part in raw[1:-1].split(","):
+        item = part.strip(" ")
+        value = _plain(item, True)
+        if value is _DECLINE:
+            return [], None
+        values.append(value)
+        places.append((line, at + len(part) - len(part.lstrip(" "))))
+        at += len(part) + 1
+    return values, tuple(places)
+
+
+def _plain(text: str, in_list: bool):
+    """The value of a plain scalar as YAML resolves it (str, bool, or a small decimal int), or
+    _DECLINE when the text is not a plain scalar on its own or resolves to anything else."""
+    if (not text or text[0] in _NOT_FIRST or text[-1] == " " or not text.isprintable() or " #" in text
+            or (": " in text or text[-1] == ":" if not in_list else not _NOT_IN_ITEMS.isdisjoint(text))):
+        return _DECLINE
+    for tag, pattern in _Loader.yaml_implicit_resolvers.get(text[0], ()):
+        if pattern.match(text):
+            if tag == "tag:yaml.org,2002:bool":
+                return yaml.constructor.SafeConstructor.bool_values[text.lower()]
+            if tag == "tag:yaml.org,2002:int" and _QUICK_INT.fullmatch(text):
+                return int(text)
+            return _DECLINE
+    return text
+
+
+def _load(text: str, first_line: int) -> tuple[dict, dict, dict]:
+    """load_yaml through the YAML loader, with every check."""
     where = _Where(text, first_line)
     node = _compose(text, where)
     if node is None:

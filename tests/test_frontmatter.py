@@ -1,5 +1,8 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from conceptsite import frontmatter
 from conceptsite.frontmatter import FrontMatterError, load_yaml, split
 
 
@@ -79,3 +82,39 @@ def test_lines_count_only_newlines_though_yaml_also_breaks_at_u2028_and_nel():
     assert (err.value.line, err.value.col) == (3, 6)
     _, positions, items = load_yaml('a: "x\u2028y"\nb: [1, 2]\n')
     assert positions == {"a": (1, 4), "b": (2, 4)} and items == {"b": ((2, 5), (2, 8))}
+
+
+# The quick reader (frontmatter._quick) must answer as the YAML loader does whenever it answers.
+_KEYS = st.sampled_from(["title", "tags", "a_b", "Title", "x", "yes", "No", "null", "on", "read_time", "_k"])
+_CHARS = "ab Zé9 0-1:#,[]{}?'\"&*!|>%@`~.+_=<\t\x85\u2028\u00a0\ufeff"
+_WORDS = st.text(alphabet="abZé9 -_.'", max_size=6)
+_SCALARS = st.one_of(st.text(alphabet=_CHARS, max_size=12),
+                     st.builds(lambda a, c, b: a + c + b, _WORDS, st.sampled_from(_CHARS), _WORDS),
+                     st.sampled_from(["yes", "Off", "true", "~", "null", "0", "012", "7", "-3", "1_0", "0x1F", "1.5",
+                                      ".inf", "2024-09-17", "12:30", "a: b", "a #b", "a#b", "C#", "...", "---", "<<", "="]))
+_NEARLY_PLAIN = st.builds(lambda a, c, b: a + c + b, st.text(alphabet="abZé9 ", min_size=1, max_size=6),
+                          st.sampled_from(["", "", *_CHARS]), st.text(alphabet="abZé9 -_.'", max_size=6))
+_VALUES = st.one_of(_NEARLY_PLAIN, st.lists(_NEARLY_PLAIN, max_size=4).map(lambda xs: "[" + ", ".join(xs) + "]"), _SCALARS, st.lists(_SCALARS, max_size=4).map(lambda xs: "[" + ", ".join(xs) + "]"),
+                    st.lists(_SCALARS, max_size=3).map(lambda xs: "[" + ",".join(xs) + " ]"))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.tuples(_KEYS, _VALUES), min_size=1, max_size=5))
+def test_quick_reader_answers_as_the_yaml_loader(pairs):
+    text = "\n".join(f"{key}: {value}" for key, value in pairs)
+    quick = frontmatter._quick(text, 2)
+    try:
+        full = frontmatter._load(text, 2)
+    except FrontMatterError:
+        assert quick is None, text
+        return
+    assert quick is None or quick == full, text
+
+
+def test_quick_reader_takes_the_common_shape():
+    text = ("title: Vanishing gradient, again\nsummary: It shrinks (a lot) as it flows back; see C# and 50% of cases.\n"
+            "tags: [training, deep learning]\ndate: 2025-05-11\nread_time: 4\ndraft: false\nrelated: []\n"
+            "link: https://example.org/x?y=1")
+    quick = frontmatter._quick(text, 2)
+    assert quick is not None and quick == frontmatter._load(text, 2)
+    assert quick[0]["tags"] == ["training", "deep learning"] and quick[0]["read_time"] == 4 and quick[0]["draft"] is False
