@@ -56,14 +56,17 @@ _Loader.yaml_implicit_resolvers = {
 
 def split(text: str) -> FrontMatter:
     """Separate the front-matter block from the body and parse it."""
-    lines = text.split("\n")
-    if not lines or not _FENCE.match(lines[0]):
+    end = text.find("\n")
+    if not _FENCE.match(text if end < 0 else text[:end]):
         return FrontMatter(data={}, body=text, body_line=1)
-    for i in range(1, len(lines)):
-        if _CLOSE.match(lines[i]):
-            yaml_text = "\n".join(lines[1:i])
-            data, positions, items = load_yaml(yaml_text, first_line=2)
-            return FrontMatter(data, positions, items, "\n".join(lines[i + 1 :]), i + 2)
+    first = start = end + 1  # the lines are found one by one: the body is never split into lines
+    number = 2
+    while end >= 0:
+        end = text.find("\n", start)
+        if _CLOSE.match(text[start:] if end < 0 else text[start:end]):
+            data, positions, items = load_yaml(text[first:max(first, start - 1)], first_line=2)
+            return FrontMatter(data, positions, items, "" if end < 0 else text[end + 1:], number + 1)
+        start, number = end + 1, number + 1
     raise FrontMatterError(1, 1, "front-matter starts with '---' but is never closed; add a '---' line after it")
 
 

@@ -3,7 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conceptsite import frontmatter
-from conceptsite.frontmatter import FrontMatterError, load_yaml, split
+from conceptsite.frontmatter import FrontMatter, FrontMatterError, load_yaml, split
 
 
 def error_of(text: str) -> FrontMatterError:
@@ -118,3 +118,28 @@ def test_quick_reader_takes_the_common_shape():
     quick = frontmatter._quick(text, 2)
     assert quick is not None and quick == frontmatter._load(text, 2)
     assert quick[0]["tags"] == ["training", "deep learning"] and quick[0]["read_time"] == 4 and quick[0]["draft"] is False
+
+
+def _split_by_lines(text: str) -> FrontMatter:
+    # The definition: every line of the file, the first fence, the first closing line after it.
+    lines = text.split("\n")
+    if not frontmatter._FENCE.match(lines[0]):
+        return FrontMatter(data={}, body=text, body_line=1)
+    for i in range(1, len(lines)):
+        if frontmatter._CLOSE.match(lines[i]):
+            data, positions, items = load_yaml("\n".join(lines[1:i]), first_line=2)
+            return FrontMatter(data, positions, items, "\n".join(lines[i + 1:]), i + 2)
+    raise FrontMatterError(1, 1, "never closed")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["---", "--- \t", "...", "-- -", "a: 1", "b: [x, y]", "", " ", "text", "# h"]), max_size=8))
+def test_split_finds_the_block_as_the_line_by_line_definition(lines):
+    text = "\n".join(lines)
+    try:
+        expected = _split_by_lines(text)
+    except FrontMatterError:
+        with pytest.raises(FrontMatterError):
+            split(text)
+        return
+    assert split(text) == expected
