@@ -204,62 +204,58 @@ class _Parts:
         self.graph, self.near = graph, _undirected(graph)
         self.rank = {tag: i for i, tag in enumerate(_site_tags(graph))}
         self.pages: dict = {}  # url -> _Drawn
-        self.heads: dict = {}  # (urls.shared_folder of the map's page and url, url) -> head()
+        self.heads: dict = {}  # (urls.shared_folder of the map's page and url, url) -> the node's opening
 
     def page(self, url: str) -> _Drawn:
-        found = self.pages.get(url)
-        if found is None:
-            found = self.pages[url] = self._make(url)
-        return found
-
-    def _make(self, url: str) -> _Drawn:
+        """What the page at url shows on any map, made on first use."""
         page, kinds = self.graph.pages[url], self.graph.outgoing.get(url) or {}
         title, short = _titles(page.title)
         edges: dict = {}  # target -> ((n, kind), ...): n numbers the edges kind by kind, in EDGE_KINDS order
         for n, (kind, target) in enumerate((k, t) for k in EDGE_KINDS for t in kinds.get(k, ())):
             edges[target] = edges.get(target, ()) + ((n, kind),)
-        return _Drawn(self.rank.get(page.tags[0], PALETTE) if page.tags else PALETTE,
-                      _radius(len(self.near.get(url, ()))), title, short + "</text></a>", edges, plain_target(url))
+        found = self.pages[url] = _Drawn(
+            self.rank.get(page.tags[0], PALETTE) if page.tags else PALETTE, _radius(len(self.near.get(url, ()))),
+            title, short + "</text></a>", frozenset(edges), edges, plain_target(url))
+        return found
 
-    def head(self, page_url: str, folder: str | None, url: str, drawn: _Drawn) -> str:
-        """The node's opening '<a ...><title>...</title>'; folder: urls.page_folder(page_url)."""
-        # urls.shared_folder(page_url, url), taken apart: its tests of each URL alone are made once per URL.
-        shared = folder is not None and drawn.plain and not url.startswith(page_url[:-1])
-        found = self.heads.get((folder, url)) if shared else None
-        if found is None:
-            found = (f'<a href="{_href(relative_url(page_url, url))}" class="node g{drawn.group}">'
-                     f"<title>{drawn.title}</title>")
-            if shared:
-                self.heads[(folder, url)] = found
+    def head(self, page_url: str, url: str, drawn: _Drawn, key: tuple | None) -> str:
+        """The node's opening '<a ...><title>...</title>', kept under key when the link is shared."""
+        found = (f'<a href="{_href(relative_url(page_url, url))}" class="node g{drawn.group}">'
+                 f"<title>{drawn.title}</title>")
+        if key is not None:
+            self.heads[key] = found
         return found
 
     def draw(self, url: str, first: tuple, second: tuple) -> str:
+        """The map of url's neighbourhood: first and second, its one- and two-hop neighbours."""
         urls = (url, *first, *second)
-        index = {u: i for i, u in enumerate(urls)}
-        drawn = [self.page(u) for u in urls]
-        points = _radial_points(len(first), len(second))
-        coords = _coords(len(first), len(second))
-        inner = len(first)
+        made = self.pages
+        drawn = [made.get(u) or self.page(u) for u in urls]
+        index, shown = {u: i for i, u in enumerate(urls)}, frozenset(urls)
+        coords, inner = _coords(len(first), len(second)), len(first)
         by_kind: dict = {}
         # Only spokes (centre to ring one) and ring one to ring two, as in neighbourhood().
         for a, this in enumerate(drawn):
-            shown = index.keys() & this.edges.keys()
-            if not shown:
-                continue
-            ring = 0 if a == 0 else 1 if a <= inner else 2
-            for _, kind, b in sorted((n, kind, index[target]) for target in shown for n, kind in this.edges[target]):
-                if abs(ring - (0 if b == 0 else 1 if b <= inner else 2)) == 1:
-                    by_kind.setdefault(kind, []).append(f"M{coords[a]}L{coords[b]}")
-        centre = drawn[0]
+            hits = this.targets & shown
+            if hits:
+                ring = 0 if a == 0 else 1 if a <= inner else 2
+                for _, kind, b in sorted((n, kind, index[target]) for target in hits for n, kind in this.edges[target]):
+                    if abs(ring - (0 if b == 0 else 1 if b <= inner else 2)) == 1:
+                        by_kind.setdefault(kind, []).append(f"M{coords[a]}L{coords[b]}")
+        centre, points = drawn[0], _radial_points(len(first), len(second))
         out = [_NEIGHBOURHOOD_OPEN, escape(f"Neighbourhood of {self.graph.pages[url].title}"), _EDGES_OPEN]
         out += [f'<path class="edge edge-{kind}" d="{"".join(by_kind[kind])}"/>' for kind in sorted(by_kind)]
-        out.append(_NODES_OPEN)
-        out.append(f'<a href="{_href(relative_url(url, url))}" class="node g{centre.group} current" '
+        out.append(f'{_NODES_OPEN}<a href="{_href(relative_url(url, url))}" class="node g{centre.group} current" '
                    f'aria-current="page"><title>{centre.title}</title>{_spot(*points[0], centre.r)}{centre.tail}')
-        folder = page_folder(url)
+        # urls.shared_folder(url, u) taken apart, its tests of each URL alone made once per URL.
+        folder, inside, heads = page_folder(url), url[:-1], self.heads
         for i in range(1, len(urls)):
-            this = drawn[i]
-            out += (self.head(url, folder, urls[i], this), _spot(*points[i], this.r), this.tail)
+            u, this = urls[i], drawn[i]
+            if folder is not None and this.plain and not u.startswith(inside):
+                head = heads.get((folder, u)) or self.head(url, u, this, (folder, u))
+            else:
+                head = self.head(url, u, this, None)
+            out += (head, _spot(*points[i], this.r), this.tail)
         out.append("</g></svg>")
         return "".join(out)
 
@@ -271,6 +267,7 @@ class _Drawn(NamedTuple):
     r: float
     title: str  # escaped
     tail: str  # the escaped short label, closing the node
+    targets: frozenset  # the pages it has edges to
     edges: dict  # target -> ((n, kind), ...) of its edges there, n numbering its edges in the order drawn
     plain: bool  # links to it can be shared by a folder's pages (urls.plain_target)
 
