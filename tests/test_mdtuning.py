@@ -183,3 +183,30 @@ def test_fence_search_scans_a_long_line_of_backticks_once():
     search = mdtuning.FenceSearch(FencedBlockPreprocessor.FENCED_BLOCK_RE)
     assert search.search(Counting("x\n" + "`" * 2_000 + "\n"), 0) is None  # short: a regression fails, not hangs
     assert Counting.finds <= 4
+
+
+# --- the table of contents -------------------------------------------------------------------
+
+_HEADING_TEXT = ["Plain", "two  spaces ", "Über Straße", "C#", "a\"q\"", "it's", "x & y", "a < b", "`code`", "*em*",
+                 "$x^2$", "[[relu]]", "[a](/concepts/relu/)", "\\#", "&copy;", "Plain", "plain", "", " ", "Plain_1",
+                 "nbsp\u00a0here", "[^1]", "<b>b</b>", "!!!", "_", "x\ty"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 6), st.lists(st.sampled_from(_HEADING_TEXT), max_size=3)), max_size=8),
+       st.booleans(), st.booleans())
+def test_quick_toc_writes_what_the_library_writes(headings, marker, allow_html):
+    text = "\n\n".join(f"{'#' * level} {''.join(words)}\n\ntext" for level, words in headings)
+    text = ("[TOC]\n\n" if marker else "") + text + "\n\n[^1]: note"
+    assert TUNED[allow_html].convert(text, "concepts/x/") == PLAIN[allow_html].convert(text, "concepts/x/")
+    assert TUNED[allow_html].md.toc_tokens == PLAIN[allow_html].md.toc_tokens
+
+
+def test_quick_toc_is_in_place_and_takes_plain_headings(markup):
+    # If this fails, a Python-Markdown release changed the toc pass and the speed-up is gone.
+    assert type(markup.md.treeprocessors["toc"]) is mdtuning.QuickToc
+    calls = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(mdtuning.toc, "render_inner_html", lambda *args: calls.append(args))
+        body = markup.convert("## One\n\nx\n\n### Two two\n\n## One\n", "concepts/x/")
+    assert calls == [] and 'href="#one_1"' in body.toc
