@@ -235,11 +235,15 @@ class _LinkPass(Treeprocessor):
         self.state = state
 
     def run(self, root):
+        ids = self.state.ids
         for el in root.iter():
-            if "id" in el.attrib:
-                self.state.ids.add(el.attrib["id"])
+            attrib = el.attrib
+            if not attrib:  # most elements: nothing to note or check
+                continue
+            if "id" in attrib:
+                ids.add(attrib["id"])
             for attr in ("href", "src"):
-                if attr in el.attrib and "wikilink" not in el.get("class", ""):
+                if attr in attrib and "wikilink" not in attrib.get("class", ""):
                     self._check(el, attr)
 
     def _check(self, el, attr: str) -> None:

@@ -6,7 +6,8 @@ a pattern differently simply keeps its own (tests/test_mdtuning.py says when a s
 - LITERAL_FIRST: inline patterns that open with a lookbehind, which makes the regex engine try a
   match at every position, get equivalents that open with their one possible first character.
 - BLOCK_NEEDS: the block tests that scan each block with a line-anchored regex first rule out,
-  with `in` or count(), blocks lacking the text a match needs.
+  with `in` or count(), blocks lacking the text a match needs; RUN_NEEDS does the same for
+  processors that accept every block in test() and give most of them back from run().
 - INLINE_NEEDS: the library tries every inline pattern on every text node, each through a Python
   call and a regex scan (~0.3 ms of a 2.5 ms page). A pattern none of whose needed texts occurs
   in the node cannot match there, so it is passed over without that call.
@@ -38,6 +39,14 @@ BLOCK_NEEDS = {
     "setextheader": lambda block: "\n=" in block or "\n-" in block,
     "hr": lambda block: block.count("-") >= 3 or block.count("*") >= 3 or block.count("_") >= 3,
     "quote": lambda block: ">" in block,
+    "table": lambda block: "|" in block,
+}
+
+# Block processors whose test always passes and whose run gives up (block restored, False) on a block
+# without this text: their test is made to say so first, so the parser moves on without the call.
+RUN_NEEDS = {
+    "footnote": lambda block: "[^" in block,
+    "reference": lambda block: "]:" in block,
 }
 
 # Inline pattern text -> texts of which every match holds at least one.
@@ -73,6 +82,7 @@ def tune(md: markdown.Markdown, inline_needs: dict[str, tuple[str, ...]]) -> Non
     _quick_fences(md)
     _quick_whitespace(md)
     _quick_toc(md)
+    _quick_unescape(md)
 
 
 def _quick_fences(md: markdown.Markdown) -> None:
@@ -152,7 +162,7 @@ def _literal_first(md: markdown.Markdown) -> None:
 
 
 def _quick_block_tests(md: markdown.Markdown) -> None:
-    for name, needs in BLOCK_NEEDS.items():
+    for name, needs in {**BLOCK_NEEDS, **RUN_NEEDS}.items():
         if name in md.parser.blockprocessors:
             processor = md.parser.blockprocessors[name]
             processor.test = functools.partial(_test_if, needs, processor.test)
@@ -275,3 +285,30 @@ def _toc_list(items: list) -> str:
         parts.append("</li>\n")
     parts.append("</ul>\n")
     return "".join(parts)
+
+
+def _quick_unescape(md: markdown.Markdown) -> None:
+    stock = md.treeprocessors["unescape"] if "unescape" in md.treeprocessors else None
+    if type(stock) is treeprocessors.UnescapeTreeprocessor and stock.RE.pattern == _ESCAPED:
+        stock.__class__ = QuickUnescape
+
+
+_ESCAPED = f"{util.STX}(\\d+){util.ETX}"  # how the library marks a backslash-escaped character
+
+
+class QuickUnescape(treeprocessors.UnescapeTreeprocessor):
+    """The library's pass restoring backslash-escaped characters, its regex run only on text that
+    holds an escape's opening control character (most text holds none, and comes out the same)."""
+
+    def run(self, root) -> None:
+        """Unescape the text, tails and attribute values of every element (text of <code> excepted)."""
+        stx, unescape = util.STX, self.unescape
+        for elem in root.iter():
+            text, tail = elem.text, elem.tail
+            if text and stx in text and elem.tag != "code":
+                elem.text = unescape(text)
+            if tail and stx in tail:
+                elem.tail = unescape(tail)
+            for key, value in elem.items():
+                if value is not None and stx in value:
+                    elem.set(key, unescape(value))

@@ -67,8 +67,8 @@ def test_the_installed_markdown_gets_the_literal_first_patterns(markup):
 
 # --- quick block tests -----------------------------------------------------------------------
 
-@settings(max_examples=400, deadline=None)
-@given(st.text(alphabet="#=-*_> \na", max_size=30))
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet="#=-*_> \na|:`\\", max_size=30))
 def test_quick_block_tests_agree_with_the_processors_own(markup, text):
     parent = etree.Element("div")
     for name in mdtuning.BLOCK_NEEDS:
@@ -79,7 +79,19 @@ def test_quick_block_tests_agree_with_the_processors_own(markup, text):
 
 def test_every_quick_block_test_is_in_place(markup):
     assert all(markup.md.parser.blockprocessors[name].test.args[0] is needs
-               for name, needs in mdtuning.BLOCK_NEEDS.items())
+               for name, needs in {**mdtuning.BLOCK_NEEDS, **mdtuning.RUN_NEEDS}.items())
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet="[]^:() \n\"'a1/<>", max_size=40) | st.sampled_from(
+    ["[^a]: note", "[^1]:x", "   [^n]: a\n  b", "[a]: /x", "x\n[r]: <y> 'z'", "[r]:\n/y", "[^]:", "[]: z"]))
+def test_run_gated_processors_give_back_blocks_without_their_text(text):
+    for name, needs in mdtuning.RUN_NEEDS.items():
+        processor = PLAIN[False].md.parser.blockprocessors[name]
+        assert processor.test(etree.Element("div"), text)  # the library's own test takes every block
+        if not needs(text):
+            parent, blocks = etree.Element("div"), [text, "next"]
+            assert processor.run(parent, blocks) is False and blocks == [text, "next"] and len(parent) == 0, name
 
 
 # --- gated inline patterns -------------------------------------------------------------------
@@ -127,7 +139,8 @@ _PIECES = ["[a](/concepts/relu/)", "[[relu]]", "[[nope|x]]", "`co*de*`", "``a`b`
            "__uu__", "***both***", "&amp;", "&copy;", "<http://ex.org/a>", "<me@ex.org>", "  \n", "![i](p.png)",
            "[^1]", "\\*", "\\[", "$x^2$", "5 $ and", "[ref]", "[ref]: /concepts/relu/", "<b>bold</b>", "<!-- c -->",
            "word", "other", " ", "\n", "\n\n", "# ", "## ", "- ", "> ", "1. ", "[", "]", "(", ")", "!", "*", "_", "`",
-           "<", ">", "&", "@", "|", "a | b\n--|--\nc | d\n", "```\ncode\n```\n", "[^1]: note\n"]
+           "<", ">", "&", "@", "|", "a | b\n--|--\nc | d\n", "```\ncode\n```\n", "[^1]: note\n",
+           "[l](/concepts/a\\_b/ \"t\\*\")", "![a\\*b](p\\_q.png)", "`\\*`", "\\`", "[ref]: /x\\_y/\n", "[^n\\*]"]
 
 
 @settings(max_examples=600, deadline=None)
@@ -200,6 +213,11 @@ def test_quick_toc_writes_what_the_library_writes(headings, marker, allow_html):
     text = ("[TOC]\n\n" if marker else "") + text + "\n\n[^1]: note"
     assert TUNED[allow_html].convert(text, "concepts/x/") == PLAIN[allow_html].convert(text, "concepts/x/")
     assert TUNED[allow_html].md.toc_tokens == PLAIN[allow_html].md.toc_tokens
+
+
+def test_quick_unescape_is_in_place(markup):
+    # If this fails, a Python-Markdown release changed how escapes are marked and the speed-up is gone.
+    assert type(markup.md.treeprocessors["unescape"]) is mdtuning.QuickUnescape
 
 
 def test_quick_toc_is_in_place_and_takes_plain_headings(markup):
