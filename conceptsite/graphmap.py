@@ -204,7 +204,7 @@ class _Parts:
         self.graph, self.near = graph, _undirected(graph)
         self.rank = {tag: i for i, tag in enumerate(_site_tags(graph))}
         self.pages: dict = {}  # url -> _Drawn
-        self.heads: dict = {}  # (urls.shared_folder of the map's page and url, url) -> the node's opening
+        self.heads: dict = {}  # (folder of the map's page, url) -> the node's opening, for links a folder shares
 
     def page(self, url: str) -> _Drawn:
         """What the page at url shows on any map, made on first use."""
@@ -247,7 +247,7 @@ class _Parts:
         out += [f'<path class="edge edge-{kind}" d="{"".join(by_kind[kind])}"/>' for kind in sorted(by_kind)]
         out.append(f'{_NODES_OPEN}<a href="{_href(relative_url(url, url))}" class="node g{centre.group} current" '
                    f'aria-current="page"><title>{centre.title}</title>{_spot(*points[0], centre.r)}{centre.tail}')
-        # urls.shared_folder(url, u) taken apart, its tests of each URL alone made once per URL.
+        # As urls.relative_url shares links across a folder; the test of each URL alone is made once per URL.
         folder, inside, heads = page_folder(url), url[:-1], self.heads
         for i in range(1, len(urls)):
             u, this = urls[i], drawn[i]

@@ -16,10 +16,11 @@ def encode(path: str) -> str:
     return quote(path, safe=_SAFE)
 
 
-# The links of the page last asked about, by target. A listing links each member from its card and
-# again from every tag it carries (3 of 4 links on the concepts index are repeats), and a page
-# repeats its nav, asset and wikilink targets.
-_page_links: tuple[str, dict[str, str]] = ("", {})
+# The page last asked about: its URL, its links by target, its folder (page_folder) and its URL
+# without the final '/'. A listing links each member from its card and again from every tag it
+# carries (3 of 4 links on the concepts index are repeats), and a page repeats its nav, asset and
+# wikilink targets.
+_page: tuple = ("", {}, None, "")
 # Links shared by the pages of one folder: from 'concepts/a/' and 'concepts/b/' alike, 'tags/x/' is
 # '../../tags/x/' and 'concepts/c/' is '../c/'. A link depends on the page's own name only when
 # the target lies inside the page's folder, so those links are never shared.
@@ -29,26 +30,22 @@ _FOLDER_LINKS_LIMIT = 200_000  # a watch server runs for hours: start afresh pas
 
 def relative_url(from_url: str, to_url: str) -> str:
     """A link from the page at from_url to to_url, both site-relative like 'concepts/relu/'."""
-    global _page_links
+    global _page
     if type(to_url) is not str:  # a str subclass (Markup) concatenates differently from an equal str
         return _relative_url(from_url, to_url)
-    page, links = _page_links  # one read: a memo is only ever filled for its own page, whatever the threads
+    page, links, folder, inside = _page  # one read: a memo is only ever filled for its own page, whatever the threads
     if page != from_url:
-        page, links = _page_links = (from_url, {})
+        page, links, folder, inside = _page = (from_url, {}, page_folder(from_url), from_url[:-1])
     link = links.get(to_url)
     if link is None:
-        link = links[to_url] = _shared_link(from_url, to_url)
+        # Shared by the folder's pages unless the target lies inside this page's folder, or either
+        # URL has an odd shape (page_folder and plain_target say so; the page's test is made once).
+        if folder is not None and not to_url.startswith(inside) and plain_target(to_url):
+            link = _shared_link(from_url, (folder, to_url))
+        else:
+            link = _relative_url(from_url, to_url)
+        links[to_url] = link
     return link
-
-
-def shared_folder(from_url: str, to_url: str) -> str | None:
-    """The folder all of whose pages link to to_url as from_url does (its parent folder), or None
-    when the link depends on from_url's own name. The same as page_folder(from_url) when
-    plain_target(to_url) and to_url is not under from_url, else None (written out: it is hot)."""
-    if (not from_url.endswith("/") or to_url.startswith(from_url[:-1]) or "//" in from_url or "//" in to_url
-            or _unusual(from_url) or _unusual(to_url)):
-        return None
-    return from_url[:from_url.rfind("/", 0, len(from_url) - 1) + 1]
 
 
 def page_folder(url: str) -> str | None:
@@ -63,17 +60,13 @@ def plain_target(url: str) -> bool:
     return "//" not in url and not _unusual(url)
 
 
-def _shared_link(from_url: str, to_url: str) -> str:
-    """_relative_url, shared by the pages of from_url's folder where the link cannot depend on the page."""
-    folder = shared_folder(from_url, to_url)
-    if folder is None:
-        return _relative_url(from_url, to_url)
-    key = (folder, to_url)
+def _shared_link(from_url: str, key: tuple[str, str]) -> str:
+    """_relative_url(from_url, target) for key (folder, target), shared by the pages of from_url's folder."""
     link = _folder_links.get(key)
     if link is None:
         if len(_folder_links) >= _FOLDER_LINKS_LIMIT:
             _folder_links.clear()
-        link = _folder_links[key] = _relative_url(from_url, to_url)
+        link = _folder_links[key] = _relative_url(from_url, key[1])
     return link
 
 
