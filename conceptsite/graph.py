@@ -8,7 +8,7 @@ from .errors import Report
 from .links import Index
 from .markup import Body
 from .parse import RELATION_KEYS, Page
-from .layout import neighbourhoods
+from .layout import concept_neighbours, neighbourhoods
 from .paths import learning_paths
 
 EDGE_KINDS = (*RELATION_KEYS, "link")
@@ -100,18 +100,23 @@ def build_graph(pages: list[Page], bodies: dict[str, Body], index: Index, report
         outgoing[edge.source][edge.kind].append(edge.target)
     frozen_out = {u: {k: tuple(v) for k, v in kinds.items()} for u, kinds in outgoing.items()}
     title = {url: (page.title.casefold(), url) for url, page in by_url.items()}.__getitem__  # a sort key, folded once
-    return Graph(
+    concepts = [p.url for p in pages if p.kind == "concept"]
+    near = concept_neighbours(concepts, edges)
+    backlinks = _backlinks(edges, title)
+    graph = Graph(
         pages=by_url,
         edges=tuple(edges),
         outgoing=frozen_out,
-        backlinks=_backlinks(edges, title),
+        backlinks=backlinks,
         tags=_tags(pages, title),
-        suggestions=_suggestions(pages, frozen_out, by_url),
-        concepts=tuple(sorted((p.url for p in pages if p.kind == "concept"), key=title)),
+        suggestions=_suggestions(pages, frozen_out, by_url, backlinks),
+        concepts=tuple(sorted(concepts, key=title)),
         paths=learning_paths(frozen_out, by_url, positions, report),
         positions=positions,
-        nearby=neighbourhoods([p.url for p in pages if p.kind == "concept"], edges, title),
+        nearby=neighbourhoods(concepts, near, title),
     )
+    graph.derived("map_near", lambda _: near)  # the maps' node sizes read it too (graphmap._undirected)
+    return graph
 
 
 def _relation_edges(pages: list[Page], index: Index, report: Report, positions: dict) -> list[Edge]:
@@ -162,36 +167,29 @@ def _tags(pages: list[Page], key) -> dict:
     return {tag: tuple(sorted(urls, key=key)) for tag, urls in sorted(tagged.items())}
 
 
-def _suggestions(pages: list[Page], outgoing: dict, by_url: dict) -> dict:
-    concepts = [p for p in pages if p.kind == "concept"]
-    linked, links_to, linked_from = defaultdict(set), defaultdict(set), defaultdict(set)
-    for source, kinds in outgoing.items():
-        for targets in kinds.values():
-            for target in targets:
-                linked[source].add(target)
-                linked[target].add(source)
-                links_to[source].add(target)
-                linked_from[target].add(source)
+def _suggestions(pages: list[Page], outgoing: dict, by_url: dict, backlinks: dict) -> dict:
+    wanting = [p for p in pages if p.kind == "concept" and len(set(outgoing.get(p.url, {}).get("related", ()))) < FEW_RELATED]
+    if not wanting:
+        return {}
+    links_to = defaultdict(set, {source: {t for targets in kinds.values() for t in targets}
+                                 for source, kinds in outgoing.items()})
     tag_members = defaultdict(list)
-    for page in concepts:
-        for tag in page.tags:
-            tag_members[tag].append(page.url)
-    near = _Nearness(linked, links_to, linked_from, tag_members, by_url)
-    out = {}
-    for page in concepts:
-        declared = set(outgoing.get(page.url, {}).get("related", ()))
-        if len(declared) < FEW_RELATED:
-            out[page.url] = near.rank(page, declared)
-    return out
+    for page in pages:
+        if page.kind == "concept":
+            for tag in page.tags:
+                tag_members[tag].append(page.url)
+    linked = {p.url: links_to[p.url].union(backlinks.get(p.url, ())) for p in wanting}
+    near = _Nearness(linked, links_to, backlinks, tag_members, by_url)
+    return {page.url: near.rank(page, set(outgoing.get(page.url, {}).get("related", ()))) for page in wanting}
 
 
 @dataclass(frozen=True)
 class _Nearness:
     """Scores candidate neighbours; candidates come only from small tags and small hubs, so cost stays linear."""
 
-    linked: dict  # url -> urls joined to it by any edge, either way
+    linked: dict  # url -> urls joined to it by any edge, either way (for the pages being ranked)
     links_to: dict  # url -> urls it points to
-    linked_from: dict  # url -> urls pointing to it
+    linked_from: dict  # url -> urls pointing to it (the backlinks)
     tag_members: dict
     by_url: dict
 
@@ -202,8 +200,8 @@ class _Nearness:
             if len(self.tag_members[tag]) <= TAG_CANDIDATE_LIMIT:
                 found.update(self.tag_members[tag])
         for target in self.links_to[page.url]:
-            if len(self.linked_from[target]) <= HUB_CANDIDATE_LIMIT:
-                found.update(self.linked_from[target])
+            if len(self.linked_from.get(target, ())) <= HUB_CANDIDATE_LIMIT:
+                found.update(self.linked_from.get(target, ()))
         return found
 
     def rank(self, page: Page, declared: set) -> tuple:

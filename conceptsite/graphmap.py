@@ -12,7 +12,7 @@ from html import escape
 from typing import NamedTuple
 
 from .graph import EDGE_KINDS
-from .layout import PALETTE, Layout, Node, colour_groups, layout, radius, tag_ranks
+from .layout import PALETTE, Layout, Node, colour_groups, concept_neighbours, layout, radius, tag_ranks
 from .urls import page_folder, plain_target, relative_url
 
 MAP_URL = "concepts/map/"
@@ -125,17 +125,9 @@ def _outgoing_text(graph) -> dict:
 
 
 def _undirected(graph) -> dict:
-    """Concept neighbours of each concept across every kind of edge, computed once per graph."""
-    return graph.derived("map_near", _neighbours)
-
-
-def _neighbours(graph) -> dict:
-    concepts, near = set(graph.concepts), {}
-    for edge in graph.edges:
-        if edge.source in concepts and edge.target in concepts:
-            near.setdefault(edge.source, set()).add(edge.target)
-            near.setdefault(edge.target, set()).add(edge.source)
-    return near
+    """Concept neighbours of each concept across every kind of edge, computed once per graph (by the
+    graph stage, as it picks the neighbourhoods)."""
+    return graph.derived("map_near", lambda g: concept_neighbours(g.concepts, g.edges))
 
 
 def prepare(graph) -> None:

@@ -46,17 +46,24 @@ class Layout:
 RING_ONE, RING_TWO = 10, 14  # most neighbours a neighbourhood map shows one and two hops away
 
 
-def neighbourhoods(concepts, edges, key) -> dict:
+def concept_neighbours(concepts, edges) -> dict:
+    """url -> the set of concepts joined to it by an edge of any kind, either way (concepts only)."""
+    near: dict = {}
+    members = set(concepts)
+    for edge in edges:
+        source, target = edge.source, edge.target
+        if source in members and target in members and source != target:
+            near.setdefault(source, set()).add(target)
+            near.setdefault(target, set()).add(source)
+    return near
+
+
+def neighbourhoods(concepts, near: dict, key) -> dict:
     """url -> (one-hop urls, two-hop urls) for each concept's small map: best-connected first, ties by key.
+    near: concept_neighbours().
 
     Nodes are ranked once globally and each neighbour list sorted once by that rank, so picking is a
     short scan and the whole is near-linear in the number of edges."""
-    near: dict = defaultdict(set)
-    members = set(concepts)
-    for edge in edges:
-        if edge.source in members and edge.target in members and edge.source != edge.target:
-            near[edge.source].add(edge.target)
-            near[edge.target].add(edge.source)
     keys = {u: key(u) for u in near}
     rank = {u: i for i, u in enumerate(sorted(near, key=lambda u: (-len(near[u]), keys[u])))}
     ranked = {u: sorted(found, key=rank.__getitem__) for u, found in near.items()}
@@ -64,24 +71,27 @@ def neighbourhoods(concepts, edges, key) -> dict:
     for url in concepts:
         first = ranked.get(url, [])[:RING_ONE]
         if first:
-            second = _second_ring(url, first, ranked, keys)
-            out[url] = (tuple(first), tuple(second))
+            out[url] = (tuple(first), tuple(_second_ring(url, first, ranked, keys)))
     return out
 
 
 def _second_ring(url: str, first: list, ranked: dict, keys: dict) -> list:
-    """Up to RING_TWO nodes two hops away, a fair share through each ring-one node, grouped by it."""
-    taken, parent = {url, *first}, {}
-    share = -(-RING_TWO // len(first))  # ceiling: every ring-one node may bring a few
-    for i, hub in enumerate(first):
-        picked = 0
+    """Up to RING_TWO nodes two hops away, a fair share through each ring-one node, grouped by it
+    (in ring-one order), each group by key."""
+    taken, share, out = {url, *first}, -(-RING_TWO // len(first)), []  # share: the ceiling
+    for hub in first:
+        picks = []
         for other in ranked[hub]:
-            if picked == share:
-                break
-            if other not in taken and other not in parent:
-                parent[other] = i
-                picked += 1
-    return sorted(parent, key=lambda v: (parent[v], keys[v]))[:RING_TWO]
+            if other not in taken:
+                taken.add(other)
+                picks.append(other)
+                if len(picks) == share:
+                    break
+        picks.sort(key=keys.__getitem__)
+        out += picks
+        if len(out) >= RING_TWO:  # later groups would come after the cut
+            break
+    return out[:RING_TWO]
 
 
 def radius(degree: int) -> float:

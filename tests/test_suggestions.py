@@ -55,7 +55,11 @@ def test_suggestions_scale_linearly_with_big_tags_and_hubs(scratch_project):
         pages[page.url] = page
         outgoing[page.url] = {"link": ("concepts/hub/", f"concepts/c{(i * 7) % 10_000}/")}
     pages["concepts/hub/"] = next(x for x in template if x.slug == "hub")
-    found = _suggestions(list(pages.values()), outgoing, pages)
+    backlinks: dict = {}
+    for source, kinds in outgoing.items():
+        for target in kinds["link"]:
+            backlinks[target] = backlinks.get(target, ()) + (source,)
+    found = _suggestions(list(pages.values()), outgoing, pages, backlinks)
     assert len(found) == 10_001
 
 
