@@ -35,15 +35,31 @@ def worker_count(requested: int, pages: int) -> int:
     return max(1, min(cores, pages // (MIN_PAGES // 4)))
 
 
+_SPACED: list = []  # non-empty within spaced_collections()
+
+
 @contextlib.contextmanager
 def spaced_collections():
-    """Within this block, the cyclic garbage collector runs less often (see BUILD_THRESHOLDS)."""
+    """Within this block, the cyclic garbage collector runs less often (see BUILD_THRESHOLDS), and
+    settle() keeps it from scanning what the build has made so far."""
     before = gc.get_threshold()
     gc.set_threshold(*BUILD_THRESHOLDS)
+    _SPACED.append(True)
     try:
         yield
     finally:
+        _SPACED.pop()
+        if not _SPACED:
+            gc.unfreeze()  # whatever of the build is garbage can be collected again
         gc.set_threshold(*before)
+
+
+def settle() -> None:
+    """Between stages of a build (within spaced_collections): what it has made so far lives until
+    it ends, so the collector need not scan it again (~0.3 s of the parent's collections at 10,000
+    concepts went to the older generations, which hold it)."""
+    if _SPACED:
+        gc.freeze()
 
 
 def convert_all(jobs: list[tuple[str, str]], index, allow_html: bool, workers: int) -> list[tuple]:

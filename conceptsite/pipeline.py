@@ -18,7 +18,7 @@ from .incremental import SITE_WIDE, Manifest, ViewKeys, record_full_write, write
 from .keys import graph_inputs, load_stamps, output_keys
 from .links import Index, check_links, check_theme_clashes, locate
 from .markup import Body
-from .parallel import convert_all, spaced_collections, worker_count
+from .parallel import convert_all, settle, spaced_collections, worker_count
 from .parse import Page
 from .read import read_pages
 from .render import BODY_OUTPUTS, SECTION_URLS, Renderer
@@ -317,6 +317,7 @@ class _Clock:
         self.timings = timings
 
     def __call__(self, name: str, fn, *args):
+        settle()
         started = time.perf_counter()
         try:
             return fn(*args)

@@ -149,3 +149,14 @@ def test_the_heap_is_frozen_only_while_workers_run():
                              meanwhile=lambda: seen.append(gc.get_freeze_count())))
     assert seen and seen[0] > 0
     assert gc.get_freeze_count() == 0
+
+
+def test_a_build_settles_its_heap_between_stages_and_frees_it_after(tmp_path):
+    import gc
+    frozen = []
+    with parallel.spaced_collections():
+        keep = [object() for _ in range(100)]
+        parallel.settle()
+        frozen.append(gc.get_freeze_count())
+    parallel.settle()  # outside a build: nothing happens
+    assert frozen[0] >= len(keep) and gc.get_freeze_count() == 0
