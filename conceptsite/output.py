@@ -112,20 +112,38 @@ class Staging:
         shutil.rmtree(self.folder, ignore_errors=True)
         self.folder.mkdir(parents=True)
         (self.folder / MARKER).write_text(MARKER_TEXT)  # first, so a folder left by a killed run is known to be ours
+        self.root = str(self.folder)
 
     def put(self, rel: str, data: bytes, live: Path | None = None) -> Spilled | Same:
         """Write one file now; with the live output folder given (a build that updates it in place),
         only when its file there does not already hold these bytes."""
         if live is not None and same_bytes(live / rel, data):
             return Same(len(data))
-        dest = self.folder / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(data)
+        write_file(os.path.join(self.root, rel), data)
         return Spilled(len(data))
 
     def discard(self) -> None:
         """Remove the folder and all in it."""
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def write_file(path: str, data: bytes) -> None:
+    """Path(path).write_bytes(data), making its folder first, in plain os calls: every page of a whole
+    build goes through here, and pathlib's object work cost as much as the system calls."""
+    folder = os.path.dirname(path)
+    try:
+        os.mkdir(folder)  # a page's own folder is new: one call where mkdir(parents=True) makes two
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def same_bytes(target: Path, data: bytes) -> bool:

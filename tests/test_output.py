@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from conceptsite import output
 from conceptsite.output import MARKER, UnsafeOutput, check_output, write_site
 
 
@@ -133,6 +134,8 @@ def test_disk_full_during_full_write_keeps_old_output(built, run_cli, monkeypatc
         return real(self, data)
 
     monkeypatch.setattr(Path, "write_bytes", full)
+    real_file = output.write_file  # pages go to the staging folder through this
+    monkeypatch.setattr(output, "write_file", lambda path, data: full(Path(path), data) if "beta" in path else real_file(path, data))
     result = run_cli("build", "--no-cache", cwd=built.root)
     assert result.code == 1 and "Traceback" not in result.err
     assert result.err.startswith("error: ") and result.err.rstrip().endswith("No space left on device")
@@ -154,6 +157,15 @@ def test_disk_full_during_incremental_write_keeps_old_output(built, run_cli, mon
         return real_put(path, data) if isinstance(path, Path) and ".staging-" in str(path) else real_stage(path, data)
 
     monkeypatch.setattr(Path, "write_bytes", lambda self, data: full(self, data) if ".staging-" in str(self) else real_put(self, data))
+    real_file = output.write_file
+
+    def full_file(path, data):  # pages and listings, into the staging folder
+        calls.append(path)
+        if len(calls) > 1:
+            raise OSError(28, "No space left on device", path)
+        return real_file(path, data)
+
+    monkeypatch.setattr(output, "write_file", full_file)
     monkeypatch.setattr("conceptsite.incremental.stage_file", full)
     result = run_cli("build", cwd=built.root)
     assert result.code == 1 and len(calls) > 1 and "Traceback" not in result.err
@@ -170,12 +182,12 @@ sys.exit(cli.main(["build", "--no-cache"]))
 """
 
 KILL_MID_FILL = """
-real = Path.write_bytes
-def write_then_die(self, data):
-    real(self, data)
-    if "beta" in str(self):
+real = output.write_file
+def write_then_die(path, data):
+    real(path, data)
+    if "beta" in path:
         os.kill(os.getpid(), signal.SIGKILL)
-Path.write_bytes = write_then_die
+output.write_file = write_then_die
 """
 
 KILL_BETWEEN_RENAMES = """
@@ -240,3 +252,12 @@ def test_a_template_error_after_pages_were_staged_keeps_old_output(built, run_cl
     result = run_cli("build", "--no-cache", cwd=built.root)
     assert result.code == 1 and "home.html" in result.err and "no_such_value" in result.err
     assert _tree(built.out) == before and _leftovers(built) == []
+
+
+def test_write_file_makes_folders_and_writes_what_write_bytes_writes(tmp_path):
+    for rel, data in [("a/b/c/index.html", b"x" * 100_000), ("a/b/c/index.html", b"shorter"), ("top.txt", b""),
+                      ("a/b/d/f.bin", bytes(range(256)))]:
+        output.write_file(str(tmp_path / rel), data)
+        assert (tmp_path / rel).read_bytes() == data
+    (tmp_path / "ref").write_bytes(b"1")
+    assert (tmp_path / "top.txt").stat().st_mode == (tmp_path / "ref").stat().st_mode
