@@ -20,6 +20,7 @@ from .markup import Markup
 # at 10,000 concepts went to such collections.
 BUILD_THRESHOLDS = (20_000, 20, 10)
 MIN_PAGES = 400  # below this, starting workers costs more than it saves (measured on 2 cores)
+MIN_CHUNK = 40  # pages: a chunk's hand-over costs about as much as rendering one page
 _JOB: dict = {}  # set in the parent just before forking; read by the workers
 
 
@@ -84,8 +85,7 @@ def map_chunks(fn, items: list, workers: int, meanwhile=None):
     # each object's header, which would copy every page of the inherited heap into the worker.
     gc.freeze()
     try:
-        size = -(-len(items) // (workers * 4))  # a few chunks per worker evens out slow pages
-        chunks = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+        chunks = chunk_bounds(len(items), workers)
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             results = pool.map(_chunk, chunks)  # every chunk is handed out (and the workers forked) now
             if meanwhile is not None:
@@ -94,6 +94,18 @@ def map_chunks(fn, items: list, workers: int, meanwhile=None):
     finally:
         gc.unfreeze()
         _JOB.clear()
+
+
+def chunk_bounds(count: int, workers: int) -> list[tuple[int, int]]:
+    """Consecutive (start, end) chunks of count items, each a third of a worker's share of what is
+    left: big first (few hand-overs), small last, so the workers run out of work close together
+    (equal chunks left one core idle for most of a chunk at the end of each stage)."""
+    bounds, start = [], 0
+    while start < count:
+        size = max(MIN_CHUNK, -(-(count - start) // (workers * 3)))
+        bounds.append((start, min(start + size, count)))
+        start += size
+    return bounds
 
 
 def _chunk(bounds: tuple[int, int]):

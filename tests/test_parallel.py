@@ -160,3 +160,14 @@ def test_a_build_settles_its_heap_between_stages_and_frees_it_after(tmp_path):
         frozen.append(gc.get_freeze_count())
     parallel.settle()  # outside a build: nothing happens
     assert frozen[0] >= len(keep) and gc.get_freeze_count() == 0
+
+
+def test_chunks_cover_every_item_once_in_order_and_shrink_toward_the_end():
+    for count, workers in [(1, 2), (39, 2), (400, 2), (10_002, 2), (10_000, 8)]:
+        bounds = parallel.chunk_bounds(count, workers)
+        assert [i for start, end in bounds for i in range(start, end)] == list(range(count))
+        sizes = [end - start for start, end in bounds]
+        assert sizes == sorted(sizes, reverse=True) or sizes[-1] < parallel.MIN_CHUNK  # the remainder may be short
+        assert sizes[0] <= -(-count // (workers * 3)) + parallel.MIN_CHUNK
+        if count >= 10_000:
+            assert max(sizes[-workers:]) <= parallel.MIN_CHUNK  # the last hand-overs are small
