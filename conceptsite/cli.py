@@ -5,6 +5,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from . import heap, pipeline, scaffold
 from .errors import BuildFailed
@@ -36,6 +37,19 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"error: internal error: {type(exc).__name__}: {exc} (set CONCEPTSITE_DEBUG=1 for details)", file=sys.stderr)
         return 1
+
+
+def run() -> NoReturn:
+    """The command-line entry point: main(), then end the process without freeing what it made."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed or broken pipe: nothing more can be said
+            pass
+    # Everything is written and closed by now. A build at 10,000 concepts leaves millions of
+    # objects, and the interpreter's teardown freed them one by one for ~0.4 s.
+    os._exit(code)
 
 
 def _failed_line(args, diagnostics) -> str:

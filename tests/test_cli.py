@@ -79,3 +79,21 @@ def test_default_command_is_build(scratch_project, monkeypatch, capsys):
     monkeypatch.chdir(scratch_project.root)
     assert main([]) == 0
     assert (scratch_project.root / "site/concepts/alpha/index.html").exists()
+
+
+def test_the_entry_point_says_everything_and_exits_with_mains_status(scratch_project):
+    """build.py ends the process without the interpreter's teardown (cli.run): output must still be
+    flushed into a pipe and the status passed on."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    build = Path(__file__).resolve().parent.parent / "build.py"
+    scratch_project.concept("alpha", "title: Alpha")
+    args = [sys.executable, str(build), "build", "--content", str(scratch_project.content)]
+    good = subprocess.run(args, capture_output=True, text=True, timeout=60, cwd=scratch_project.root)
+    assert good.returncode == 0 and good.stdout.startswith("built 1 pages") and good.stdout.endswith("\n")
+    scratch_project.concept("broken", "title: Broken\nrelated: [nowhere]")
+    bad = subprocess.run(args, capture_output=True, text=True, timeout=60, cwd=scratch_project.root)
+    assert bad.returncode == 1 and "unknown concept 'nowhere'" in bad.stderr and bad.stderr.rstrip().endswith(
+        "the previous output was left as it was")
