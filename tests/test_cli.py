@@ -84,6 +84,7 @@ def test_default_command_is_build(scratch_project, monkeypatch, capsys):
 def test_the_entry_point_says_everything_and_exits_with_mains_status(scratch_project):
     """build.py ends the process without the interpreter's teardown (cli.run): output must still be
     flushed into a pipe and the status passed on."""
+    import os
     import subprocess
     import sys
     from pathlib import Path
@@ -91,9 +92,10 @@ def test_the_entry_point_says_everything_and_exits_with_mains_status(scratch_pro
     build = Path(__file__).resolve().parent.parent / "build.py"
     scratch_project.concept("alpha", "title: Alpha")
     args = [sys.executable, str(build), "build", "--content", str(scratch_project.content)]
-    good = subprocess.run(args, capture_output=True, text=True, timeout=60, cwd=scratch_project.root)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # output into a pipe is buffered
+    good = subprocess.run(args, capture_output=True, text=True, timeout=60, cwd=scratch_project.root, env=env)
     assert good.returncode == 0 and good.stdout.startswith("built 1 pages") and good.stdout.endswith("\n")
     scratch_project.concept("broken", "title: Broken\nrelated: [nowhere]")
-    bad = subprocess.run(args, capture_output=True, text=True, timeout=60, cwd=scratch_project.root)
+    bad = subprocess.run(args, capture_output=True, text=True, timeout=60, cwd=scratch_project.root, env=env)
     assert bad.returncode == 1 and "unknown concept 'nowhere'" in bad.stderr and bad.stderr.rstrip().endswith(
         "the previous output was left as it was")
