@@ -120,12 +120,12 @@ def build_graph(pages: list[Page], bodies: dict[str, Body], index: Index, report
 
 
 def _relation_edges(pages: list[Page], index: Index, report: Report, positions: dict) -> list[Edge]:
-    edges = []
+    edges, found = [], {}  # found: each name once (a concept is named in the relations of ~5 others)
     for page in pages:
         for kind in RELATION_KEYS:
             seen = set()
             for ref in page.relations[kind]:
-                target = index.find(ref.target)
+                target = found[ref.target] if ref.target in found else found.setdefault(ref.target, index.find(ref.target))
                 if target is None:
                     report.error(page.source.shown, ref.line, ref.col,
                                  f"unknown concept '{ref.target}' in {kind}{index.hint(ref.target)}")
