@@ -108,6 +108,54 @@ def chunk_bounds(count: int, workers: int) -> list[tuple[int, int]]:
     return bounds
 
 
+class Beside:
+    """A generator function run in a forked process while this one goes on (a build's stages leave
+    one core idle while the graph is built); what it yields comes back here, one value per next().
+
+    Like map_chunks' workers, the process gets everything by fork; only the values are pickled.
+    An error in it is raised by next(); a process that died says so as EOFError."""
+
+    def __init__(self, fn):
+        context = multiprocessing.get_context("fork")
+        self._values, sender = context.Pipe(duplex=False)
+        gc.freeze()  # see map_chunks: the child's collections must not copy the inherited heap
+        try:
+            self._process = context.Process(target=_run_beside, args=(fn, sender), daemon=True)
+            self._process.start()
+        finally:
+            gc.unfreeze()
+        sender.close()
+
+    def next(self):
+        """The next value the generator yielded (waiting for it)."""
+        value = self._values.recv()
+        if isinstance(value, _Raised):
+            raise value.error
+        return value
+
+    def close(self) -> None:
+        """Stop the process if it is still working, and wait for it."""
+        self._values.close()
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+
+class _Raised:
+    def __init__(self, error: BaseException):
+        self.error = error
+
+
+def _run_beside(fn, sender) -> None:
+    try:
+        for value in fn():
+            sender.send(value)
+    except Exception as exc:  # the caller raises it, as if it had run there
+        sender.send(_Raised(exc))
+    finally:
+        sender.close()
+
+
 def _chunk(bounds: tuple[int, int]):
     start, end = bounds
     return _JOB["fn"](_JOB["items"][start:end])

@@ -18,7 +18,7 @@ from .incremental import SITE_WIDE, Manifest, ViewKeys, record_full_write, write
 from .keys import graph_inputs, load_stamps, output_keys
 from .links import Index, check_links, check_theme_clashes, locate
 from .markup import Body
-from .parallel import convert_all, settle, spaced_collections, worker_count
+from .parallel import Beside, convert_all, settle, spaced_collections, worker_count
 from .parse import Page
 from .read import read_pages
 from .render import BODY_OUTPUTS, SECTION_URLS, Renderer
@@ -126,15 +126,21 @@ def gather(options: Options, timings: dict | None = None, manifest: Manifest | N
     index = clock("index", Index, pages, report, sources.assets)
     check_theme_clashes(sources.assets, theme.static, theme.versions, report)
     bodies = clock("markup", render_bodies, pages, index, config, report, caches.bodies, options.workers)
-    graph_key = graph_inputs(pages, bodies, caches.pages) if caches.pages is not None else ""
-    graph, built = clock("graph", find_graph, pages, bodies, index, report, caches.graph, graph_key)
-    known = known_urls(graph, sources, theme)
-    clock("links", check_links, pages, bodies, known, report)
-    config = check_nav(config, known, sources, report)
-    report.raise_if_failed(options.strict)
-    renderer = Renderer(make_environment(theme, caches.store.folder), config, graph, bodies, report)
-    views = plan_render(renderer, options, caches, theme, graph_key, manifest, staging)
-    files = clock("render", renderer.pages)
+    known = known_urls(pages, sources, theme)
+    side = beside_graph(options, caches, manifest, pages, bodies, known)
+    try:
+        graph_key = graph_inputs(pages, bodies, caches.pages) if caches.pages is not None else ""
+        graph, built = clock("graph", find_graph, pages, bodies, index, report, caches.graph, graph_key)
+        clock("links", find_link_problems, side, pages, bodies, known, report)
+        config = check_nav(config, known, sources, report)
+        report.raise_if_failed(options.strict)
+        renderer = Renderer(make_environment(theme, caches.store.folder), config, graph, bodies, report)
+        views = plan_render(renderer, options, caches, theme, graph_key, manifest, staging)
+        renderer.side = side
+        files = clock("render", renderer.pages)
+    finally:
+        if side is not None:
+            side.close()
     report.raise_if_failed(options.strict)
     # Only after a good build, so a failed one leaves nothing new behind.
     caches.save(sources, pages, graph_key if built else None, graph, renderer)
@@ -169,6 +175,33 @@ def plan_render(renderer: Renderer, options: Options, caches: Caches, theme: The
     renderer.staging = staging
     renderer.live = options.out.resolve() if staging is not None and in_place(manifest) else None
     return views
+
+
+def beside_graph(options: Options, caches: Caches, manifest: Manifest | None, pages: list[Page], bodies: dict,
+                 known: set[str]) -> Beside | None:
+    """For a big whole build, a process beside this one that checks the links and then works out
+    the search terms (neither needs the graph) while this one builds the graph, which leaves the
+    other core idle; None when that is not worth a process (a small site, or a build in place,
+    which may keep its search index)."""
+    if options.out is None or in_place(manifest) or worker_count(options.workers, len(pages)) < 2:
+        return None
+
+    def work():
+        report = Report()
+        check_links(pages, bodies, known, report)
+        yield report.items
+        last = caches.store.load("search").get("terms") if caches.pages is not None else None
+        yield SearchTerms.of({p.url: p for p in pages}, bodies, last)  # the graph's pages, in its order
+
+    return Beside(work)
+
+
+def find_link_problems(side: Beside | None, pages: list[Page], bodies: dict, known: set[str], report: Report) -> None:
+    """check_links, or what the process beside the build found."""
+    if side is None:
+        check_links(pages, bodies, known, report)
+    else:
+        report.items.extend(side.next())
 
 
 def kept_outputs(renderer: Renderer, views: ViewKeys | None, manifest: Manifest | None) -> frozenset:
@@ -286,14 +319,14 @@ def render_bodies(pages: list[Page], index: Index, config: SiteConfig, report: R
     return bodies
 
 
-def known_urls(graph: Graph, sources: Sources, theme: Theme) -> set[str]:
+def known_urls(pages: list[Page], sources: Sources, theme: Theme) -> set[str]:
     """Every URL the built site will answer, for the link checker."""
     known = {"", "tags/", "feed.xml", "sitemap.xml", "robots.txt", "graph.json", "search.json", "404.html"}
     known.update(SECTION_URLS.values())
     known.update(("concepts/map/", "concepts.json"))  # the concept map and the export
-    known.update(graph.pages)
-    known.update(tag_url(t) for t in graph.tags)
-    known.update(f"concepts/{r.target}/" for p in graph.pages.values() for r in p.aliases)
+    known.update(p.url for p in pages)
+    known.update(tag_url(t) for p in pages for t in p.tags)
+    known.update(f"concepts/{r.target}/" for p in pages for r in p.aliases)
     known.update(a.rel for a in sources.assets)
     known.update(f"assets/{name}" for name in theme.versions)
     return known

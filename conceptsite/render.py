@@ -47,6 +47,7 @@ class Renderer:
         self.keep_listings = self.keep_bodies = False
         self.search: SearchTerms | None = None  # the search terms, once body_outputs made them
         self.last_search: SearchTerms | None = None  # the last build's, from the cache, to update
+        self.side = None  # a parallel.Beside whose next value is the search terms, when they are made beside
         self.shelf = None  # shelf.Shelf: each view made is put there by its key, for the CLI's fast lane
         # Each listing that shows cards, as (template, url, context with cardswap.Refs), by path: for the
         # CLI's card lane and the watch server's card patches
@@ -259,7 +260,8 @@ class Renderer:
 
     def body_outputs(self) -> dict:
         """The outputs that read page bodies: the Atom feed and the search index."""
-        self.search = SearchTerms.of(self.graph, self.bodies, self.last_search)
+        side, self.side = self.side, None
+        self.search = side.next() if side is not None else SearchTerms.of(self.graph.pages, self.bodies, self.last_search)
         return self.spill({"feed.xml": self.feed(), "search.json": self.search.to_json()})
 
     def feed(self) -> bytes | None:

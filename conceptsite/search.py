@@ -14,7 +14,6 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # markup computes word counts with this module, so it cannot be imported here
-    from .graph import Graph
     from .markup import Body
 
 TERMS_PER_PAGE = 40
@@ -102,13 +101,14 @@ class SearchTerms:
         self.order = sorted(self.fragments)
 
     @classmethod
-    def of(cls, graph: Graph, bodies: dict[str, Body], previous: SearchTerms | None = None) -> SearchTerms:
-        """The terms of every page the search lists (every page but untitled 'page' kinds).
+    def of(cls, pages: dict, bodies: dict[str, Body], previous: SearchTerms | None = None) -> SearchTerms:
+        """The terms of every page the search lists (every page but untitled 'page' kinds); pages:
+        url -> Page, in the graph's order (Graph.pages).
 
         With the last build's terms (from the cache) over the same pages, only the bodies that
         changed are replaced, when they are few; fields (the rows) never move a term's rank."""
-        urls = [u for u, p in graph.pages.items() if p.kind != "page" or p.summary]
-        rows = _rows_json([_row(graph.pages[u]) for u in urls])
+        urls = [u for u, p in pages.items() if p.kind != "page" or p.summary]
+        rows = _rows_json([_row(pages[u]) for u in urls])
         if previous is not None and list(previous.words) == urls:
             if previous.rows != rows:
                 previous = copy.copy(previous)

@@ -48,7 +48,7 @@ class PreviewCache:
         ones) and the listings' contexts that the build which rendered them left."""
         if site.search is None:
             last = self.manifest.store.load("search").get("terms") if self.manifest is not None else None
-            site = replace(site, search=SearchTerms.of(site.graph, site.bodies, last))
+            site = replace(site, search=SearchTerms.of(site.graph.pages, site.bodies, last))
         if site.contexts is not None or self.manifest is None or SITE_WIDE not in site.keys:
             return site
         saved = self.manifest.store.load(self.manifest.name + "-serve-contexts")

@@ -171,3 +171,51 @@ def test_chunks_cover_every_item_once_in_order_and_shrink_toward_the_end():
         assert sizes[0] <= -(-count // (workers * 3)) + parallel.MIN_CHUNK
         if count >= 10_000:
             assert max(sizes[-workers:]) <= parallel.MIN_CHUNK  # the last hand-overs are small
+
+
+def test_link_problems_from_beside_the_build_come_as_from_the_build_itself(tmp_path):
+    project = corpus.generate(tmp_path / "project", 40)
+    for n in (3, 11):
+        page = next((project / "content" / "concepts").glob(f"*-{n:05d}.md"))
+        page.write_text(page.read_text() + "\n\nSee [gone](/concepts/gone/) and [[nowhere]].\n")
+    found = {}
+    for workers in (1, 2):
+        with pytest.raises(pipeline.BuildFailed) as failed:
+            pipeline.build(pipeline.Options(content=project / "content", out=tmp_path / f"site-{workers}",
+                                            use_cache=False, workers=workers))
+        found[workers] = [str(d) for d in failed.value.diagnostics]
+    assert any("broken link '/concepts/gone/'" in d for d in found[1]) and found[2] == found[1]
+    assert not (tmp_path / "site-2").exists()
+
+
+def test_beside_hands_back_values_in_order_and_raises_its_errors():
+    def values():
+        yield 1
+        yield {"two": [2]}
+        raise ValueError("three")
+
+    side = parallel.Beside(values)
+    try:
+        assert side.next() == 1 and side.next() == {"two": [2]}
+        with pytest.raises(ValueError, match="three"):
+            side.next()
+    finally:
+        side.close()
+
+
+def test_beside_is_stopped_when_closed_early_and_a_dead_one_says_so():
+    def forever():
+        yield "started"
+        while True:
+            time.sleep(0.01)
+
+    side = parallel.Beside(forever)
+    assert side.next() == "started"
+    started = time.perf_counter()
+    side.close()
+    assert time.perf_counter() - started < 5 and not side._process.is_alive()
+
+    dying = parallel.Beside(lambda: (os._exit(3) for _ in [0]))
+    with pytest.raises(EOFError):
+        dying.next()
+    dying.close()

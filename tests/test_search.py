@@ -60,7 +60,7 @@ def test_new_fields_reuse_the_ranking_and_equal_a_fresh_index(scratch_project, m
     ranked = []
     real_init = SearchTerms.__init__
     monkeypatch.setattr(SearchTerms, "__init__", lambda self, *a: ranked.append(1) or real_init(self, *a))
-    updated = SearchTerms.of(again.graph, again.bodies, first.search)
+    updated = SearchTerms.of(again.graph.pages, again.bodies, first.search)
     assert not ranked  # the old ranking, with the new rows and beta's new words
     assert updated.to_json() == again.files["search.json"]
     assert json.loads(updated.to_json())["pages"][0]["t"] == "Alpha renamed"
