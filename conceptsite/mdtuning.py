@@ -27,6 +27,7 @@ import re
 import markdown
 from markdown import preprocessors, treeprocessors, util
 from markdown.extensions import toc
+from markdown import inlinepatterns
 from markdown.inlinepatterns import InlineProcessor
 
 LITERAL_FIRST = {
@@ -137,6 +138,13 @@ def _whitespace_steps_known() -> bool:
         _SPACES_LINE.pattern in code.co_consts)
 
 
+def _stock_reference(pattern) -> bool:
+    """A reference-link pattern whose match the library handles: it looks the id up in md.references,
+    and leaves the text as it was when the id is not there."""
+    return (isinstance(pattern, inlinepatterns.ReferenceInlineProcessor)
+            and type(pattern).handleMatch is inlinepatterns.ReferenceInlineProcessor.handleMatch)
+
+
 class QuickWhitespace(preprocessors.Preprocessor):
     """The library's whitespace pass: markers dropped, line ends unified, tabs expanded, lines of only
     spaces emptied; that last regex scan is skipped when no line ends in a space."""
@@ -186,7 +194,8 @@ class GatedInline(treeprocessors.InlineProcessor):
         super().__init__(md)
         self.needs = needs
         self.patterns: list = []
-        self.tried: dict = {}  # the needed texts a node holds -> the positions of the patterns to try on it
+        self.tried: dict = {}  # (the needed texts a node holds, skipped) -> the positions of the patterns to try on it
+        self.skipped: frozenset = frozenset()
 
     def run(self, tree, ancestors=None):
         """Note the patterns in the library's order (it passes positions around), then run as usual."""
@@ -195,6 +204,10 @@ class GatedInline(treeprocessors.InlineProcessor):
             self.patterns, self.tried = patterns, {}
             self.wants = [self.needs.get(getattr(p, "pattern", None)) for p in patterns]
             self.texts = tuple(sorted({text for want in self.wants if want for text in want}))
+            self.by_reference = frozenset(i for i, p in enumerate(patterns) if _stock_reference(p))
+        # '[a][id]' and its kin become links only through a definition '[id]: url' on the page; with
+        # none, such a pattern's match leaves the text as it is, so on most pages they are not tried.
+        self.skipped = frozenset() if self.md.references else self.by_reference
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803
@@ -212,10 +225,11 @@ class GatedInline(treeprocessors.InlineProcessor):
 
     def _patterns_for(self, data: str) -> tuple[int, ...]:
         present = tuple(text for text in self.texts if text in data)
-        found = self.tried.get(present)
+        found = self.tried.get((present, self.skipped))
         if found is None:
-            found = self.tried[present] = tuple(
-                index for index, want in enumerate(self.wants) if want is None or any(t in present for t in want))
+            found = self.tried[(present, self.skipped)] = tuple(
+                index for index, want in enumerate(self.wants)
+                if index not in self.skipped and (want is None or any(t in present for t in want)))
         return found
 
 

@@ -140,7 +140,7 @@ _PIECES = ["[a](/concepts/relu/)", "[[relu]]", "[[nope|x]]", "`co*de*`", "``a`b`
            "[^1]", "\\*", "\\[", "$x^2$", "5 $ and", "[ref]", "[ref]: /concepts/relu/", "<b>bold</b>", "<!-- c -->",
            "word", "other", " ", "\n", "\n\n", "# ", "## ", "- ", "> ", "1. ", "[", "]", "(", ")", "!", "*", "_", "`",
            "<", ">", "&", "@", "|", "a | b\n--|--\nc | d\n", "```\ncode\n```\n", "[^1]: note\n",
-           "[l](/concepts/a\\_b/ \"t\\*\")", "![a\\*b](p\\_q.png)", "`\\*`", "\\`", "[ref]: /x\\_y/\n", "[^n\\*]"]
+           "[a][ref]", "[a] [ref]", "[a][]", "![i][ref]", "[ref]\n[x]", "[a][nope]", "[l](/concepts/a\\_b/ \"t\\*\")", "![a\\*b](p\\_q.png)", "`\\*`", "\\`", "[ref]: /x\\_y/\n", "[^n\\*]"]
 
 
 @settings(max_examples=600, deadline=None)
@@ -213,6 +213,16 @@ def test_quick_toc_writes_what_the_library_writes(headings, marker, allow_html):
     text = ("[TOC]\n\n" if marker else "") + text + "\n\n[^1]: note"
     assert TUNED[allow_html].convert(text, "concepts/x/") == PLAIN[allow_html].convert(text, "concepts/x/")
     assert TUNED[allow_html].md.toc_tokens == PLAIN[allow_html].md.toc_tokens
+
+
+def test_reference_patterns_are_passed_over_only_on_pages_without_definitions(markup):
+    inline = markup.md.treeprocessors["inline"]
+    assert 'href="../../x/"' in markup.convert("[a][ref] and [ref]\n\n[ref]: /x/\n", "concepts/p/").html
+    names = {type(inline.patterns[i]).__name__ for i in inline.by_reference}
+    assert names == {"ReferenceInlineProcessor", "ShortReferenceInlineProcessor", "ImageReferenceInlineProcessor",
+                     "ShortImageReferenceInlineProcessor"}
+    assert inline.skipped == frozenset()
+    assert "[a][ref]" in markup.convert("[a][ref] [b]", "concepts/p/").html and inline.skipped == inline.by_reference
 
 
 def test_quick_unescape_is_in_place(markup):
