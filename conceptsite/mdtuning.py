@@ -84,6 +84,7 @@ def tune(md: markdown.Markdown, inline_needs: dict[str, tuple[str, ...]]) -> Non
     _quick_whitespace(md)
     _quick_toc(md)
     _quick_unescape(md)
+    _quick_link_parts(md)
 
 
 def _quick_fences(md: markdown.Markdown) -> None:
@@ -326,3 +327,33 @@ class QuickUnescape(treeprocessors.UnescapeTreeprocessor):
             for key, value in elem.items():
                 if value is not None and stx in value:
                     elem.set(key, unescape(value))
+
+
+def _quick_link_parts(md: markdown.Markdown) -> None:
+    stock = inlinepatterns.LinkInlineProcessor
+    for pattern in md.inlinePatterns:
+        if isinstance(pattern, stock) and type(pattern).getText is stock.getText and type(pattern).getLink is stock.getLink:
+            pattern.getText = functools.partial(quick_text, pattern)
+            pattern.getLink = functools.partial(quick_link, pattern)
+
+
+def quick_text(pattern, data: str, index: int) -> tuple[str, int, bool]:
+    """The library's getText of a link's '[text]', which walks it a character at a time counting
+    brackets: text without a '[' before the first ']' is that text, found with str.find."""
+    end = data.find("]", index)
+    if end >= 0 and data.find("[", index, end) < 0:
+        return data[index:end], end + 1, True
+    return inlinepatterns.LinkInlineProcessor.getText(pattern, data, index)
+
+
+def quick_link(pattern, data: str, index: int) -> tuple[str, str | None, int, bool]:
+    """The library's getLink of a link's '(url "title")', which walks it a character at a time:
+    '(url)' with no '(' or quote before the first ')' is that url."""
+    if data.startswith("(", index):
+        match = pattern.RE_LINK.match(data, pos=index)
+        if not match.group(1):
+            start = match.end()
+            end = data.find(")", start)
+            if end >= 0 and not any(c in data[start:end] for c in "(\'\""):
+                return pattern.unescape(data[start:end]).strip(), None, end + 1, True
+    return inlinepatterns.LinkInlineProcessor.getLink(pattern, data, index)

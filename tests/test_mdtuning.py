@@ -238,3 +238,22 @@ def test_quick_toc_is_in_place_and_takes_plain_headings(markup):
         patch.setattr(mdtuning.toc, "render_inner_html", lambda *args: calls.append(args))
         body = markup.convert("## One\n\nx\n\n### Two two\n\n## One\n", "concepts/x/")
     assert calls == [] and 'href="#one_1"' in body.toc
+
+
+# --- links' text and address -----------------------------------------------------------------
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet="[]()'\"\\ <>a/\n\t" + util.STX + util.ETX + "0", max_size=30), st.integers(0, 30))
+def test_quick_link_parts_read_what_the_library_reads(text, index):
+    from markdown.inlinepatterns import LinkInlineProcessor
+
+    link = PLAIN[False].md.inlinePatterns["link"]
+    index = min(index, len(text))
+    assert mdtuning.quick_text(link, text, index) == LinkInlineProcessor.getText(link, text, index)
+    assert mdtuning.quick_link(link, text, index) == LinkInlineProcessor.getLink(link, text, index)
+
+
+def test_quick_link_parts_are_in_place(markup):
+    for name in ("link", "image_link", "reference", "short_reference", "image_reference", "short_image_ref"):
+        assert markup.md.inlinePatterns[name].getText.func is mdtuning.quick_text, name
+        assert markup.md.inlinePatterns[name].getLink.func is mdtuning.quick_link, name
