@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from markdown import util
 
 from conceptsite import markup as markup_module
-from conceptsite import mdtuning
+from conceptsite import mdtuning, passtuning
 from conceptsite.frontmatter import split
 from conceptsite.markup import Markup
 from fakes import FakeIndex
@@ -227,15 +227,15 @@ def test_reference_patterns_are_passed_over_only_on_pages_without_definitions(ma
 
 def test_quick_unescape_is_in_place(markup):
     # If this fails, a Python-Markdown release changed how escapes are marked and the speed-up is gone.
-    assert type(markup.md.treeprocessors["unescape"]) is mdtuning.QuickUnescape
+    assert type(markup.md.treeprocessors["unescape"]) is passtuning.QuickUnescape
 
 
 def test_quick_toc_is_in_place_and_takes_plain_headings(markup):
     # If this fails, a Python-Markdown release changed the toc pass and the speed-up is gone.
-    assert type(markup.md.treeprocessors["toc"]) is mdtuning.QuickToc
+    assert type(markup.md.treeprocessors["toc"]) is passtuning.QuickToc
     calls = []
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(mdtuning.toc, "render_inner_html", lambda *args: calls.append(args))
+        patch.setattr(passtuning.toc, "render_inner_html", lambda *args: calls.append(args))
         body = markup.convert("## One\n\nx\n\n### Two two\n\n## One\n", "concepts/x/")
     assert calls == [] and 'href="#one_1"' in body.toc
 
@@ -249,11 +249,11 @@ def test_quick_link_parts_read_what_the_library_reads(text, index):
 
     link = PLAIN[False].md.inlinePatterns["link"]
     index = min(index, len(text))
-    assert mdtuning.quick_text(link, text, index) == LinkInlineProcessor.getText(link, text, index)
-    assert mdtuning.quick_link(link, text, index) == LinkInlineProcessor.getLink(link, text, index)
+    assert passtuning.quick_text(link, text, index) == LinkInlineProcessor.getText(link, text, index)
+    assert passtuning.quick_link(link, text, index) == LinkInlineProcessor.getLink(link, text, index)
 
 
 def test_quick_link_parts_are_in_place(markup):
     for name in ("link", "image_link", "reference", "short_reference", "image_reference", "short_image_ref"):
-        assert markup.md.inlinePatterns[name].getText.func is mdtuning.quick_text, name
-        assert markup.md.inlinePatterns[name].getLink.func is mdtuning.quick_link, name
+        assert markup.md.inlinePatterns[name].getText.func is passtuning.quick_text, name
+        assert markup.md.inlinePatterns[name].getLink.func is passtuning.quick_link, name
