@@ -115,7 +115,7 @@ def build_graph(pages: list[Page], bodies: dict[str, Body], index: Index, report
         positions=positions,
         nearby=neighbourhoods(concepts, near, title),
     )
-    graph.derived("map_near", lambda _: near)  # the maps' node sizes read it too (graphmap._undirected)
+    graph.derived("map_near", lambda _: near)  # the maps' node sizes read it too (neighbourhood._undirected)
     return graph
 
 

@@ -14,7 +14,7 @@ from .errors import Report
 from .export import concepts_json, graph_json
 from .graph import Graph
 from .graphmap import MAP_URL, hidden_map_warning, map_pages
-from .graphmap import prepare as prepare_map
+from .neighbourhood import prepare as prepare_map
 from .incremental import NoKeys
 from .output import Staging
 from .parallel import map_chunks

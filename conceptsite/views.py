@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from .discover import make_slug
 from .graph import Graph
-from .graphmap import neighbourhood_inputs, neighbourhood_svg
+from .neighbourhood import neighbourhood_inputs, neighbourhood_svg
 from .markup import Body
 from .parse import RELATION_KEYS, Page
 

@@ -5,7 +5,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from conceptsite import graphmap, layout, pipeline
-from conceptsite.graphmap import neighbourhood
+from conceptsite import neighbourhood as nbh
+from conceptsite.neighbourhood import neighbourhood
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -112,10 +113,10 @@ def test_neighbourhood_svg_is_the_general_drawing_of_the_neighbourhood(scratch_p
     graph = build(p).graph
     for site_graph in (graph, pipeline.gather(pipeline.Options(content=ROOT / "content")).graph):
         for url in site_graph.concepts:
-            assert graphmap.neighbourhood_svg(site_graph, url) == _drawn_the_general_way(site_graph, url), url
-    assert graphmap.neighbourhood_svg(graph, "concepts/hub/inner/").count("<a href=") > 3
-    assert '<a href="inner/"' in graphmap.neighbourhood_svg(graph, "concepts/nest/")
-    assert '<a href="../nest/inner/"' in graphmap.neighbourhood_svg(graph, "concepts/d/")
+            assert nbh.neighbourhood_svg(site_graph, url) == _drawn_the_general_way(site_graph, url), url
+    assert nbh.neighbourhood_svg(graph, "concepts/hub/inner/").count("<a href=") > 3
+    assert '<a href="inner/"' in nbh.neighbourhood_svg(graph, "concepts/nest/")
+    assert '<a href="../nest/inner/"' in nbh.neighbourhood_svg(graph, "concepts/d/")
 
 
 def test_neighbourhood_is_capped_for_hubs(scratch_project):
