@@ -194,7 +194,8 @@ class _Drawn(NamedTuple):
 
 
 _BOX = (-390.0, -240.0, 780.0, 490.0)
-_NEIGHBOURHOOD_OPEN = (f'<svg xmlns="http://www.w3.org/2000/svg" class="concept-map" viewBox="{" ".join(map(_n, _BOX))}" '
+_NEIGHBOURHOOD_OPEN = (f'<svg xmlns="http://www.w3.org/2000/svg" class="concept-map" '
+                       f'viewBox="{" ".join(map(_n, _BOX))}" '
                        f'width="{_n(_BOX[2])}" height="{_n(_BOX[3])}" role="group" aria-label="')
 _EDGES_OPEN = '"><g class="map-edges" fill="none" stroke="currentColor" stroke-opacity="0.35">'
 _NODES_OPEN = '</g><g class="map-nodes" fill="currentColor">'

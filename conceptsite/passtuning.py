@@ -77,7 +77,8 @@ class QuickToc(toc.TocTreeprocessor):
             el.attrib["id"] = toc.unique(self.slugify(name, self.sep), used, counters)
             level = int(el.tag[-1])
             if self.toc_top <= level <= self.toc_bottom:
-                tokens.append({"level": level, "id": el.attrib["id"], "name": name, "html": inner, "data-toc-label": ""})
+                tokens.append({"level": level, "id": el.attrib["id"], "name": name, "html": inner,
+                               "data-toc-label": ""})
             if self.use_permalinks not in [False, None]:
                 self.add_permalink(el, el.attrib["id"])
         self.md.toc_tokens = toc.nest_toc_tokens(tokens)
@@ -126,7 +127,8 @@ class QuickUnescape(treeprocessors.UnescapeTreeprocessor):
 def _quick_link_parts(md: markdown.Markdown) -> None:
     stock = inlinepatterns.LinkInlineProcessor
     for pattern in md.inlinePatterns:
-        if isinstance(pattern, stock) and type(pattern).getText is stock.getText and type(pattern).getLink is stock.getLink:
+        kind = type(pattern)
+        if isinstance(pattern, stock) and kind.getText is stock.getText and kind.getLink is stock.getLink:
             pattern.getText = functools.partial(quick_text, pattern)
             pattern.getLink = functools.partial(quick_link, pattern)
 

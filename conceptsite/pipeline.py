@@ -11,21 +11,21 @@ from . import fresh, output, quick
 from .cache import BodyCache, Caches, GraphCache, Store, body_key, generator_version
 from .cardswap import Contexts
 from .config import SiteConfig, read_config
-from .discover import Sources, discover, show_path
+from .discover import discover, show_path
 from .errors import BuildFailed, Diagnostic, Report
 from .graph import Graph, build_graph
 from .incremental import SITE_WIDE, Manifest, ViewKeys, record_full_write, write_changed
 from .keys import graph_inputs, load_stamps, output_keys
-from .links import Index, check_links, check_theme_clashes, locate
+from .links import Index, check_theme_clashes, locate
+from .linkstage import beside_graph, check_nav, find_link_problems, known_urls
 from .markup import Body
-from .parallel import Beside, convert_all, settle, spaced_collections, worker_count
+from .parallel import convert_all, settle, spaced_collections, worker_count
 from .parse import Page
 from .read import read_pages
-from .render import BODY_OUTPUTS, SECTION_URLS, Renderer
+from .render import BODY_OUTPUTS, Renderer
 from .search import SearchTerms
 from .shelf import Shelf
 from .theme import Theme, make_environment
-from .views import tag_url
 
 BUNDLED = Path(__file__).resolve().parent.parent
 STAGES = ("discover", "config", "read", "index", "markup", "graph", "links", "render", "write")
@@ -127,7 +127,8 @@ def gather(options: Options, timings: dict | None = None, manifest: Manifest | N
     check_theme_clashes(sources.assets, theme.static, theme.versions, report)
     bodies = clock("markup", render_bodies, pages, index, config, report, caches.bodies, options.workers)
     known = known_urls(pages, sources, theme)
-    side = beside_graph(options, caches, manifest, pages, bodies, known)
+    whole = options.out is not None and not in_place(manifest)
+    side = beside_graph(whole, options.workers, pages, bodies, known, caches)
     try:
         graph_key = graph_inputs(pages, bodies, caches.pages) if caches.pages is not None else ""
         graph, built = clock("graph", find_graph, pages, bodies, index, report, caches.graph, graph_key)
@@ -175,33 +176,6 @@ def plan_render(renderer: Renderer, options: Options, caches: Caches, theme: The
     renderer.staging = staging
     renderer.live = options.out.resolve() if staging is not None and in_place(manifest) else None
     return views
-
-
-def beside_graph(options: Options, caches: Caches, manifest: Manifest | None, pages: list[Page], bodies: dict,
-                 known: set[str]) -> Beside | None:
-    """For a big whole build, a process beside this one that checks the links and then works out
-    the search terms (neither needs the graph) while this one builds the graph, which leaves the
-    other core idle; None when that is not worth a process (a small site, or a build in place,
-    which may keep its search index)."""
-    if options.out is None or in_place(manifest) or worker_count(options.workers, len(pages)) < 2:
-        return None
-
-    def work():
-        report = Report()
-        check_links(pages, bodies, known, report)
-        yield report.items
-        last = caches.store.load("search").get("terms") if caches.pages is not None else None
-        yield SearchTerms.of({p.url: p for p in pages}, bodies, last)  # the graph's pages, in its order
-
-    return Beside(work)
-
-
-def find_link_problems(side: Beside | None, pages: list[Page], bodies: dict, known: set[str], report: Report) -> None:
-    """check_links, or what the process beside the build found."""
-    if side is None:
-        check_links(pages, bodies, known, report)
-    else:
-        report.items.extend(side.next())
 
 
 def kept_outputs(renderer: Renderer, views: ViewKeys | None, manifest: Manifest | None) -> frozenset:
@@ -317,30 +291,6 @@ def render_bodies(pages: list[Page], index: Index, config: SiteConfig, report: R
             add = report.error if problem.severity == "error" else report.warn
             add(page.source.shown, *place, problem.message)
     return bodies
-
-
-def known_urls(pages: list[Page], sources: Sources, theme: Theme) -> set[str]:
-    """Every URL the built site will answer, for the link checker."""
-    known = {"", "tags/", "feed.xml", "sitemap.xml", "robots.txt", "graph.json", "search.json", "404.html"}
-    known.update(SECTION_URLS.values())
-    known.update(("concepts/map/", "concepts.json"))  # the concept map and the export
-    known.update(p.url for p in pages)
-    known.update(tag_url(t) for p in pages for t in p.tags)
-    known.update(f"concepts/{r.target}/" for p in pages for r in p.aliases)
-    known.update(a.rel for a in sources.assets)
-    known.update(f"assets/{name}" for name in theme.versions)
-    return known
-
-
-def check_nav(config: SiteConfig, known: set[str], sources: Sources, report: Report) -> SiteConfig:
-    """Warn about header links from site.yml that lead nowhere; drop such default links."""
-    dead = [item for item in config.nav
-            if "://" not in item.path and item.path.strip("/") + "/" not in known and item.path.strip("/") not in known]
-    if not config.nav_from_file:
-        return replace(config, nav=tuple(item for item in config.nav if item not in dead))
-    for item in dead:
-        report.warn(show_path(sources.config), 1, 1, f"nav link '{item.path}' ({item.label}) goes to no page")
-    return config
 
 
 class _Clock:
