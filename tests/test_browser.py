@@ -11,7 +11,6 @@ import os
 import re
 import urllib.error
 import urllib.request
-from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 from zoneinfo import ZoneInfo
 
