@@ -52,14 +52,7 @@ def _node(node: Node, page_url: str, labels: bool, current: bool, placement: str
     title, short = _titles(node.title)
     classes = f"node g{node.group} current" if current else f"node g{node.group}"
     aria = ' aria-current="page"' if current else ""
-    text = ""
-    if labels:
-        if placement == "left":
-            text = f'<text x="{_n(node.x - node.r - 3)}" y="{_n(node.y + 4)}" text-anchor="end">{short}</text>'
-        elif placement == "below":
-            text = f'<text x="{_n(node.x)}" y="{_n(node.y + node.r + 12)}" text-anchor="middle">{short}</text>'
-        else:
-            text = f'<text x="{_n(node.x + node.r + 3)}" y="{_n(node.y + 4)}">{short}</text>'
+    text = f"{_label_opening(node.x, node.y, node.r, placement)}{short}</text>" if labels else ""
     return (f'<a href="{_href(relative_url(page_url, node.url))}" class="{classes}"{aria}><title>{title}</title>'
             f'<circle cx="{_n(node.x)}" cy="{_n(node.y)}" r="{_n(node.r)}"/>{text}</a>')
 
@@ -78,6 +71,15 @@ def _titles(title: str) -> tuple[str, str]:
 def _href(link: str) -> str:
     """A relative link escaped for an attribute (the same few links recur across a folder's pages)."""
     return escape(link)
+
+
+def _label_opening(x: float, y: float, r: float, placement: str) -> str:
+    """The opening <text> tag of a node's label, beside its circle on the side placement names."""
+    if placement == "left":
+        return f'<text x="{_n(x - r - 3)}" y="{_n(y + 4)}" text-anchor="end">'
+    if placement == "below":
+        return f'<text x="{_n(x)}" y="{_n(y + r + 12)}" text-anchor="middle">'
+    return f'<text x="{_n(x + r + 3)}" y="{_n(y + 4)}">'
 
 
 @functools.lru_cache(maxsize=100_000)

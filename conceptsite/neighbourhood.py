@@ -12,7 +12,7 @@ from html import escape
 from typing import NamedTuple
 
 from .graph import EDGE_KINDS
-from .graphmap import INNER_RING, OUTER_RING, _href, _n, _placement, _titles
+from .graphmap import INNER_RING, OUTER_RING, _href, _label_opening, _n, _placement, _titles
 from .layout import PALETTE, Layout, Node, colour_groups, concept_neighbours, radius, tag_ranks
 from .urls import page_folder, plain_target, relative_url
 
@@ -210,12 +210,5 @@ def _coords(inner: int, outer: int) -> tuple:
 @functools.lru_cache(maxsize=100_000)
 def _spot(x: float, y: float, r: float) -> str:
     """A node's circle and the opening of its label, at a ring position of a neighbourhood map."""
-    node = Node("", "", 0, 0, x, y, r)
-    placement = _placement(node, True)
-    if placement == "left":
-        text = f'<text x="{_n(x - r - 3)}" y="{_n(y + 4)}" text-anchor="end">'
-    elif placement == "below":
-        text = f'<text x="{_n(x)}" y="{_n(y + r + 12)}" text-anchor="middle">'
-    else:
-        text = f'<text x="{_n(x + r + 3)}" y="{_n(y + 4)}">'
+    text = _label_opening(x, y, r, _placement(Node("", "", 0, 0, x, y, r), True))
     return f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(r)}"/>{text}'
