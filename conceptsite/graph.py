@@ -125,7 +125,9 @@ def _relation_edges(pages: list[Page], index: Index, report: Report, positions: 
         for kind in RELATION_KEYS:
             seen = set()
             for ref in page.relations[kind]:
-                target = found[ref.target] if ref.target in found else found.setdefault(ref.target, index.find(ref.target))
+                if ref.target not in found:
+                    found[ref.target] = index.find(ref.target)
+                target = found[ref.target]
                 if target is None:
                     report.error(page.source.shown, ref.line, ref.col,
                                  f"unknown concept '{ref.target}' in {kind}{index.hint(ref.target)}")
@@ -168,7 +170,8 @@ def _tags(pages: list[Page], key) -> dict:
 
 
 def _suggestions(pages: list[Page], outgoing: dict, by_url: dict, backlinks: dict) -> dict:
-    wanting = [p for p in pages if p.kind == "concept" and len(set(outgoing.get(p.url, {}).get("related", ()))) < FEW_RELATED]
+    declared = {p.url: set(outgoing.get(p.url, {}).get("related", ())) for p in pages if p.kind == "concept"}
+    wanting = {url: related for url, related in declared.items() if len(related) < FEW_RELATED}
     if not wanting:
         return {}
     links_to = defaultdict(set, {source: {t for targets in kinds.values() for t in targets}
@@ -178,9 +181,9 @@ def _suggestions(pages: list[Page], outgoing: dict, by_url: dict, backlinks: dic
         if page.kind == "concept":
             for tag in page.tags:
                 tag_members[tag].append(page.url)
-    linked = {p.url: links_to[p.url].union(backlinks.get(p.url, ())) for p in wanting}
+    linked = {url: links_to[url].union(backlinks.get(url, ())) for url in wanting}
     near = _Nearness(linked, links_to, backlinks, tag_members, by_url)
-    return {page.url: near.rank(page, set(outgoing.get(page.url, {}).get("related", ()))) for page in wanting}
+    return {url: near.rank(by_url[url], related) for url, related in wanting.items()}
 
 
 @dataclass(frozen=True)

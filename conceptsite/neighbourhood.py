@@ -24,7 +24,7 @@ def neighbourhood(graph, url: str) -> Layout | None:
         return None
     near = _undirected(graph)
     urls = [url, *first, *second]
-    rings = (0,) + (1,) * len(first) + (2,) * len(second)  # the lists are disjoint: one ring per url
+    rings = _rings(len(first), len(second))  # the lists are disjoint: one ring per url
     # Only spokes (centre to ring one) and ring one to ring two: edges within a ring are clutter here.
     edges = [(a, b, k) for a, b, k in _edges_among(graph, urls) if abs(rings[a] - rings[b]) == 1]
     names = _site_tags(graph)  # the whole map's colours, so a tag looks the same everywhere
@@ -32,7 +32,7 @@ def neighbourhood(graph, url: str) -> Layout | None:
     degrees = [len(near.get(u, ())) for u in urls]
     nodes = tuple(Node(u, p.title, g, d, x, y, _radius(d)) for u, p, g, d, (x, y)
                   in zip(urls, pages, colour_groups(pages, names), degrees, _radial_points(len(first), len(second))))
-    return Layout(nodes, tuple(edges), names, (-390.0, -240.0, 780.0, 490.0))
+    return Layout(nodes, tuple(edges), names, _BOX)
 
 
 def neighbourhood_inputs(graph, url: str) -> tuple[tuple, list[str]]:
@@ -153,15 +153,14 @@ class _Parts:
         made = self.pages
         drawn = [made.get(u) or self.page(u) for u in urls]
         index, shown = {u: i for i, u in enumerate(urls)}, frozenset(urls)
-        coords, inner = _coords(len(first), len(second)), len(first)
+        coords, rings = _coords(len(first), len(second)), _rings(len(first), len(second))
         by_kind: dict = {}
         # Only spokes (centre to ring one) and ring one to ring two, as in neighbourhood().
         for a, this in enumerate(drawn):
             hits = this.targets & shown
             if hits:
-                ring = 0 if a == 0 else 1 if a <= inner else 2
                 for _, kind, b in sorted((n, kind, index[target]) for target in hits for n, kind in this.edges[target]):
-                    if abs(ring - (0 if b == 0 else 1 if b <= inner else 2)) == 1:
+                    if abs(rings[a] - rings[b]) == 1:
                         by_kind.setdefault(kind, []).append(f"M{coords[a]}L{coords[b]}")
         centre, points = drawn[0], _radial_points(len(first), len(second))
         out = [_NEIGHBOURHOOD_OPEN, escape(f"Neighbourhood of {self.graph.pages[url].title}"), _EDGES_OPEN]
@@ -199,6 +198,12 @@ _NEIGHBOURHOOD_OPEN = (f'<svg xmlns="http://www.w3.org/2000/svg" class="concept-
                        f'width="{_n(_BOX[2])}" height="{_n(_BOX[3])}" role="group" aria-label="')
 _EDGES_OPEN = '"><g class="map-edges" fill="none" stroke="currentColor" stroke-opacity="0.35">'
 _NODES_OPEN = '</g><g class="map-nodes" fill="currentColor">'
+
+
+@functools.lru_cache(maxsize=None)
+def _rings(inner: int, outer: int) -> tuple:
+    """Each position's ring on a map of inner one-hop and outer two-hop neighbours: 0 for the centre."""
+    return (0,) + (1,) * inner + (2,) * outer
 
 
 @functools.lru_cache(maxsize=None)
