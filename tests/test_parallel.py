@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks import corpus
-from conceptsite import parallel, pipeline
+from conceptsite import linkstage, parallel, pipeline
 from conceptsite.output import Same, Spilled
 
 
@@ -173,7 +173,9 @@ def test_chunks_cover_every_item_once_in_order_and_shrink_toward_the_end():
             assert max(sizes[-workers:]) <= parallel.MIN_CHUNK  # the last hand-overs are small
 
 
-def test_link_problems_from_beside_the_build_come_as_from_the_build_itself(tmp_path):
+def test_link_problems_from_beside_the_build_come_as_from_the_build_itself(tmp_path, monkeypatch):
+    made = []
+    monkeypatch.setattr(linkstage, "Beside", lambda fn: made.append(fn) or parallel.Beside(fn))
     project = corpus.generate(tmp_path / "project", 40)
     for n in (3, 11):
         page = next((project / "content" / "concepts").glob(f"*-{n:05d}.md"))
@@ -184,6 +186,7 @@ def test_link_problems_from_beside_the_build_come_as_from_the_build_itself(tmp_p
             pipeline.build(pipeline.Options(content=project / "content", out=tmp_path / f"site-{workers}",
                                             use_cache=False, workers=workers))
         found[workers] = [str(d) for d in failed.value.diagnostics]
+        assert len(made) == workers - 1  # the two-worker build checked its links beside the graph stage
     assert any("broken link '/concepts/gone/'" in d for d in found[1]) and found[2] == found[1]
     assert not (tmp_path / "site-2").exists()
 
