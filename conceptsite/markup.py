@@ -15,9 +15,9 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from pygments.formatters import HtmlFormatter
 
-from . import lextuning
+from .speedups import pygments_lexers as lextuning
 from .deadline import TimeUp, within
-from .mdtuning import tune
+from .speedups.markdown_inline import tune
 from .search import word_counts
 from .urls import relative_url
 

@@ -28,7 +28,7 @@ from markdown import preprocessors, treeprocessors, util
 from markdown import inlinepatterns
 from markdown.inlinepatterns import InlineProcessor
 
-from . import passtuning
+from . import markdown_passes
 
 LITERAL_FIRST = {
     r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)": r"(?:(\\(?<!\\\\)\\(?:\\{2})*)(?=`+)|`(?<!\\`))",
@@ -82,7 +82,7 @@ def tune(md: markdown.Markdown, inline_needs: dict[str, tuple[str, ...]]) -> Non
     _gate_inline(md, {**INLINE_NEEDS, **inline_needs})
     _quick_fences(md)
     _quick_whitespace(md)
-    passtuning.tune(md)
+    markdown_passes.tune(md)
 
 
 def _quick_fences(md: markdown.Markdown) -> None:

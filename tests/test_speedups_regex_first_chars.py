@@ -5,8 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pygments.lexers import PythonLexer
 
-from conceptsite.firstchar import first_tests
-from test_lextuning import SNIPPETS, _lexers
+from conceptsite.speedups.regex_first_chars import first_tests
+from test_speedups_pygments_lexers import SNIPPETS, _lexers
 
 
 def _starts(pattern: str, flags: int = 0) -> set[str] | None:

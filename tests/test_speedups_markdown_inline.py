@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from markdown import util
 
 from conceptsite import markup as markup_module
-from conceptsite import mdtuning, passtuning
+from conceptsite.speedups import markdown_inline as mdtuning, markdown_passes as passtuning
 from conceptsite.frontmatter import split
 from conceptsite.markup import Markup
 from fakes import FakeIndex

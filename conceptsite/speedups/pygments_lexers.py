@@ -10,7 +10,7 @@ callback such as `bygroups`) is matched again alone at that position, which give
 
 The engine still tries the alternatives one by one, and identifiers and spaces come last in most
 lexers. So at each token only the rules whose match can start with the character there are joined
-and tried (`_Joined.pick`, from `firstchar.first_tests`); the others cannot match there, so the first
+and tried (`_Joined.pick`, from `regex_first_chars.first_tests`); the others cannot match there, so the first
 match found is the same one. Python code blocks: ~230 -> ~80 µs each.
 
 A rule compiled with other flags than the rest (often a leading '(?i)') is given them as a scoped
@@ -30,7 +30,7 @@ from pygments.lexer import RegexLexer
 from pygments.lexers import find_lexer_class_by_name
 from pygments.token import Error, Whitespace, _TokenType
 
-from .firstchar import first_tests
+from .regex_first_chars import first_tests
 
 _UNSAFE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")  # back-references and conditionals name groups by number
 
@@ -38,7 +38,7 @@ _UNSAFE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")  # back-references and conditiona
 class _Joined:
     """One state's rules as one pattern: `match`, and each wrapping group's rule.
 
-    `pick(char)` narrows it to the rules that can start with that character (see firstchar), joined
+    `pick(char)` narrows it to the rules that can start with that character (see regex_first_chars), joined
     the same way: the engine then tries a few alternatives at each token instead of all of them."""
 
     __slots__ = ("match", "rules", "source", "tests", "by_char", "subsets")
