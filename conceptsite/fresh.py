@@ -1,7 +1,7 @@
 """The no-change fast path: a build whose inputs all sit exactly as they did for the last good
 build into the same folder, which is itself exactly as that build left it, is already done.
 
-The inputs are every file under content/, templates/ and static/ (by path, mtime and size, the
+The inputs are every file under content/ and the theme's folders (by path, mtime and size, the
 same trust the page cache places in stat), the generator's own version, the options that shape
 the output and the build date. The last build's warnings are kept with the stamp and shown again,
 so a fast build says what a full one would."""
@@ -35,9 +35,9 @@ class Scan:
     files: dict
 
 
-def scan(content: Path, templates: Path, static: Path, drafts: bool) -> Scan:
+def scan(content: Path, theme: tuple[Path, ...], drafts: bool) -> Scan:
     """Stat everything a build reads; any edit, added or removed file changes the stamp."""
-    roots = [str(folder.resolve()) for folder in (content, templates, static)]
+    roots = [str(folder.resolve()) for folder in (content, *theme)]
     context = digest(generator_version(), build_date().isoformat(), f"drafts={drafts}", *roots)
     files: dict = {}
     for root in roots:

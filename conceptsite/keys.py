@@ -45,7 +45,7 @@ def output_keys(graph: Graph, page_cache: PageCache, body_cache: BodyCache, conf
     shows (views.view_inputs), so an edit makes again only the views it can change."""
     owns = {url: own_key(page_cache.entries[str(p.source.path)].digest, body_cache.entries[url].resolutions)
             for url, p in graph.pages.items()}
-    base = digest(generator_version(), tree_version(theme.templates, theme.static), repr(config),
+    base = digest(generator_version(), tree_version(*theme.folders), repr(config),
                   str(build_date().year))
     metas = {url: page_cache.entries[str(p.source.path)].meta for url, p in graph.pages.items()}
     listings = listings_key(base, graph_key, metas)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import posixpath
-from pathlib import Path
 import unicodedata
 from urllib.parse import unquote
 
@@ -101,13 +100,13 @@ def _check_tags(pages: list[Page], report: Report) -> None:
                                                            f"/tags/{make_slug(tag)}/; spell them the same way")
 
 
-def check_theme_clashes(assets, static: Path, names, report: Report) -> None:
+def check_theme_clashes(assets, theme_files: dict, report: Report) -> None:
     """Files under content/ that would land where one of the theme's static files is copied (assets/<name>)."""
     for asset in assets:
         name = asset.rel[len("assets/"):] if asset.rel.startswith("assets/") else None
-        if name in names:
+        if name in theme_files:
             report.error(show_path(asset.path), 1, 1, f"this file would be written to /{asset.rel}, where the theme's "
-                         f"{show_path(static / name)} goes; rename it, or change the theme's file instead")
+                         f"{show_path(theme_files[name])} goes; rename it, or change the theme's file instead")
 
 
 def _check_assets(assets, by_url: dict, report: Report) -> None:

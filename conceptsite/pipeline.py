@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,9 +24,8 @@ from .read import read_pages
 from .render import BODY_OUTPUTS, Renderer
 from .search import SearchTerms
 from .shelf import Shelf
-from .theme import Theme, make_environment
+from .theme import BUNDLED, Theme, layers, load_theme, make_environment
 
-BUNDLED = Path(__file__).resolve().parent.parent
 STAGES = ("discover", "config", "read", "index", "markup", "graph", "links", "render", "write")
 
 
@@ -85,24 +83,10 @@ class Result:
     lane: str = "whole"  # "fresh": nothing had changed; "prose" or "fields": the fast lane (quick.py); "whole": gathered
 
 
-def theme_dirs(options: Options) -> tuple[Path, Path]:
-    """Templates and static folders: beside content/ when present, else the bundled ones."""
+def theme_dirs(options: Options) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+    """The templates folders and the static folders, each in search order (theme.layers)."""
     project = options.content.resolve().parent
-    templates = options.templates or _first_dir(project / "templates", BUNDLED / "templates")
-    static = options.static or _first_dir(project / "static", BUNDLED / "static")
-    return templates, static
-
-
-def resolve_theme(options: Options) -> Theme:
-    """The theme's folders and a version stamp for each static file."""
-    templates, static = theme_dirs(options)
-    versions = {p.relative_to(static).as_posix(): hashlib.sha1(p.read_bytes()).hexdigest()[:8]
-                for p in sorted(static.rglob("*")) if p.is_file()}
-    return Theme(templates, static, versions)
-
-
-def _first_dir(*candidates: Path) -> Path:
-    return next((c for c in candidates if c.is_dir()), candidates[-1])
+    return layers(options.templates or project / "templates", options.static or project / "static")
 
 
 def cache_store(options: Options) -> Store:
@@ -119,12 +103,12 @@ def gather(options: Options, timings: dict | None = None, manifest: Manifest | N
     again; they are listed in Site.kept instead of Site.files. With a staging folder, each page's
     own HTML is written there as soon as it is rendered (Site.files holds output.Spilled for it)."""
     clock, report = _Clock({} if timings is None else timings), Report()
-    theme, caches = resolve_theme(options), Caches.open(cache_store(options))
+    theme, caches = load_theme(*theme_dirs(options)), Caches.open(cache_store(options))
     sources = clock("discover", discover, options.content)
     config = clock("config", read_config, sources.config, report)
     pages = clock("read", read_pages, sources, options.drafts, report, caches.pages, options.workers)
     index = clock("index", Index, pages, report, sources.assets)
-    check_theme_clashes(sources.assets, theme.static, theme.versions, report)
+    check_theme_clashes(sources.assets, theme.assets, report)
     bodies = clock("markup", render_bodies, pages, index, config, report, caches.bodies, options.workers)
     known = known_urls(pages, sources, theme)
     whole = options.out is not None and not in_place(manifest)
@@ -145,7 +129,7 @@ def gather(options: Options, timings: dict | None = None, manifest: Manifest | N
     report.raise_if_failed(options.strict)
     # Only after a good build, so a failed one leaves nothing new behind.
     caches.save(sources, pages, graph_key if built else None, graph, renderer)
-    copies = {f"assets/{name}": theme.static / name for name in theme.versions}
+    copies = {f"assets/{name}": path for name, path in theme.assets.items()}
     copies.update({a.rel: a.path for a in sources.assets})
     record = listed = None
     if renderer.shelf is not None:
@@ -209,11 +193,12 @@ def build(options: Options) -> Result:
     timings: dict = {}
     manifest = scan = None
     if options.out is not None:
-        output.check_output(options.out, [options.content, *theme_dirs(options)])
+        templates, static = theme_dirs(options)
+        output.check_output(options.out, [options.content, *templates, *static])
         store = cache_store(options)
         manifest = Manifest(store, options.out) if store.folder else None
     if manifest is not None:
-        scan = fresh.scan(options.content, *theme_dirs(options), options.drafts)
+        scan = fresh.scan(options.content, (*templates, *static), options.drafts)
         known = fresh.recall(manifest, scan.stamp)
         if known is not None:
             Report(list(known.warnings)).raise_if_failed(options.strict)

@@ -60,7 +60,7 @@ class Renderer:
         except jinja2.TemplateNotFound as exc:
             folder = self.env.loader.searchpath[0] if hasattr(self.env.loader, "searchpath") else "templates"
             self.report.error(template_path(os.path.join(folder, exc.name or template)), 1, 1,
-                              f"template '{exc.name}' is missing; add it (the bundled templates/ folder has one to start from)")
+                              f"template '{exc.name}' is missing: neither templates/ nor the bundled theme has it")
             return None
         except jinja2.TemplateSyntaxError as exc:
             self.report.error(template_path(exc.filename or template), exc.lineno or 1, 1, f"template syntax error: {exc.message}")

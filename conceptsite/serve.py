@@ -55,8 +55,8 @@ class Preview:
         self.settings = settings
         self.options = pipeline.Options(content=settings.content, drafts=settings.drafts, strict=settings.strict,
                                         cache=settings.cache, use_cache=settings.use_cache)
-        templates, static = pipeline.theme_dirs(self.options)
-        self.sources = _distinct([settings.content.resolve(), templates.resolve(), static.resolve()])
+        templates, static = pipeline.theme_dirs(self.options)  # the site's own folders and the bundled theme's
+        self.sources = _distinct([settings.content.resolve(), *templates, *static])
         self.root = (settings.out or settings.content.resolve().parent / ".serve-cache").resolve()
         _check_out(self.root, self.sources)
         # What the cache knows the preview folder holds: a whole rebuild renders only what changed since

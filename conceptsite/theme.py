@@ -1,8 +1,12 @@
 """The Jinja side of a theme: where its templates and static files are, the environment that renders
-them (with the url() and asset() helpers templates call), and where a template fault happened."""
+them (with the url() and asset() helpers templates call), and where a template fault happened.
+
+A theme comes in layers: the site's own templates/ and static/ (beside content/) first, then the
+bundled theme's, so a site can replace one template or one asset and keep the rest."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -12,14 +16,54 @@ import jinja2
 
 from .urls import relative_url
 
+PACKAGE = Path(__file__).resolve().parent
+
+
+def bundled_folder() -> Path:
+    """The folder holding the bundled theme's templates/ and static/: in the installed package, else the checkout."""
+    # The wheel maps the checkout's top-level templates/ and static/ into conceptsite/bundled/
+    # (pyproject.toml); a checkout or an editable install has no such folder and reads them in place.
+    inside = PACKAGE / "bundled"
+    return inside if inside.is_dir() else PACKAGE.parent
+
+
+BUNDLED = bundled_folder()
+
 
 @dataclass(frozen=True)
 class Theme:
     """Where templates and static assets come from, and each asset's version stamp."""
 
-    templates: Path
-    static: Path
+    templates: tuple[Path, ...]  # searched in order: the site's own folder, then the bundled theme's
+    static: tuple[Path, ...]  # the same order; only the folders that exist
+    assets: dict  # asset name -> the file it is copied from (the first static folder that has it)
     versions: dict  # asset name -> short content hash, for cache busting
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """Every folder the theme is read from."""
+        return (*self.templates, *self.static)
+
+
+def layers(templates: Path, static: Path) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+    """The site's templates and static folders, each followed by the bundled theme's; a folder
+    that does not exist is left out, and so is one that is the bundled theme's own (the checkout)."""
+    return _layers(templates, BUNDLED / "templates"), _layers(static, BUNDLED / "static")
+
+
+def _layers(own: Path, bundled: Path) -> tuple[Path, ...]:
+    own, bundled = own.resolve(), bundled.resolve()
+    return (own, bundled) if own.is_dir() and own != bundled else (bundled,)
+
+
+def load_theme(templates: tuple[Path, ...], static: tuple[Path, ...]) -> Theme:
+    """The theme over these folders: which file each asset comes from, and a version stamp for each."""
+    assets = {}
+    for folder in reversed(static):  # the site's own file of a name replaces the bundled one
+        assets.update((p.relative_to(folder).as_posix(), p) for p in folder.rglob("*") if p.is_file())
+    assets = dict(sorted(assets.items()))
+    versions = {name: hashlib.sha1(path.read_bytes()).hexdigest()[:8] for name, path in assets.items()}
+    return Theme(templates, static, assets, versions)
 
 
 def build_date() -> dt.date:
@@ -42,7 +86,9 @@ def make_environment(theme: Theme, cache: Path | None = None) -> jinja2.Environm
     makes a new key. With a cache folder, compiled templates are kept there for the next process
     (Jinja checks each against its template's source)."""
     global _last_environment
-    key = (str(theme.templates), tuple(sorted(theme.versions.items())), str(cache))
+    # Which layer each template name comes from is part of the key: a template added to the site's
+    # own folder must replace the bundled one the cached environment has already compiled.
+    key = (theme.templates, _listing(theme.templates), tuple(sorted(theme.versions.items())), str(cache))
     if _last_environment[0] == key:
         env = _last_environment[1]
         if not all(template.is_up_to_date for template in env.cache.values()):
@@ -63,7 +109,7 @@ def _new_environment(theme: Theme, cache: Path | None) -> jinja2.Environment:
             pass
     env = jinja2.Environment(
         bytecode_cache=bytecode,
-        loader=jinja2.FileSystemLoader(str(theme.templates)),
+        loader=jinja2.FileSystemLoader([str(folder) for folder in theme.templates]),  # first folder wins
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -76,6 +122,13 @@ def _new_environment(theme: Theme, cache: Path | None) -> jinja2.Environment:
     env.filters["url"] = _url
     env.filters["tojson_attr"] = lambda value: json.dumps(value, ensure_ascii=False)
     return env
+
+
+def _listing(folders: tuple[Path, ...]) -> tuple:
+    """Each folder's files by relative path, so adding or removing one changes it."""
+    return tuple(tuple(sorted(os.path.relpath(os.path.join(root, name), folder)
+                              for root, _, names in os.walk(folder) for name in names))
+                 for folder in folders)
 
 
 @jinja2.pass_context
