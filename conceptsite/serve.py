@@ -162,11 +162,11 @@ class Preview:
             _line(f"build failed ({what}), {took}; newer changes are waiting, building again", sys.stderr)
         elif delta is None:
             self._report_failure(what, took, previous.has_site)
-        else:
-            self.events.publish({"type": "built", "build": self.status.build, "urls": delta.reload_urls(),
-                                 "css": delta.stylesheets(), "all": not previous.has_site})
+        else:  # the terminal's line first: whoever gets the event can read the line too
             removed = f", {len(delta.removed)} removed" if delta.removed else ""
             _line(f"rebuilt ({what}): {delta.pages} pages, {len(delta.written)} files written{removed}, {took}")
+            self.events.publish({"type": "built", "build": self.status.build, "urls": delta.reload_urls(),
+                                 "css": delta.stylesheets(), "all": not previous.has_site})
 
     def _build(self, changed: set[str]) -> tuple[Delta | None, tuple]:
         last, self._site = self._site, None  # until this build succeeds, the next must be a whole one
@@ -211,12 +211,12 @@ class Preview:
 
     def _report_failure(self, what: str, took: str, had_site: bool) -> None:
         status = self.status
-        self.events.publish({"type": "error", "build": status.build, "diagnostics": _jsonable(status.diagnostics)})
         errors = sum(1 for d in status.diagnostics if d.severity == "error")
         keep = "serving the last good site" if had_site else "serving an error page"
         _line(f"build failed ({what}): {errors} error(s), {keep}, {took}", sys.stderr)
         for diagnostic in status.diagnostics:
             print(diagnostic, file=sys.stderr, flush=True)
+        self.events.publish({"type": "error", "build": status.build, "diagnostics": _jsonable(status.diagnostics)})
 
     def _print_warnings(self, warnings: tuple) -> None:
         if warnings != self._warnings:
@@ -309,8 +309,7 @@ def run(args) -> int:
     if getattr(args, "open", False):
         threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
     try:
-        while True:
-            time.sleep(0.2)
+        preview.stopping.wait()  # nothing sets it here: the wait ends with Ctrl-C's KeyboardInterrupt
     except KeyboardInterrupt:
         pass
     preview.stop()

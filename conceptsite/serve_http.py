@@ -189,21 +189,22 @@ class Handler(BaseHTTPRequestHandler):
         origin = self.headers.get("Origin")
         if origin is not None and origin.lower() != "http://" + self.headers.get("Host", "").strip().lower():
             return self._send(Response(403, b"forbidden: cross-origin event stream\n", TYPES[".txt"]), head)
-        self.send_response(200)
-        self._common_headers("text/event-stream; charset=utf-8")
-        self.send_header("Connection", "close")
-        self.end_headers()
-        self.close_connection = True
-        if head:
-            return
-        stream = self.app.events.subscribe()
+        # Subscribed before the headers go out: a tab whose stream is open gets every event from then on.
+        stream = None if head else self.app.events.subscribe()
         try:
-            self._write_event(self.app.hello(), retry=True)
-            self._pump(stream)
+            self.send_response(200)
+            self._common_headers("text/event-stream; charset=utf-8")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            if stream is not None:
+                self._write_event(self.app.hello(), retry=True)
+                self._pump(stream)
         except OSError:
             pass  # the tab went away
         finally:
-            self.app.events.unsubscribe(stream)
+            if stream is not None:
+                self.app.events.unsubscribe(stream)
 
     def _pump(self, stream: queue.Queue) -> None:
         idle = 0.0
