@@ -1,8 +1,9 @@
 """Markdown across processes gives the same site, byte for byte, as one process."""
 from __future__ import annotations
 
+import multiprocessing
 import os
-import time
+import threading
 from pathlib import Path
 
 import pytest
@@ -97,19 +98,21 @@ def test_map_chunks_keeps_order_and_takes_empty_and_single_lists():
     assert list(parallel.map_chunks(double, [5], 2)) == [[10]]
 
 
-def _wait_for(marker: Path, part: list) -> list:
-    for _ in range(500):  # up to 10 s
-        if marker.exists():
-            return [(x, os.getpid()) for x in part]
-        time.sleep(0.02)
+HANG = 120  # seconds: a guard against a hang, which fails the test; the waits below end on an event
+
+
+def _wait_for(ran, part: list) -> list:
+    if ran.wait(HANG):
+        return [(x, os.getpid()) for x in part]
     return [(x, "gave up waiting") for x in part]
 
 
-def test_meanwhile_runs_in_this_process_while_the_workers_work(tmp_path):
-    marker, ran = tmp_path / "meanwhile-ran", []
-    meanwhile = lambda: ran.append(os.getpid()) or marker.write_text("")  # noqa: E731
-    # Each worker waits for the marker: had meanwhile() waited for the workers, they would give up.
-    parts = list(parallel.map_chunks(lambda part: _wait_for(marker, part), list(range(8)), 2, meanwhile))
+def test_meanwhile_runs_in_this_process_while_the_workers_work():
+    ran = []
+    meanwhile_ran = multiprocessing.get_context("fork").Event()  # the workers get it by fork
+    meanwhile = lambda: ran.append(os.getpid()) or meanwhile_ran.set()  # noqa: E731
+    # Each worker waits for meanwhile(): had meanwhile() waited for the workers, they would give up.
+    parts = list(parallel.map_chunks(lambda part: _wait_for(meanwhile_ran, part), list(range(8)), 2, meanwhile))
     done = [item for part in parts for item in part]
     assert ran == [os.getpid()]
     assert [x for x, _ in done] == list(range(8))
@@ -209,14 +212,15 @@ def test_beside_hands_back_values_in_order_and_raises_its_errors():
 def test_beside_is_stopped_when_closed_early_and_a_dead_one_says_so():
     def forever():
         yield "started"
-        while True:
-            time.sleep(0.01)
+        threading.Event().wait()  # never set: only close() ends this process
 
     side = parallel.Beside(forever)
     assert side.next() == "started"
-    started = time.perf_counter()
-    side.close()
-    assert time.perf_counter() - started < 5 and not side._process.is_alive()
+    closing = threading.Thread(target=side.close, daemon=True)  # close() waiting for the generator would hang
+    closing.start()
+    closing.join(HANG)
+    assert not closing.is_alive(), f"close() still waiting {HANG} s on: it does not stop the process"
+    assert not side._process.is_alive()
 
     dying = parallel.Beside(lambda: (os._exit(3) for _ in [0]))
     with pytest.raises(EOFError):
