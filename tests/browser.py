@@ -9,6 +9,7 @@ import mimetypes
 import os
 import shutil
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -23,6 +24,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SUB_PATH = "/notes/"
+# Every wait in a browser test ends on an event (a selector, a URL, a request, a function turning true);
+# this limit only stops a hang, and each context gets it as Playwright's default timeout.
+HANG_MS = 120_000
 
 
 def need(present: bool, what: str) -> None:
@@ -32,6 +36,17 @@ def need(present: bool, what: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{what} is missing; `make test` installs it")
     pytest.skip(f"{what} is missing; `make test` installs it")
+
+
+def until(tab, check, what: str):
+    """Let Playwright deliver events (a route handler's call, a response) until check() holds; fails only
+    after HANG_MS, as a hang guard. For what the page cannot show, so wait_for_function cannot see."""
+    deadline = time.monotonic() + HANG_MS / 1000
+    while not (value := check()):
+        if time.monotonic() > deadline:
+            pytest.fail(f"no {what} within {HANG_MS // 1000} s (a hang guard)")
+        tab.wait_for_timeout(5)  # delivers events meanwhile
+    return value
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ import base64
 import datetime as dt
 import os
 import re
+import time
 import urllib.error
 import urllib.request
 from urllib.parse import urldefrag, urlsplit
@@ -17,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from browser import AXE, ROOT, SUB_PATH, need
+from browser import AXE, HANG_MS, ROOT, SUB_PATH, need, until
 
 pytestmark = pytest.mark.browser
 
@@ -47,6 +48,7 @@ def open_tab(chromium):
 
     def open_(**options):
         context = chromium.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
+        context.set_default_timeout(HANG_MS)  # every wait ends on its event; this only guards a hang
         contexts.append(context)
         tab = context.new_page()
         tab.errors, tab.requests = [], []
@@ -89,6 +91,12 @@ def theme(tab):
     return tab.evaluate("() => document.documentElement.dataset.theme || null")
 
 
+# Records each navigation the page starts, as it starts it (the Navigation API's navigate event fires
+# within the script that navigates), and cancels it: what a key did is known once its keydown is handled.
+RECORD_NAVIGATIONS = """() => { window.__navigations = [];
+    navigation.addEventListener('navigate', e => { __navigations.push(e.destination.url); e.preventDefault(); }); }"""
+
+
 # ---------------------------------------------------------------- keyboard
 # One tab per page kind walks through every shortcut; each check_* starts from a fresh load of the page.
 
@@ -104,22 +112,14 @@ def test_keyboard_shortcuts_and_visible_focus(kind, open_tab, served_site):
 def check_nav_keys(tab, site, kind):
     """Each nav key asks for its section. The request is answered 204 No Content, which leaves the page
     where it is, so all four keys are tried from the same page; one key per page kind then really goes."""
-    targets, answered = {site.url(section) for section in NAV.values()}, []
-
-    def no_content(route):
-        route.fulfill(status=204)
-        answered.append(route.request)
-
+    targets = {site.url(section) for section in NAV.values()}
     go(tab, site, kind)
-    tab.route(lambda url: url in targets, no_content)
+    tab.route(lambda url: url in targets, lambda route: route.fulfill(status=204))
     for n, (key, section) in enumerate(NAV.items()):
-        tab.keyboard.press(key.lower() if n % 2 else key)  # either case
-        tab.wait_for_function("() => true")  # let the route handler run
-        for _ in range(300):
-            if len(answered) > n:
-                break
-            tab.wait_for_timeout(10)
-        assert answered[n].url == site.url(section) and answered[n].is_navigation_request()
+        with tab.expect_request(lambda request: request.url in targets) as asked:
+            tab.keyboard.press(key.lower() if n % 2 else key)  # either case
+        assert asked.value.url == site.url(section) and asked.value.is_navigation_request()
+        assert asked.value.response().status == 204  # the route's answer came: the page stays where it was
         assert tab.url == site.url(KINDS[kind])
     tab.unroute_all()
     key, section = list(NAV.items())[list(KINDS).index(kind) % len(NAV)]
@@ -161,9 +161,13 @@ def check_up_down_enter(tab, site, kind):
 def check_left_right(tab, site, kind):
     go(tab, site, kind)
     if kind != "concept":
+        tab.evaluate(RECORD_NAVIGATIONS)
         for key in ("ArrowLeft", "ArrowRight"):
             tab.keyboard.press(key)
-        tab.wait_for_timeout(150)
+        assert tab.evaluate("() => window.__navigations") == []
+        key, section = next(iter(NAV.items()))  # and the record does see a key's navigation
+        tab.keyboard.press(key)
+        assert tab.evaluate("() => window.__navigations") == [site.url(section)]
         assert tab.url == site.url(KINDS[kind])
         return
     for key, rel in (("ArrowRight", "next"), ("ArrowLeft", "prev")):
@@ -279,24 +283,29 @@ def check_focus_visible(tab, site, kind):
 
 # ---------------------------------------------------------------- clock
 
-def clock_offset(text: str) -> float:
-    """Seconds between a HH:MM:SS reading and the configured zone's time now, across midnight too."""
-    now = dt.datetime.now(ZoneInfo(SITE["timezone"]))
-    h, m, s = (int(x) for x in text.split(":"))
-    diff = (h * 3600 + m * 60 + s) - (now.hour * 3600 + now.minute * 60 + now.second + now.microsecond / 1e6)
-    return min(abs(diff), 86400 - abs(diff))
+def shown_between(before: float, after: float) -> set[str]:
+    """Every HH:MM:SS the configured zone's clock reads from one moment (time.time()) to another, across
+    midnight too; a second's margin below for the browser's coarsened clock. A reading taken after
+    `before` and seen by `after` is one of these however long the page took, so no tolerance is needed."""
+    zone = ZoneInfo(SITE["timezone"])
+    return {dt.datetime.fromtimestamp(t, zone).strftime("%H:%M:%S") for t in range(int(before) - 1, int(after) + 1)}
 
 
 def test_clock_shows_the_zones_time_is_labelled_and_ticks(open_tab, served_site):
-    tab = go(open_tab(timezone_id="America/Los_Angeles"), served_site, "concept")  # the reader's zone must not matter
+    tab = open_tab(timezone_id="America/Los_Angeles")  # the reader's zone must not matter
+    before = time.time()  # the page's first tick comes after this
+    go(tab, served_site, "concept")
     clock = tab.locator("time.clock")
     assert clock.locator(".clock-label").inner_text() == SITE["timezone_label"] == "IST"
     tab.wait_for_function("() => /^\\d\\d:\\d\\d:\\d\\d$/.test(document.querySelector('.clock-time').textContent)")
     first = clock.locator(".clock-time").inner_text()
-    assert clock_offset(first) <= 2, first
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", clock.get_attribute("datetime"))
-    tab.wait_for_function("t => document.querySelector('.clock-time').textContent !== t", arg=first, timeout=2500)
-    assert clock_offset(clock.locator(".clock-time").inner_text()) <= 2
+    assert first in shown_between(before, time.time()), first
+    stamp = clock.get_attribute("datetime")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp)
+    utc = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc).timestamp()
+    assert int(before) - 1 <= utc <= time.time(), stamp
+    tab.wait_for_function("t => document.querySelector('.clock-time').textContent !== t", arg=first)  # it ticks
+    assert clock.locator(".clock-time").inner_text() in shown_between(before, time.time())
     assert tab.errors == []
 
 
@@ -330,6 +339,7 @@ def test_stored_theme_survives_reload_and_applies_before_first_paint(open_tab, s
             bg: getComputedStyle(document.body).backgroundColor,
             siteJsRan: !document.querySelector('[data-theme-toggle]').hidden})""")
         assert first == {"theme": chosen, "bg": PALETTE_BG[chosen], "siteJsRan": False}
+        until(tab, lambda: held, "call of the route holding site.js")
         assert len(held) == 1
         held[0].continue_()
         tab.wait_for_selector("[data-theme-toggle]:not([hidden])")
@@ -388,7 +398,7 @@ _fetched: dict[str, tuple[int, str]] = {}
 def fetch(url: str) -> tuple[int, str]:
     if url not in _fetched:
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:
+            with urllib.request.urlopen(url, timeout=HANG_MS / 1000) as response:
                 body = response.read()
                 status = response.status
         except urllib.error.HTTPError as exc:
@@ -443,6 +453,7 @@ def readable_with_working_links(tab, site):
 
 @kinds
 def test_no_console_errors_no_foreign_requests_no_cookies(kind, open_tab, served_site):
+    before = time.time()  # the page's clock ticks after this
     tab = go(open_tab(), served_site, kind)
     # Use what a reader would: help, search (fetches search.json), a concept preview (fetches concepts.json).
     tab.keyboard.press("?")
@@ -455,10 +466,10 @@ def test_no_console_errors_no_foreign_requests_no_cookies(kind, open_tab, served
     wikilink = tab.query_selector(".prose a[href*='concepts/']")
     if wikilink:
         wikilink.hover()
-        tab.wait_for_selector("#concept-preview:not([hidden])", timeout=3000)
+        tab.wait_for_selector("#concept-preview:not([hidden])")
     # The clock is on every page: labelled, in the configured zone.
     assert tab.inner_text(".clock-label") == "IST"
-    assert clock_offset(tab.inner_text(".clock-time")) <= 2
+    assert tab.inner_text(".clock-time") in shown_between(before, time.time())
     foreign = [u for u in tab.requests if urlsplit(u).netloc != urlsplit(served_site.origin).netloc]
     assert foreign == []
     assert tab.context.cookies() == []
@@ -507,7 +518,7 @@ def test_at_360px_nothing_overflows_and_reduced_motion_stops_all_motion(kind, op
     wikilink = tab.query_selector(".prose a[href*='concepts/']")
     if wikilink:
         wikilink.hover()  # the preview card animates in unless motion is reduced
-        tab.wait_for_selector("#concept-preview:not([hidden])", timeout=3000)
+        tab.wait_for_selector("#concept-preview:not([hidden])")
     assert tab.evaluate(MOTION) == []
     assert tab.evaluate("() => document.getAnimations().length") == 0
 
@@ -529,10 +540,20 @@ def results(tab) -> list[dict]:
         marks: [...a.querySelectorAll('mark')].map(m => m.textContent)}))""")
 
 
+# Records each fetch() the page makes, as it makes it (before any of the page's own scripts run).
+RECORD_FETCHES = """(() => { const fetch = window.fetch; window.__fetched = [];
+    window.fetch = function (what) { window.__fetched.push(String(what && what.url || what)); return fetch.apply(this, arguments); };
+})()"""
+
+
 def test_search_opens_with_slash_ranks_titles_first_highlights_and_opens_by_keyboard(open_tab, served_site):
-    tab = go(open_tab(), served_site, "concept")  # goto waits for the load event
-    tab.wait_for_timeout(300)
-    assert not [u for u in tab.requests if "search.json" in u], "search.json must wait for the first search"
+    tab = open_tab()
+    tab.add_init_script(RECORD_FETCHES)
+    tab.clock.install()  # the page's timers, run below
+    go(tab, served_site, "concept")  # goto waits for the load event
+    tab.clock.run_for(60_000)  # a minute of the page's timers and idle callbacks, at once: any deferred fetch
+    fetched = tab.evaluate("() => window.__fetched")
+    assert not [u for u in fetched + tab.requests if "search.json" in u], "search.json must wait for the first search"
     tab.keyboard.press("/")
     assert open_dialogs(tab) == ["search"] and active(tab)["id"] == "search-input"
     tab.wait_for_function("() => /pages/.test(document.querySelector('.search-status').textContent)")
@@ -613,6 +634,10 @@ def test_every_page_kind_weighs_under_100kb_and_blocks_rendering_only_on_css_and
         responses = []
         tab.on("response", lambda r: responses.append(r))
         go(tab, site, kind)  # waits for the load event: the page and everything it asks for
+        loaded = tab.evaluate("""() => performance.getEntriesByType('navigation').concat(
+            performance.getEntriesByType('resource')).map(e => e.name)""")
+        # Each response event reaches us on its own, maybe after the load event: wait for all of them.
+        until(tab, lambda: {r.url for r in responses} >= set(loaded), "response event for every resource")
         total = sum(len(r.body()) for r in responses if r.status < 300 or r.status == 404)
         # Render-blocking: only the one stylesheet and the synchronous theme.js. theme.js is a deliberate
         # exception: the CSP forbids inline scripts, and a stored theme must be on <html> before the first

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from browser import HANG_MS
 from conceptsite import pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +49,7 @@ def page(request, browser):
     # bypass_csp only so axe-core can be injected; the site's own scripts are all external files.
     context = browser.new_context(color_scheme=request.param, viewport={"width": 1200, "height": 900},
                                   bypass_csp=AXE.exists())
+    context.set_default_timeout(HANG_MS)  # every wait ends on its event; this only guards a hang
     tab = context.new_page()
     tab.errors = []
     tab.on("console", lambda m: m.type == "error" and tab.errors.append(m.text))
@@ -117,14 +119,14 @@ def test_previews_appear_on_focus_and_close_on_escape(page, base_url):
     link = page.locator(".prose a.wikilink").first
     link.focus()
     tip = page.locator("#concept-preview")
-    tip.wait_for(state="visible", timeout=3000)
+    tip.wait_for(state="visible")
     assert tip.get_attribute("role") == "tooltip"
     assert link.get_attribute("aria-describedby") == "concept-preview"
     assert tip.locator(".preview-title").inner_text()
     assert tip.locator(".preview-summary").inner_text()
     page.keyboard.press("Escape")
-    tip.wait_for(state="hidden", timeout=2000)
+    tip.wait_for(state="hidden")
     assert link.get_attribute("aria-describedby") is None
     link.hover()
-    tip.wait_for(state="visible", timeout=3000)
+    tip.wait_for(state="visible")
     assert page.errors == []
