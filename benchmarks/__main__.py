@@ -206,6 +206,10 @@ class Bench:
             if kind == "disk" and ours.first_build_s is not None:
                 rebuild = f", its rebuilds {statistics.median(ours.rebuild_ms):.0f} ms" if ours.rebuild_ms else ""
                 notes.append(f"server up in {ours.first_build_s:.1f} s{rebuild}")
+                if ours.stop_s is not None:
+                    notes.append(f"stops on Ctrl-C in {ours.stop_s * 1000:.0f} ms")
+                elif "stop" in ours.errors:
+                    notes.append(f"Ctrl-C stop n/a: {ours.errors['stop']}")
             sample.note = "; ".join(n for n in notes if n)
 
     def measure(self, binary: str | None) -> dict[str, Sample]:

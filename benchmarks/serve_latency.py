@@ -50,6 +50,7 @@ class Server:
         self.proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                      errors="replace", start_new_session=True)
         self.done, self.lines, self.rebuilds, self.rebuild_ms = done, [], 0, []
+        self.peak_mb: float | None = None  # once the process is reaped
         self.closed, self.changed = False, threading.Condition()
         threading.Thread(target=self._collect, daemon=True).start()
 
@@ -89,22 +90,42 @@ class Server:
         """Wait until the server has finished count rebuilds in all."""
         self._wait(lambda: self.rebuilds >= count, timeout, f"its build {count}")
 
+    def _reaped(self) -> bool:
+        """True once the process has exited (and is reaped: its return code and peak RSS are kept)."""
+        if self.peak_mb is None:
+            pid, status, usage = os.wait4(self.proc.pid, os.WNOHANG)
+            if not pid:
+                return False
+            self.proc.returncode = os.waitstatus_to_exitcode(status)
+            self.peak_mb = usage.ru_maxrss / 1024
+        return True
+
+    def interrupt(self, timeout: float) -> float:
+        """Ctrl-C (SIGINT) to the server alone, as an author stops it; seconds until it has exited."""
+        started = time.perf_counter()
+        self.proc.send_signal(signal.SIGINT)
+        while not self._reaped():
+            if time.perf_counter() - started > timeout:
+                raise Timeout(f"still running {timeout:g} s after Ctrl-C")
+            time.sleep(0.001)
+        if self.proc.returncode != 0:
+            raise Timeout(f"exit status {self.proc.returncode} after Ctrl-C")
+        return time.perf_counter() - started
+
     def stop(self) -> float:
         """Stop the server (and anything it started); its peak RSS in MB, from wait4."""
-        try:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
+        if not self._reaped():
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
         deadline = time.perf_counter() + 10
-        while True:
-            pid, status, usage = os.wait4(self.proc.pid, os.WNOHANG)
-            if pid:
-                self.proc.returncode = os.waitstatus_to_exitcode(status)
-                return usage.ru_maxrss / 1024
+        while not self._reaped():
             if time.perf_counter() > deadline:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 deadline = float("inf")
             time.sleep(0.05)
+        return self.peak_mb
 
 
 @dataclass
@@ -127,6 +148,7 @@ class Latency:
     disk: list = field(default_factory=list)
     browser: list = field(default_factory=list)
     rebuild_ms: list = field(default_factory=list)
+    stop_s: float | None = None  # Ctrl-C to exit (conceptsite only)
     peak_mb: float | None = None
     errors: dict = field(default_factory=dict)
 
@@ -311,7 +333,7 @@ def measure(project: Path, edits: int = 5, browser: bool = True, budget: float =
             hugo_site: Path | None = None, hugo_binary: str | None = None) -> dict[str, Latency]:
     """Both latencies for conceptsite's server on project, and for `hugo server` on hugo_site if given.
 
-    Every failure is a reason in the result's errors, keyed "disk" / "browser", never an exception."""
+    Every failure is a reason in the result's errors, keyed "disk" / "browser" / "stop", never an exception."""
     starters = {"conceptsite": lambda scratch: start_conceptsite(project, scratch, timeout * 3)}
     if hugo_site and hugo_binary:
         starters["hugo"] = lambda scratch: start_hugo(hugo_site, scratch, hugo_binary, timeout * 3)
@@ -341,6 +363,11 @@ def measure(project: Path, edits: int = 5, browser: bool = True, budget: float =
                         result.errors[kind] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
             finally:
                 result.rebuild_ms = list(target.server.rebuild_ms)
+                if name == "conceptsite":
+                    try:
+                        result.stop_s = target.server.interrupt(timeout)
+                    except Timeout as exc:
+                        result.errors["stop"] = str(exc)
                 result.peak_mb = target.server.stop()
     return results
 
@@ -384,6 +411,10 @@ def main() -> int:
                 print(f"{name} {label}: n/a, {result.errors[kind]}", flush=True)
         if result.rebuild_ms:
             report(f"{name} server rebuild time (its own line)", [ms / 1000 for ms in result.rebuild_ms])
+        if result.stop_s is not None:
+            print(f"{name}: stopped by Ctrl-C in {result.stop_s * 1000:.0f} ms", flush=True)
+        elif "stop" in result.errors:
+            print(f"{name} stop by Ctrl-C: n/a, {result.errors['stop']}", flush=True)
     return 0
 
 
