@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
 # Hypothesis (tests/test_fuzz.py): a bounded run with the suite, many more examples with `make fuzz`.
-settings.register_profile("suite", max_examples=200, deadline=None)
-settings.register_profile("fuzz", max_examples=20_000, deadline=None)
+# No time limit decides an outcome: no deadline per example, and no "too slow" health check (it fails a
+# test whose examples take long to generate, as they do on a loaded machine). A test that sets its own
+# suppress_health_check must list HealthCheck.too_slow too (its list replaces this one).
+settings.register_profile("suite", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fuzz", max_examples=20_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 # Every incremental build in the suite also makes each view its stamp says is unchanged, and fails
 # if it is not (incremental.ViewKeys.check): the stamps must name everything a view reads.

@@ -300,7 +300,7 @@ def _edited(slug: str, key: str, other: str, fields: dict) -> str:
             "body": f"{slug} now links to [{other}]({link})." if target else f"{slug} stands alone."}[key]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.lists(FIELD_EDITS, min_size=1, max_size=4))
 def test_any_run_of_field_edits_builds_what_a_fresh_build_does(tmp_path_factory, edits):
     """Every incremental build here also makes each view whose stamp is unchanged and checks it is

@@ -149,7 +149,7 @@ def _server_root(tmp: Path) -> Path:
     return root.resolve()
 
 
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.one_of(TARGETS, st.text(max_size=30).map(lambda s: "/" + s), st.text(max_size=30)))
 @example("/../out")
 @example("/a/out/index.html")
