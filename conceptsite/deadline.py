@@ -1,4 +1,7 @@
-"""Time limits for pure-Python work that may run away, such as Markdown on a pathological page.
+"""Time limits for pure-Python work that may run away: the last resort behind Markdown's runaway checks.
+
+Pages with the shapes known to make Python-Markdown run away are refused by counting (runaway.py),
+the same on every machine; a limit here only stops what those checks do not know, so it is generous.
 
 One watchdog thread per process serves every limit. An earlier version started a `threading.Timer`
 per call, which cost about 143 µs a page, and always withdrew a pending interrupt through

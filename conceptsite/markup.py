@@ -17,6 +17,7 @@ from pygments.formatters import HtmlFormatter
 
 from .speedups import pygments_lexers as lextuning
 from .deadline import TimeUp, within
+from .runaway import find_runaways
 from .speedups.markdown_inline import tune
 from .search import word_counts
 from .urls import relative_url
@@ -31,9 +32,10 @@ class Resolver(Protocol):
     def hint(self, name: str) -> str: ...
 
 SAFE_SCHEMES = ("http", "https", "mailto")
-# Python-Markdown's link and emphasis parsers are quadratic or worse on some inputs (100,000 '[' take
-# an hour): a page gets this many seconds, then fails with a message instead of hanging the build.
-TIME_LIMIT = 10.0
+# A last resort only: pages with the shapes that make Python-Markdown run away are refused by counting
+# before it runs (runaway.py), the same on every machine. This stops what the counting does not know,
+# and is generous so that no page the counting lets through meets it on a slow or busy machine.
+TIME_LIMIT = 120.0
 
 
 @dataclass(frozen=True)
@@ -110,12 +112,15 @@ class Markup:
         # entity-written brackets are still placeholders when the toc pass looks), so most pages
         # skip the pass's walk over the whole document looking for one.
         self.toc_pass.marker = self.toc_marker if self.toc_marker and self.toc_marker in text else ""
+        runaways = find_runaways(text)
+        if runaways:
+            return Body("", "", frozenset(), (), (), tuple(Problem("error", r.message, r.needle) for r in runaways))
         try:
             html = within(TIME_LIMIT, self.md.convert, text)
         except TimeUp:
             self.md = self._markdown()  # the interrupted converter may be left half-way; start afresh
-            message = (f"Markdown gave up on this page after {TIME_LIMIT:g} s: it holds a pathological run of "
-                       "syntax, such as thousands of '[', '(' or '*_' in a row; remove or escape that run, or split the page")
+            message = (f"Markdown gave up on this page after {TIME_LIMIT:g} s, on syntax that the checks for "
+                       "runaway shapes do not know; split the page to find the part it is stuck on, and report it")
             return Body("", "", frozenset(), (), (), (Problem("error", message, ""),))
         toc = self.md.toc if len(self.md.toc_tokens) and _count(self.md.toc_tokens) >= 2 else ""
         return Body(html, toc, frozenset(state.ids), tuple(state.links),
