@@ -180,11 +180,11 @@ def _deep_nesting(page: Regions):
             block = (text.rfind("\n\n", 0, start) + 1, block_end(text, start))
         size = block[1] - block[0]
         if depth > DEPTH:
-            return start, (f"lists or block quotes nested {depth} deep (the limit is {DEPTH}): Markdown parses the "
+            return start, (f"lists or block quotes nested {depth:,} deep (the limit is {DEPTH}): Markdown parses the "
                            "nested text again at every level; nest less deeply, or escape markers meant literally "
                            "as \\- or \\>")
         if depth * size > DEPTH_SCAN:
-            return start, (f"lists or block quotes nested {depth} deep around a block of {size:,} characters: "
+            return start, (f"lists or block quotes nested {depth:,} deep around a block of {size:,} characters: "
                            f"Markdown parses it again at every level ({depth * size:,}; the limit is {DEPTH_SCAN:,}); "
                            "split the block with blank lines, or nest less deeply")
     return None

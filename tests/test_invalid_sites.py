@@ -116,21 +116,34 @@ def test_invalid_site(name, tmp_path, monkeypatch, run_cli):
 
 
 def _huge_inputs(case: Path, monkeypatch) -> None:
-    # The real limit is 10 s. 2 s still leaves the fast inputs (< 0.2 s) a wide margin on a busy machine, while
-    # brackets.md would need about an hour.
-    monkeypatch.setattr("conceptsite.markup.TIME_LIMIT", 2.0)
+    # Bodies on which Python-Markdown runs away (or ran away before 3.11) are refused by counting, before
+    # Markdown runs, so this case takes the same course on every machine; see conceptsite/runaway.py.
     concepts = case / "content" / "concepts"
     with open(concepts / "huge.md", "wb") as f:  # 50 MB, written in chunks to keep memory flat
         f.write(b"---\ndate: 2025-01-01\n---\n")
         for _ in range(50):
             f.write(b"word " * 200_000 + b"\n")
-    (concepts / "backticks.md").write_text("---\ndate: 2025-01-01\n---\n" + "`" * 100_000 + "\n")
-    (concepts / "spaces.md").write_text("---\ndate: 2025-01-01\n---\nx" + " " * 100_000 + "y\n")
-    (concepts / "brackets.md").write_text("---\ndate: 2025-01-01\n---\n" + "[" * 50_000 + "]" * 50_000 + "\n")
-    (concepts / "stars.md").write_text("---\ndate: 2025-01-01\n---\n" + "*a " * 30_000 + "\n")
-    (concepts / "lt.md").write_text("---\ndate: 2025-01-01\n---\n" + "<" * 100_000 + "\n")
-    (concepts / "dollars.md").write_text("---\ndate: 2025-01-01\n---\n" + "$a" * 50_000 + "\n")
-    (concepts / "heading.md").write_text("---\ndate: 2025-01-01\n---\n# a" + " " * 100_000 + "b\n")
+    bodies = {
+        "brackets": "[" * 50_000 + "]" * 50_000,
+        "parens": "Intro.\n\nSee f" + "(" * 5_000 + "x",
+        "stars": "*a " * 30_000,
+        "underscores": "A form: " + "_" * 2_000 + " sign here.",
+        "backticks": "`" * 100_000,
+        "lt": "<" * 100_000,
+        "dollars": "$a" * 50_000,
+        "links": "Links:\n\n" + "[a](" * 2_000,
+        "ticks": "Code: " + " ".join("`" * i for i in range(1, 400)),
+        "fences": "```x\n" * 8_000,
+        "emphasis": "Deep: " + "*a " * 300 + "b" + "*_" * 300,
+        "lists": "Nested:\n\n" + "- " * 64_000 + "a",
+        "footnotes": "\n\n".join(f"a[^{i}]" for i in range(2_000)) + "\n\n"
+                     + "\n".join(f"[^{i}]: x" for i in range(2_000)),
+        "spaces": "x" + " " * 100_000 + "y",  # long, but nothing Markdown works hard on: accepted
+        "heading": "# a" + " " * 100_000 + "b",
+        "code": "```\n" + "[" * 5_000 + "\n```\n\n    " + "(" * 5_000 + "\n\nAnd `" + "*" * 5_000 + "`.",
+    }
+    for name, body in bodies.items():
+        (concepts / f"{name}.md").write_text("---\ndate: 2025-01-01\n---\n" + body + "\n")
 
 
 def _junk_files(case: Path, monkeypatch) -> None:
@@ -261,7 +274,6 @@ CHECK = {
     "06-billion-laughs": _fast(1.0),
     "07-deep-nesting": _fast(1.0),
     "20-crlf-and-mixed-endings": _crlf_same_as_lf,
-    "22-huge-and-pathological-bodies": _fast(20.0),
     "23-odd-file-names": _odd_names_resolve,
     "24-junk-files-ignored": _junk_ignored,
     "25-hostile-front-matter": _hostile_escaped,
