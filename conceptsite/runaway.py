@@ -177,7 +177,8 @@ def _deep_nesting(page: Regions):
         if depth < least or _HR.match(text, start) or page.literal(start, spans=False):
             continue
         if start >= block[1]:  # one search per block, not one per line
-            block = (text.rfind("\n\n", 0, start) + 1, block_end(text, start))
+            blank = text.rfind("\n\n", 0, start)
+            block = (0 if blank < 0 else blank + 2, block_end(text, start))
         size = block[1] - block[0]
         if depth > DEPTH:
             return start, (f"lists or block quotes nested {depth:,} deep (the limit is {DEPTH}): Markdown parses the "
