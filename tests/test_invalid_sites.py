@@ -23,7 +23,6 @@ import os
 import re
 import shlex
 import shutil
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
@@ -91,9 +90,7 @@ def test_invalid_site(name, tmp_path, monkeypatch, run_cli):
         (case / "site" / "concepts" / "index.html").write_bytes("previous \u00e9\r\n".encode())
     before, home_before, sources = snapshot(case / "site"), snapshot(home), snapshot(case / "content")
 
-    started = time.perf_counter()
     result = run_cli(*argv, cwd=case)
-    seconds = time.perf_counter() - started
 
     err = result.err.replace(str(home), "{home}").replace(f"date: {dt.date.today()}", "date: {today}")
     if os.environ.get("UPDATE_EXPECTED"):
@@ -109,7 +106,7 @@ def test_invalid_site(name, tmp_path, monkeypatch, run_cli):
     if fails:
         assert snapshot(case / "site") == before, "a failed run changed the previous output"
     if name in CHECK:
-        CHECK[name](case, seconds)
+        CHECK[name](case)
 
 
 # --- Set-ups for cases whose inputs are too big or too odd to keep in git --------------------------------------
@@ -167,13 +164,7 @@ SETUP = {"15-case-and-unicode-clash": _clashing_names, "22-huge-and-pathological
 # --- Extra checks on what a passing case wrote ------------------------------------------------------------------
 
 
-def _fast(limit: float):
-    def check(case: Path, seconds: float) -> None:
-        assert seconds < limit, f"took {seconds:.2f} s"
-    return check
-
-
-def _crlf_same_as_lf(case: Path, seconds: float) -> None:
+def _crlf_same_as_lf(case: Path) -> None:
     lf = case.parent / "lf"
     shutil.copytree(case / "content", lf / "content")
     shutil.copytree(case / "static", lf / "static")
@@ -184,7 +175,7 @@ def _crlf_same_as_lf(case: Path, seconds: float) -> None:
     assert snapshot(case / "site") == snapshot(lf / "site")
 
 
-def _odd_names_resolve(case: Path, seconds: float) -> None:
+def _odd_names_resolve(case: Path) -> None:
     site = case / "site"
     for folder in ("concepts/notes-2", "concepts/c-notes", "concepts/100-sure", "concepts/注意力",
                    "concepts/über-netz"):
@@ -203,7 +194,7 @@ def _odd_names_resolve(case: Path, seconds: float) -> None:
     assert 'href="../../files/data%201%232.csv"' in hub
 
 
-def _junk_ignored(case: Path, seconds: float) -> None:
+def _junk_ignored(case: Path) -> None:
     written = snapshot(case / "site")
     assert not [rel for rel in written if re.search(r"(\._|\.swp|~|4913|\.#|#|DS_Store)", rel)], sorted(written)
 
@@ -227,7 +218,7 @@ class _Tags(HTMLParser):
             self.title += data
 
 
-def _hostile_escaped(case: Path, seconds: float) -> None:
+def _hostile_escaped(case: Path) -> None:
     site = case / "site"
     for path in sorted(site.rglob("*")):
         rel = path.relative_to(site).as_posix()
@@ -251,7 +242,7 @@ def _hostile_escaped(case: Path, seconds: float) -> None:
 EVIL = '<script>alert(1)</script> "><img src=x onerror=alert(2)> javascript:alert(3)'
 
 
-def _raw_html_escaped(case: Path, seconds: float) -> None:
+def _raw_html_escaped(case: Path) -> None:
     page = (case / "site/concepts/raw/index.html").read_text(encoding="utf-8")
     prose = page.split('<div class="prose">', 1)[1].split("</div>\n", 1)[0]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in prose and "<script" not in prose
@@ -259,11 +250,11 @@ def _raw_html_escaped(case: Path, seconds: float) -> None:
     assert "javascript:" not in prose.lower() and 'class="unsafe-link"' in prose
 
 
-def _nothing_ran(case: Path, seconds: float) -> None:
+def _nothing_ran(case: Path) -> None:
     assert not (case / "pwned").exists() and not Path("pwned").exists()
 
 
-def _raw_html_allowed(case: Path, seconds: float) -> None:
+def _raw_html_allowed(case: Path) -> None:
     page = (case / "site/concepts/raw/index.html").read_text(encoding="utf-8")
     assert '<div class="note">Kept as written.</div>' in page and "<kbd>Ctrl</kbd>" in page
     assert "javascript:" not in page.lower()  # opting in to HTML does not opt in to unsafe link schemes
@@ -271,8 +262,6 @@ def _raw_html_allowed(case: Path, seconds: float) -> None:
 
 CHECK = {
     "05-python-and-unknown-tags": _nothing_ran,
-    "06-billion-laughs": _fast(1.0),
-    "07-deep-nesting": _fast(1.0),
     "20-crlf-and-mixed-endings": _crlf_same_as_lf,
     "23-odd-file-names": _odd_names_resolve,
     "24-junk-files-ignored": _junk_ignored,
