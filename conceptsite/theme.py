@@ -104,7 +104,10 @@ def _new_environment(theme: Theme, cache: Path | None) -> jinja2.Environment:
     if cache is not None:
         try:
             (cache / "templates").mkdir(parents=True, exist_ok=True)
-            bytecode = jinja2.FileSystemBytecodeCache(str(cache / "templates"))
+            # Named by Jinja's version: the code one release compiles may call what another lacks
+            # (3.1's calls environment.concat), and environments of several versions share a cache.
+            pattern = f"__jinja2_{jinja2.__version__}_%s.cache"
+            bytecode = jinja2.FileSystemBytecodeCache(str(cache / "templates"), pattern)
         except OSError:  # a cache that cannot be written only costs time
             pass
     env = jinja2.Environment(
