@@ -15,10 +15,9 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from pygments.formatters import HtmlFormatter
 
-from .speedups import pygments_lexers as lextuning
+from . import speedups
 from .deadline import TimeUp, within
 from .runaway import find_runaways
-from .speedups.markdown_inline import tune
 from .search import word_counts
 from .urls import relative_url
 
@@ -81,7 +80,6 @@ class Markup:
         self.md = self._markdown()
 
     def _markdown(self) -> markdown.Markdown:
-        lextuning.install()
         md = markdown.Markdown(
             extensions=["fenced_code", "codehilite", "tables", "footnotes", "toc", "sane_lists",
                         _ConceptExtension(self.state)],
@@ -97,7 +95,7 @@ class Markup:
             # Raw HTML is escaped by default: authors opt in with `allow_html: true` in site.yml.
             md.preprocessors.deregister("html_block")
             md.inlinePatterns.deregister("html")
-        tune(md, {_InlineMath.PATTERN: ("$",), _WikiLink.PATTERN: ("[[",)})
+        speedups.install(md, {"inline_math": ("$",), "wikilink": ("[[",)})  # what every match of ours holds
         self.toc_pass = md.treeprocessors["toc"]
         self.toc_marker = self.toc_pass.marker  # the text a paragraph must be to become the table of contents
         return md

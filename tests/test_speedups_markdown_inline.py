@@ -8,9 +8,10 @@ from hypothesis import strategies as st
 from markdown import util
 
 from conceptsite import markup as markup_module
-from conceptsite.speedups import markdown_inline as mdtuning, markdown_passes as passtuning
+from conceptsite import speedups
 from conceptsite.frontmatter import split
 from conceptsite.markup import Markup
+from conceptsite.speedups import markdown_inline as mdtuning
 from fakes import FakeIndex
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,13 +25,47 @@ def markup():
 def _plain(allow_html: bool = False) -> Markup:
     """A converter with none of the speed-ups: what the tuned one must agree with."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(markup_module, "tune", lambda md, needs: None)
+        patch.setenv(speedups.SWITCH, "off")
         return Markup(FakeIndex(), allow_html=allow_html)
 
 
-TUNED = {False: Markup(FakeIndex()), True: Markup(FakeIndex(), allow_html=True)}
+def _ours() -> dict:
+    """The needed texts markup.py gives speedups.install for its own inline patterns."""
+    given = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(speedups, "install", lambda md, needs: given.update(needs))
+        Markup(FakeIndex())
+    return given
+
+
+# Whether the speed-ups are installed here (the pinned versions, not switched off); elsewhere each test
+# below holds the converter to being the library's own (tests/test_speedups.py tests the gate itself).
+ON = speedups.enabled()
+# The plain ones first: codehilite's lexer look-up is module-wide, and the last converter made sets it
+# (tests/test_speedups_pygments_lexers.py holds the tuned lexers to Pygments' own).
 PLAIN = {False: _plain(), True: _plain(allow_html=True)}
-OURS = {markup_module._InlineMath.PATTERN: ("$",), markup_module._WikiLink.PATTERN: ("[[",)}
+TUNED = {False: Markup(FakeIndex()), True: Markup(FakeIndex(), allow_html=True)}
+_NOT_IMAGE, _IMAGE = r"(?<!\!)\[", r"\!\["
+# Python-Markdown 3.11.4's inline patterns (speedups.PINNED) by the names it registers them under, and
+# ours: what LITERAL_FIRST and INLINE_NEEDS are held to below, whichever version is installed.
+PATTERNS = {
+    "backtick": r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)",
+    "escape": r"\\(.)",
+    "footnote": r"\[\^([^\]]*)\]",
+    "reference": _NOT_IMAGE, "link": _NOT_IMAGE, "short_reference": _NOT_IMAGE,
+    "image_link": _IMAGE, "image_reference": _IMAGE, "short_image_ref": _IMAGE,
+    "autolink": r"<([A-Za-z][A-Za-z0-9+.-]*://[^<>]*)>",
+    "automail": r"<([^<> !]+@[^@<> ]+)>",
+    "linebreak": r"  \n",
+    "entity": r"(&(?:\#[0-9]+|\#x[0-9a-fA-F]+|[a-zA-Z0-9]+);)",
+    "em_strong": r"\*|_",
+    "html": r"""(<(\/?+[a-zA-Z][^\s"'<>@]*+(?:\s+[^\s"'=<>]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s"'=<>]++))?+)*+\s*+/?"""
+            r"""|!--(?:(?!<!--|-->).)*--|[?](?:(?!<[?]|[?]>).)*[?]|!\[CDATA\[(?:(?!<!\[CDATA\[|\]\]>).)*\]\])>)""",
+    "inline_math": markup_module._InlineMath.PATTERN,
+    "wikilink": markup_module._WikiLink.PATTERN,
+}
+# Inline pattern text -> texts every match holds: the library's (INLINE_NEEDS) and those markup.py gives for its own.
+NEEDS = {PATTERNS[name]: needs for name, needs in {**mdtuning.INLINE_NEEDS, **_ours()}.items()}
 
 
 def _matches(pattern: str, text: str) -> list:
@@ -40,7 +75,7 @@ def _matches(pattern: str, text: str) -> list:
 # --- literal-first patterns ------------------------------------------------------------------
 
 # What the literal-first patterns replace: Python-Markdown's own, and this project's old inline-math one.
-_SLOW_AND_FAST = [*mdtuning.LITERAL_FIRST.items(),
+_SLOW_AND_FAST = [*((PATTERNS[name], fast) for name, fast in mdtuning.LITERAL_FIRST.items()),
                   (r"(?<![\\$\w])\$(?=\S)([^$\n]+?)(?<=\S)\$(?![\w$])", markup_module._InlineMath.PATTERN)]
 
 
@@ -59,27 +94,30 @@ def test_literal_first_patterns_on_known_edge_cases(text):
 
 
 def test_the_installed_markdown_gets_the_literal_first_patterns(markup):
-    """If a new Python-Markdown words these patterns differently, this says the speed-up is gone."""
     swapped = {name for name in ("backtick", "link", "reference", "short_reference")
                if markup.md.inlinePatterns[name].compiled_re.pattern in mdtuning.LITERAL_FIRST.values()}
-    assert swapped == {"backtick", "link", "reference", "short_reference"}
+    assert swapped == ({"backtick", "link", "reference", "short_reference"} if ON else set())
 
 
 # --- quick block tests -----------------------------------------------------------------------
 
 @settings(max_examples=600, deadline=None)
 @given(st.text(alphabet="#=-*_> \na|:`\\", max_size=30))
-def test_quick_block_tests_agree_with_the_processors_own(markup, text):
+def test_quick_block_tests_agree_with_the_processors_own(text):
     parent = etree.Element("div")
-    for name in mdtuning.BLOCK_NEEDS:
-        quick = markup.md.parser.blockprocessors[name].test
-        own = quick.args[1]  # the processor's own test, which the quick check stands in front of
-        assert quick(parent, text) == own(parent, text), (name, text)
+    for name, needs in mdtuning.BLOCK_NEEDS.items():
+        own = PLAIN[False].md.parser.blockprocessors[name].test
+        assert mdtuning._test_if(needs, own, parent, text) == own(parent, text), (name, text)
 
 
 def test_every_quick_block_test_is_in_place(markup):
-    assert all(markup.md.parser.blockprocessors[name].test.args[0] is needs
-               for name, needs in {**mdtuning.BLOCK_NEEDS, **mdtuning.RUN_NEEDS}.items())
+    for name, needs in {**mdtuning.BLOCK_NEEDS, **mdtuning.RUN_NEEDS}.items():
+        processor = markup.md.parser.blockprocessors[name]
+        if ON:  # the quick check, standing in front of the processor's own test
+            own = type(processor).test.__get__(processor)
+            assert processor.test.func is mdtuning._test_if and processor.test.args == (needs, own), name
+        else:
+            assert "test" not in vars(processor)
 
 
 @settings(max_examples=600, deadline=None)
@@ -102,7 +140,7 @@ _SPECIALS = "`\\[]^!<>:/@&#;*_$| \na1x"
 @settings(max_examples=1500, deadline=None)
 @given(st.text(alphabet=_SPECIALS, max_size=40))
 def test_no_pattern_matches_text_without_what_it_needs(text):
-    for pattern, needs in {**mdtuning.INLINE_NEEDS, **OURS}.items():
+    for pattern, needs in NEEDS.items():
         if re.compile(pattern, re.DOTALL | re.UNICODE).search(text):
             assert any(need in text for need in needs), (pattern, text)
 
@@ -111,19 +149,24 @@ def test_no_pattern_matches_text_without_what_it_needs(text):
                                   "a  \nb", "&amp;", "&#35;", "*a*", "_a_", "<span>", "<!-- c -->", "<?php ?>",
                                   "<![CDATA[x]]>", "$x$", "[[relu]]"])
 def test_each_pattern_finds_its_example_and_it_holds_a_needed_text(text):
-    found = [p for p in {**mdtuning.INLINE_NEEDS, **OURS} if re.search(p, text, re.DOTALL)]
+    found = [p for p in NEEDS if re.search(p, text, re.DOTALL)]
     assert found, text
-    assert all(any(n in text for n in {**mdtuning.INLINE_NEEDS, **OURS}[p]) for p in found)
+    assert all(any(n in text for n in NEEDS[p]) for p in found)
 
 
 @pytest.mark.parametrize("allow_html", [False, True])
 def test_every_inline_pattern_of_the_installed_markdown_is_gated(allow_html):
-    """If a new Python-Markdown words a pattern differently, this says its gate is gone."""
+    """A pattern markup.py adds gets needed texts here; on the pinned version, every pattern is the one above."""
+    md = PLAIN[allow_html].md
+    expected = {name: text for name, text in PATTERNS.items() if allow_html or name != "html"}
+    registered = {name: md.inlinePatterns[name].pattern for name in expected if name in md.inlinePatterns}
+    assert not ON or (registered == expected and len(md.inlinePatterns) == len(expected))
+    assert set(_ours()) == {"inline_math", "wikilink"} and set(NEEDS) == set(PATTERNS.values())
     inline = TUNED[allow_html].md.treeprocessors["inline"]
-    assert isinstance(inline, mdtuning.GatedInline)
-    ungated = [p.pattern for p in TUNED[allow_html].md.inlinePatterns
-               if {**mdtuning.INLINE_NEEDS, **OURS}.get(p.pattern) is None]
-    assert ungated == []
+    assert isinstance(inline, mdtuning.GatedInline) is ON
+    if ON:
+        inline.run(etree.Element("div"))  # notes the patterns and what each needs
+        assert len(inline.wants) == len(TUNED[allow_html].md.inlinePatterns) and None not in inline.wants
 
 
 def test_no_needed_text_can_appear_in_or_across_a_placeholder():
@@ -131,7 +174,7 @@ def test_no_needed_text_can_appear_in_or_across_a_placeholder():
     for number in (0, 7, 1234, 99999):
         placeholder = util.INLINE_PLACEHOLDER % number
         assert placeholder.startswith(util.STX) and placeholder.endswith(util.ETX)
-        for need in (n for needs in {**mdtuning.INLINE_NEEDS, **OURS}.values() for n in needs):
+        for need in (n for needs in NEEDS.values() for n in needs):
             assert need not in placeholder and util.STX not in need and util.ETX not in need
 
 
@@ -160,9 +203,8 @@ def test_tuned_converter_agrees_on_every_bundled_page():
 
 # --- narrowed whole-source passes ------------------------------------------------------------
 def test_the_fence_search_and_the_whitespace_pass_are_in_place(markup):
-    # If this fails, a Python-Markdown release changed either pass and the speed-up is gone.
-    assert isinstance(markup.md.preprocessors["fenced_code_block"].FENCED_BLOCK_RE, mdtuning.FenceSearch)
-    assert isinstance(markup.md.preprocessors["normalize_whitespace"], mdtuning.QuickWhitespace)
+    assert isinstance(markup.md.preprocessors["fenced_code_block"].FENCED_BLOCK_RE, mdtuning.FenceSearch) is ON
+    assert isinstance(markup.md.preprocessors["normalize_whitespace"], mdtuning.QuickWhitespace) is ON
 
 
 @settings(max_examples=500, deadline=None)
@@ -198,62 +240,14 @@ def test_fence_search_scans_a_long_line_of_backticks_once():
     assert Counting.finds <= 4
 
 
-# --- the table of contents -------------------------------------------------------------------
-
-_HEADING_TEXT = ["Plain", "two  spaces ", "Über Straße", "C#", "a\"q\"", "it's", "x & y", "a < b", "`code`", "*em*",
-                 "$x^2$", "[[relu]]", "[a](/concepts/relu/)", "\\#", "&copy;", "Plain", "plain", "", " ", "Plain_1",
-                 "nbsp\u00a0here", "[^1]", "<b>b</b>", "!!!", "_", "x\ty"]
-
-
-@settings(max_examples=400, deadline=None)
-@given(st.lists(st.tuples(st.integers(1, 6), st.lists(st.sampled_from(_HEADING_TEXT), max_size=3)), max_size=8),
-       st.booleans(), st.booleans())
-def test_quick_toc_writes_what_the_library_writes(headings, marker, allow_html):
-    text = "\n\n".join(f"{'#' * level} {''.join(words)}\n\ntext" for level, words in headings)
-    text = ("[TOC]\n\n" if marker else "") + text + "\n\n[^1]: note"
-    assert TUNED[allow_html].convert(text, "concepts/x/") == PLAIN[allow_html].convert(text, "concepts/x/")
-    assert TUNED[allow_html].md.toc_tokens == PLAIN[allow_html].md.toc_tokens
-
-
 def test_reference_patterns_are_passed_over_only_on_pages_without_definitions(markup):
     inline = markup.md.treeprocessors["inline"]
     assert 'href="../../x/"' in markup.convert("[a][ref] and [ref]\n\n[ref]: /x/\n", "concepts/p/").html
-    names = {type(inline.patterns[i]).__name__ for i in inline.by_reference}
-    assert names == {"ReferenceInlineProcessor", "ShortReferenceInlineProcessor", "ImageReferenceInlineProcessor",
-                     "ShortImageReferenceInlineProcessor"}
-    assert inline.skipped == frozenset()
-    assert "[a][ref]" in markup.convert("[a][ref] [b]", "concepts/p/").html and inline.skipped == inline.by_reference
-
-
-def test_quick_unescape_is_in_place(markup):
-    # If this fails, a Python-Markdown release changed how escapes are marked and the speed-up is gone.
-    assert type(markup.md.treeprocessors["unescape"]) is passtuning.QuickUnescape
-
-
-def test_quick_toc_is_in_place_and_takes_plain_headings(markup):
-    # If this fails, a Python-Markdown release changed the toc pass and the speed-up is gone.
-    assert type(markup.md.treeprocessors["toc"]) is passtuning.QuickToc
-    calls = []
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(passtuning.toc, "render_inner_html", lambda *args: calls.append(args))
-        body = markup.convert("## One\n\nx\n\n### Two two\n\n## One\n", "concepts/x/")
-    assert calls == [] and 'href="#one_1"' in body.toc
-
-
-# --- links' text and address -----------------------------------------------------------------
-
-@settings(max_examples=1500, deadline=None)
-@given(st.text(alphabet="[]()'\"\\ <>a/\n\t" + util.STX + util.ETX + "0", max_size=30), st.integers(0, 30))
-def test_quick_link_parts_read_what_the_library_reads(text, index):
-    from markdown.inlinepatterns import LinkInlineProcessor
-
-    link = PLAIN[False].md.inlinePatterns["link"]
-    index = min(index, len(text))
-    assert passtuning.quick_text(link, text, index) == LinkInlineProcessor.getText(link, text, index)
-    assert passtuning.quick_link(link, text, index) == LinkInlineProcessor.getLink(link, text, index)
-
-
-def test_quick_link_parts_are_in_place(markup):
-    for name in ("link", "image_link", "reference", "short_reference", "image_reference", "short_image_ref"):
-        assert markup.md.inlinePatterns[name].getText.func is passtuning.quick_text, name
-        assert markup.md.inlinePatterns[name].getLink.func is passtuning.quick_link, name
+    assert isinstance(inline, mdtuning.GatedInline) is ON
+    if ON:
+        names = {type(inline.patterns[i]).__name__ for i in inline.by_reference}
+        assert names == {"ReferenceInlineProcessor", "ShortReferenceInlineProcessor", "ImageReferenceInlineProcessor",
+                         "ShortImageReferenceInlineProcessor"}
+        assert inline.skipped == frozenset()
+    assert "[a][ref]" in markup.convert("[a][ref] [b]", "concepts/p/").html
+    assert not ON or inline.skipped == inline.by_reference

@@ -1,7 +1,4 @@
-"""Python-Markdown made faster on our converter, with the same output.
-
-Three kinds of change to patterns, each keyed by the exact text of the library's regex, so a version that words
-a pattern differently simply keeps its own (tests/test_mdtuning.py says when a speed-up is gone):
+"""Python-Markdown made faster on our converter, with the same output (Markdown 3.11.4: see __init__).
 
 - LITERAL_FIRST: inline patterns that open with a lookbehind, which makes the regex engine try a
   match at every position, get equivalents that open with their one possible first character.
@@ -10,13 +7,14 @@ a pattern differently simply keeps its own (tests/test_mdtuning.py says when a s
   processors that accept every block in test() and give most of them back from run().
 - INLINE_NEEDS: the library tries every inline pattern on every text node, each through a Python
   call and a regex scan (~0.3 ms of a 2.5 ms page). A pattern none of whose needed texts occurs
-  in the node cannot match there, so it is passed over without that call.
+  in the node cannot match there, so it is passed over without that call (GatedInline).
 
 And two passes over the whole source are narrowed: the fenced-code search jumps from one '```' or
-'~~~' at a line start to the next instead of trying its pattern at every character (FENCE_OPENING),
+'~~~' at a line start to the next instead of trying its pattern at every character (FenceSearch),
 and the whitespace pass runs its spaces-only-line regex only when some line ends in a space.
 
-Whole passes and the link parser are made quicker in passtuning.py.
+Patterns are named as the library registers them. Whole passes and the link parser are made
+quicker in markdown_passes.py.
 """
 from __future__ import annotations
 
@@ -24,16 +22,12 @@ import functools
 import re
 
 import markdown
-from markdown import preprocessors, treeprocessors, util
-from markdown import inlinepatterns
-from markdown.inlinepatterns import InlineProcessor
+from markdown import inlinepatterns, preprocessors, treeprocessors, util
 
-from . import markdown_passes
-
-LITERAL_FIRST = {
-    r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)": r"(?:(\\(?<!\\\\)\\(?:\\{2})*)(?=`+)|`(?<!\\`))",
-    r"(?<!\!)\[": r"\[(?<!\!\[)",
-}
+_BACKTICK = r"(?:(\\(?<!\\\\)\\(?:\\{2})*)(?=`+)|`(?<!\\`))"
+_NOT_IMAGE = r"\[(?<!\!\[)"  # '[' not preceded by '!'
+# Inline pattern name -> an equivalent pattern that opens with its first character, not a lookbehind.
+LITERAL_FIRST = {"backtick": _BACKTICK, "reference": _NOT_IMAGE, "link": _NOT_IMAGE, "short_reference": _NOT_IMAGE}
 
 BLOCK_NEEDS = {
     "hashheader": lambda block: "#" in block,
@@ -50,28 +44,14 @@ RUN_NEEDS = {
     "reference": lambda block: "]:" in block,
 }
 
-# Inline pattern text -> texts of which every match holds at least one.
+# Inline pattern name -> texts of which every match holds at least one.
 INLINE_NEEDS = {
-    r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)": ("`",),
-    r"\\(.)": ("\\",),
-    r"\[\^([^\]]*)\]": ("[^",),
-    r"(?<!\!)\[": ("[",),
-    r"\!\[": ("![",),
-    r"<([A-Za-z][A-Za-z0-9+.-]*://[^<>]*)>": ("://",),
-    r"<([^<> !]+@[^@<> ]+)>": ("@",),
-    r"  \n": ("  \n",),
-    r"(&(?:\#[0-9]+|\#x[0-9a-fA-F]+|[a-zA-Z0-9]+);)": ("&",),
-    r"\*|_": ("*", "_"),
-    r"""(<(\/?+[a-zA-Z][^\s"'<>@]*+(?:\s+[^\s"'=<>]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s"'=<>]++))?+)*+\s*+/?"""
-    r"""|!--(?:(?!<!--|-->).)*--|[?](?:(?!<[?]|[?]>).)*[?]|!\[CDATA\[(?:(?!<!\[CDATA\[|\]\]>).)*\]\])>)""": ("<",),
+    "backtick": ("`",), "escape": ("\\",), "footnote": ("[^",), "image_link": ("![",), "image_reference": ("![",),
+    "reference": ("[",), "link": ("[",), "short_reference": ("[",), "short_image_ref": ("![",),
+    "autolink": ("://",), "automail": ("@",), "linebreak": ("  \n",), "html": ("<",), "entity": ("&",),
+    "em_strong": ("*", "_"),
 }
 
-# The library's private methods the gated processor stands in for or calls; without them, no gating.
-_HOOKS = ("_InlineProcessor__handleInline", "_InlineProcessor__applyPattern")
-
-
-# How the fenced-code pattern opens: every match starts at a line start with three backticks or tildes.
-FENCE_OPENING = "(?P<fence>^(?:~{3,}|`{3,}))"
 _SPACES_LINE = re.compile(r"(?<=\n) +\n")  # the whitespace pass's own regex, compiled once
 
 
@@ -82,20 +62,21 @@ def tune(md: markdown.Markdown, inline_needs: dict[str, tuple[str, ...]]) -> Non
     _gate_inline(md, {**INLINE_NEEDS, **inline_needs})
     _quick_fences(md)
     _quick_whitespace(md)
-    markdown_passes.tune(md)
+
+
+def _registered_at(registry, name: str) -> float:
+    """The priority a registry item was registered with, to put a stand-in at the same place."""
+    return next(item.priority for item in registry._priority if item.name == name)
 
 
 def _quick_fences(md: markdown.Markdown) -> None:
-    fenced = md.preprocessors["fenced_code_block"] if "fenced_code_block" in md.preprocessors else None
-    pattern = getattr(fenced, "FENCED_BLOCK_RE", None)
-    if isinstance(pattern, re.Pattern) and pattern.flags & re.MULTILINE and (
-            pattern.pattern.startswith(FENCE_OPENING)
-            or pattern.flags & re.VERBOSE and pattern.pattern.lstrip().startswith(FENCE_OPENING)):
-        fenced.FENCED_BLOCK_RE = FenceSearch(pattern)
+    fenced = md.preprocessors["fenced_code_block"]
+    fenced.FENCED_BLOCK_RE = FenceSearch(fenced.FENCED_BLOCK_RE)
 
 
 class FenceSearch:
-    """pattern.search for the fenced-code pattern, trying it only where a fence can open."""
+    """pattern.search for the fenced-code pattern, trying it only where a fence can open: its every
+    match starts at a line start ('^', multi-line) with three backticks or tildes."""
 
     def __init__(self, pattern: re.Pattern):
         self.pattern = pattern
@@ -124,17 +105,8 @@ class FenceSearch:
 
 
 def _quick_whitespace(md: markdown.Markdown) -> None:
-    if "normalize_whitespace" in md.preprocessors and type(md.preprocessors["normalize_whitespace"]) is (
-            preprocessors.NormalizeWhitespace) and _whitespace_steps_known():
-        priority = next(i.priority for i in md.preprocessors._priority if i.name == "normalize_whitespace")
-        md.preprocessors.register(QuickWhitespace(md), "normalize_whitespace", priority)
-
-
-def _whitespace_steps_known() -> bool:
-    """Whether the library's pass is the one QuickWhitespace reproduces (tests/test_mdtuning.py)."""
-    code = preprocessors.NormalizeWhitespace.run.__code__
-    return {"STX", "ETX", "expandtabs", "tab_length", "sub", "split"} <= set(code.co_names) and (
-        _SPACES_LINE.pattern in code.co_consts)
+    priority = _registered_at(md.preprocessors, "normalize_whitespace")
+    md.preprocessors.register(QuickWhitespace(md), "normalize_whitespace", priority)
 
 
 def _stock_reference(pattern) -> bool:
@@ -162,10 +134,8 @@ class QuickWhitespace(preprocessors.Preprocessor):
 
 
 def _literal_first(md: markdown.Markdown) -> None:
-    for pattern in md.inlinePatterns:
-        faster = LITERAL_FIRST.get(getattr(pattern, "pattern", None))
-        if faster is not None and isinstance(pattern, InlineProcessor):
-            pattern.compiled_re = re.compile(faster, re.DOTALL | re.UNICODE)
+    for name, faster in LITERAL_FIRST.items():
+        md.inlinePatterns[name].compiled_re = re.compile(faster, re.DOTALL | re.UNICODE)  # the library's flags
 
 
 def _quick_block_tests(md: markdown.Markdown) -> None:
@@ -180,10 +150,7 @@ def _test_if(needs, test, parent, block: str) -> bool:
 
 
 def _gate_inline(md: markdown.Markdown, needs: dict) -> None:
-    stock = md.treeprocessors["inline"] if "inline" in md.treeprocessors else None
-    if type(stock) is treeprocessors.InlineProcessor and all(hasattr(stock, hook) for hook in _HOOKS):
-        priority = next(item.priority for item in md.treeprocessors._priority if item.name == "inline")
-        md.treeprocessors.register(GatedInline(md, needs), "inline", priority)
+    md.treeprocessors.register(GatedInline(md, needs), "inline", _registered_at(md.treeprocessors, "inline"))
 
 
 class GatedInline(treeprocessors.InlineProcessor):
@@ -201,7 +168,9 @@ class GatedInline(treeprocessors.InlineProcessor):
         patterns = list(self.inlinePatterns)
         if patterns != self.patterns:
             self.patterns, self.tried = patterns, {}
-            self.wants = [self.needs.get(getattr(p, "pattern", None)) for p in patterns]
+            registry = self.inlinePatterns
+            named = {id(registry[name]): want for name, want in self.needs.items() if name in registry}
+            self.wants = [named.get(id(p)) for p in patterns]
             self.texts = tuple(sorted({text for want in self.wants if want for text in want}))
             self.by_reference = frozenset(i for i, p in enumerate(patterns) if _stock_reference(p))
         # '[a][id]' and its kin become links only through a definition '[id]: url' on the page; with

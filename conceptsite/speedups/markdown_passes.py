@@ -1,5 +1,5 @@
 """Python-Markdown's whole passes and its link parser made quicker on our converter, with the same
-output (mdtuning.py tunes its patterns and block tests; tune() there calls tune() here).
+output (Markdown 3.11.4: see __init__; markdown_inline.py tunes its patterns and block tests).
 
 - QuickToc: the table of contents pass without serialising each heading and the contents list
   through the whole serializer and every postprocessor when the headings are plain text, which
@@ -9,8 +9,7 @@ output (mdtuning.py tunes its patterns and block tests; tune() there calls tune(
 - quick_text, quick_link: a link's '[text]' and '(url)' found with str.find when they hold nothing
   nested, instead of the library's walk a character at a time.
 
-Each is installed only where the library's own piece is the one it reproduces, and
-tests/test_mdtuning.py holds each to the library's answers.
+tests/test_speedups_markdown_passes.py holds each to the library's answers.
 """
 from __future__ import annotations
 
@@ -29,16 +28,7 @@ def tune(md: markdown.Markdown) -> None:
 
 
 def _quick_toc(md: markdown.Markdown) -> None:
-    stock = md.treeprocessors["toc"] if "toc" in md.treeprocessors else None
-    if type(stock) is toc.TocTreeprocessor and _toc_steps_known():
-        stock.__class__ = QuickToc  # the same pass and settings, with a quicker run()
-
-
-def _toc_steps_known() -> bool:
-    """Whether the library's toc pass is the one QuickToc reproduces (tests/test_mdtuning.py)."""
-    code = toc.TocTreeprocessor.run.__code__
-    return {"render_inner_html", "remove_fnrefs", "strip_tags", "unique", "nest_toc_tokens", "build_toc_div",
-            "set_level", "add_permalink", "serializer", "postprocessors"} <= set(code.co_names)
+    md.treeprocessors["toc"].__class__ = QuickToc  # the same pass and settings, with a quicker run()
 
 
 # Text the serializer, the unescaping and the postprocessors would change: escaped, placeholders, markup.
@@ -98,12 +88,7 @@ def _toc_list(items: list) -> str:
 
 
 def _quick_unescape(md: markdown.Markdown) -> None:
-    stock = md.treeprocessors["unescape"] if "unescape" in md.treeprocessors else None
-    if type(stock) is treeprocessors.UnescapeTreeprocessor and stock.RE.pattern == _ESCAPED:
-        stock.__class__ = QuickUnescape
-
-
-_ESCAPED = f"{util.STX}(\\d+){util.ETX}"  # how the library marks a backslash-escaped character
+    md.treeprocessors["unescape"].__class__ = QuickUnescape
 
 
 class QuickUnescape(treeprocessors.UnescapeTreeprocessor):

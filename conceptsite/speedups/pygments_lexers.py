@@ -18,7 +18,8 @@ group. A state is left as it is when joining could change what its rules mean: a
 numbered back-reference or conditional (group numbers shift once joined), verbose flags (a trailing
 comment would swallow the joining text), flags that cannot be scoped, or a join the engine refuses
 (duplicate group names). Lexers that override `get_tokens_unprocessed` keep
-their own. tests/test_lextuning.py holds the tokens to the library's own on every lexer.
+their own. tests/test_speedups_pygments_lexers.py holds the tokens to the library's own on every lexer
+(Pygments 2.21.0: see __init__).
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ import re
 
 from markdown.extensions import codehilite
 from pygments.lexer import RegexLexer
-from pygments.lexers import find_lexer_class_by_name
+from pygments.lexers import find_lexer_class_by_name, get_lexer_by_name
 from pygments.token import Error, Whitespace, _TokenType
 
 from .regex_first_chars import first_tests
@@ -221,8 +222,12 @@ def lexer_by_name(alias: str, **options):
 
 
 def install() -> None:
-    """Make codehilite look lexers up through lexer_by_name (once; left alone if someone else replaced it)."""
-    from pygments.lexers import get_lexer_by_name
-
+    """Make codehilite look lexers up through lexer_by_name (left alone if someone else replaced it)."""
     if getattr(codehilite, "get_lexer_by_name", None) is get_lexer_by_name:
         codehilite.get_lexer_by_name = lexer_by_name
+
+
+def uninstall() -> None:
+    """Give codehilite Pygments' own look-up back, if install() had replaced it."""
+    if getattr(codehilite, "get_lexer_by_name", None) is lexer_by_name:
+        codehilite.get_lexer_by_name = get_lexer_by_name

@@ -12,16 +12,12 @@ from __future__ import annotations
 
 import re
 
-try:
-    from re import _constants as sre, _parser as sre_parse  # Python 3.11+
-except ImportError:  # pragma: no cover - older Pythons name the modules differently
-    import sre_constants as sre
-    import sre_parse
+from re import _constants as sre, _parser as sre_parse  # Python 3.11's names (see __init__)
 
 _CATEGORIES = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_NOT_DIGIT: r"\D", sre.CATEGORY_SPACE: r"\s",
                sre.CATEGORY_NOT_SPACE: r"\S", sre.CATEGORY_WORD: r"\w", sre.CATEGORY_NOT_WORD: r"\W"}
 _ZERO_WIDTH = {sre.AT, sre.ASSERT, sre.ASSERT_NOT}
-_REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT)}
+_REPEATS = {sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT}
 _ATOMS = {sre.LITERAL, sre.NOT_LITERAL, sre.IN, sre.ANY}
 _CHAR_FLAGS = re.IGNORECASE | re.ASCII | re.DOTALL | re.UNICODE
 
@@ -77,7 +73,7 @@ def _compound(op, av, flags: int) -> tuple[list, bool]:
             return [], True
         found, can_be_empty = _starts(list(body), flags)
         return found, can_be_empty or low == 0
-    if op is getattr(sre, "ATOMIC_GROUP", None):
+    if op is sre.ATOMIC_GROUP:
         return _starts(list(av), flags)
     raise _Unknown
 
