@@ -47,7 +47,7 @@ HANG = 120  # seconds: a guard against a hang, which fails the test; every wait 
 
 
 def wait_on(cond: threading.Condition, check, what: str):
-    """Wait on cond until check() returns something truthy; fail only if nothing happens for HANG seconds."""
+    """Wait on cond until check() returns something truthy; fail only after HANG seconds (a hang)."""
     with cond:
         value = cond.wait_for(check, HANG)
     if not value:
