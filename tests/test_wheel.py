@@ -65,10 +65,11 @@ def installed(wheel, tmp_path_factory) -> Path:
     python = venv / "bin" / "python"
     purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
                              check=True, capture_output=True, text=True).stdout.strip()
-    deps = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
-    Path(purelib, "_test_dependencies.pth").write_text("".join(f"{folder}\n" for folder in sorted(deps)))
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps",
                     "--no-index", str(wheel)], check=True, env=_clean_env())
+    # Only now: pip would otherwise see the checkout's editable install there and try to replace it.
+    deps = {sysconfig.get_path("purelib"), sysconfig.get_path("platlib")}
+    Path(purelib, "_test_dependencies.pth").write_text("".join(f"{folder}\n" for folder in sorted(deps)))
     return venv / "bin"
 
 
