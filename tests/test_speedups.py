@@ -70,12 +70,17 @@ def _render(markup: Markup) -> tuple:
     return body, markup.md.toc_tokens
 
 
-ON = speedups.enabled()  # whether this environment has the pinned versions (and the switch is not off)
+ON = speedups.running() == speedups.PINNED  # whether this environment has the pinned versions (the switch aside)
+
+
+@pytest.fixture(autouse=True)
+def _switch_unset(monkeypatch):
+    """Each test starts with the switch unset, so a run with CONCEPTSITE_SPEEDUPS=off still tests the gate open."""
+    monkeypatch.delenv(speedups.SWITCH, raising=False)
 
 
 def test_every_speed_up_is_in_place_exactly_when_the_gate_is_open(monkeypatch):
     assert _tuned(Markup(FakeIndex()).md) == (ALL if ON else set())
-    monkeypatch.delenv(speedups.SWITCH, raising=False)
     assert speedups.enabled() is (speedups.running() == speedups.PINNED)
 
 
