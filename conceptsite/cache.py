@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from . import speedups
 from .discover import SourceFile
 from .errors import Diagnostic, Report
 from .graph import with_pages
@@ -35,12 +36,18 @@ def digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
-@functools.cache  # the code a running process executes cannot change, so neither can its hash
 def generator_version() -> str:
-    """Hash of this package's sources and the versions of the libraries that shape the output."""
+    """Hash of this package's sources, the libraries that shape the output and whether speed-ups run."""
+    # The switch is read per build (a process may flip it), so cached results from tuned and stock
+    # converters are never mixed: a run with them off really converts with the stock libraries.
+    return digest(_code_version(), f"speedups={speedups.enabled()}")
+
+
+@functools.cache  # the code a running process executes cannot change, so neither can its hash
+def _code_version() -> str:
     parts = [sys.version]
-    for path in sorted(PACKAGE.glob("*.py")):
-        parts += [path.name, path.read_bytes()]
+    for path in sorted(PACKAGE.rglob("*.py")):  # subpackages too (speedups/)
+        parts += [path.relative_to(PACKAGE).as_posix(), path.read_bytes()]
     for name in LIBRARIES:
         module = sys.modules.get(name) or __import__(name)
         parts.append(f"{name}={getattr(module, '__version__', '?')}")
