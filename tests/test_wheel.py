@@ -141,12 +141,12 @@ def test_installed_serve_answers_with_a_page(installed, site):
         url = _wait_for(lines, " serving ").split(" at ", 1)[1].split(" ", 1)[0]
         assert url.startswith("http://127.0.0.1:")
         _wait_for(lines, " rebuilt (first build)")
-        with urllib.request.urlopen(url + "concepts/wheel-test/", timeout=30) as response:
+        with urllib.request.urlopen(url + "concepts/wheel-test/", timeout=120) as response:
             assert response.status == 200
             assert "Wheel Test Concept" in response.read().decode()
         server.send_signal(2)  # SIGINT, as Ctrl-C
         _wait_for(lines, " stopped")
-        assert server.wait(timeout=30) == 0
+        assert server.wait(timeout=120) == 0
     finally:
         if server.poll() is None:
             server.kill()
