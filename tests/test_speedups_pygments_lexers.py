@@ -57,7 +57,7 @@ def _listed(tokens, limit=None):
     loop that neither yields nor ends, such as a state change that never moves on."""
     if limit is None:
         return list(tokens)
-    with _time_limit(60)  # a hang guard only: a real lexer takes at most ~1 s of CPU here:
+    with _time_limit(60):  # a hang guard only: a real lexer takes at most ~1 s of CPU here
         return list(itertools.islice(tokens, limit + 1))
 
 
