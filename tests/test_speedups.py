@@ -1,5 +1,4 @@
 """The one gate in front of every speed-up (conceptsite/speedups/__init__.py): exact versions, and a switch."""
-import re
 from pathlib import Path
 
 import markdown
@@ -50,9 +49,7 @@ def _tuned(md) -> set[str]:
     checks = {
         "inline pass": type(md.treeprocessors["inline"]) is treeprocessors.InlineProcessor,
         "toc pass": type(md.treeprocessors["toc"]) is toc.TocTreeprocessor,
-        "unescape pass": type(md.treeprocessors["unescape"]) is treeprocessors.UnescapeTreeprocessor,
         "whitespace pass": type(md.preprocessors["normalize_whitespace"]) is preprocessors.NormalizeWhitespace,
-        "fence search": isinstance(md.preprocessors["fenced_code_block"].FENCED_BLOCK_RE, re.Pattern),
         "inline regexes": all(p.compiled_re.pattern == p.pattern for p in md.inlinePatterns),
         "link parts": not any("getText" in vars(p) or "getLink" in vars(p) for p in md.inlinePatterns),
         "block tests": not any("test" in vars(p) for p in md.parser.blockprocessors),
@@ -61,8 +58,7 @@ def _tuned(md) -> set[str]:
     return {name for name, stock in checks.items() if not stock}
 
 
-ALL = {"inline pass", "toc pass", "unescape pass", "whitespace pass", "fence search", "inline regexes", "link parts",
-       "block tests", "lexer look-up"}
+ALL = {"inline pass", "toc pass", "whitespace pass", "inline regexes", "link parts", "block tests", "lexer look-up"}
 
 
 def _render(markup: Markup) -> tuple:

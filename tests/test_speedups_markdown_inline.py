@@ -201,20 +201,9 @@ def test_tuned_converter_agrees_on_every_bundled_page():
         assert TUNED[False].convert(body, "concepts/x/") == PLAIN[False].convert(body, "concepts/x/"), path
 
 
-# --- narrowed whole-source passes ------------------------------------------------------------
-def test_the_fence_search_and_the_whitespace_pass_are_in_place(markup):
-    assert isinstance(markup.md.preprocessors["fenced_code_block"].FENCED_BLOCK_RE, mdtuning.FenceSearch) is ON
+# --- the whitespace pass --------------------------------------------------------------------
+def test_the_whitespace_pass_is_in_place(markup):
     assert isinstance(markup.md.preprocessors["normalize_whitespace"], mdtuning.QuickWhitespace) is ON
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(["```", "~~~", "````", "`", "~", "\n", " ", "x", "py", "{.a}", "\n```\n"]),
-                max_size=25).map("".join), st.integers(0, 30))
-def test_fence_search_finds_what_the_pattern_finds(text, pos):
-    from markdown.extensions.fenced_code import FencedBlockPreprocessor
-    pattern = FencedBlockPreprocessor.FENCED_BLOCK_RE
-    mine, theirs = mdtuning.FenceSearch(pattern).search(text, pos), pattern.search(text, pos)
-    assert (mine and (mine.span(), mine.groupdict())) == (theirs and (theirs.span(), theirs.groupdict()))
 
 
 @settings(max_examples=500, deadline=None)
@@ -223,21 +212,6 @@ def test_quick_whitespace_normalises_as_the_library_does(lines):
     from markdown.preprocessors import NormalizeWhitespace
     md = TUNED[False].md
     assert mdtuning.QuickWhitespace(md).run(list(lines)) == NormalizeWhitespace(md).run(list(lines))
-
-
-def test_fence_search_scans_a_long_line_of_backticks_once():
-    # A line of 100,000 backticks once made the search step a character at a time (quadratic).
-    class Counting(str):
-        finds = 0
-
-        def find(self, *args):
-            Counting.finds += 1
-            return str.find(self, *args)
-
-    from markdown.extensions.fenced_code import FencedBlockPreprocessor
-    search = mdtuning.FenceSearch(FencedBlockPreprocessor.FENCED_BLOCK_RE)
-    assert search.search(Counting("x\n" + "`" * 2_000 + "\n"), 0) is None  # short: a regression fails, not hangs
-    assert Counting.finds <= 4
 
 
 def test_reference_patterns_are_passed_over_only_on_pages_without_definitions(markup):

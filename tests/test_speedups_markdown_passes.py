@@ -31,10 +31,6 @@ def test_quick_toc_writes_what_the_library_writes(headings, marker, allow_html):
     assert TUNED[allow_html].md.toc_tokens == PLAIN[allow_html].md.toc_tokens
 
 
-def test_quick_unescape_is_in_place(markup):
-    assert (type(markup.md.treeprocessors["unescape"]) is passtuning.QuickUnescape) is ON
-
-
 def test_quick_toc_is_in_place_and_takes_plain_headings(markup):
     assert (type(markup.md.treeprocessors["toc"]) is passtuning.QuickToc) is ON
     calls = []

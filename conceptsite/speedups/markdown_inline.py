@@ -9,9 +9,8 @@
   call and a regex scan (~0.3 ms of a 2.5 ms page). A pattern none of whose needed texts occurs
   in the node cannot match there, so it is passed over without that call (GatedInline).
 
-And two passes over the whole source are narrowed: the fenced-code search jumps from one '```' or
-'~~~' at a line start to the next instead of trying its pattern at every character (FenceSearch),
-and the whitespace pass runs its spaces-only-line regex only when some line ends in a space.
+And the whitespace pass over the whole source runs its spaces-only-line regex only when some line
+ends in a space (QuickWhitespace).
 
 Patterns are named as the library registers them. Whole passes and the link parser are made
 quicker in markdown_passes.py.
@@ -60,48 +59,12 @@ def tune(md: markdown.Markdown, inline_needs: dict[str, tuple[str, ...]]) -> Non
     _literal_first(md)
     _quick_block_tests(md)
     _gate_inline(md, {**INLINE_NEEDS, **inline_needs})
-    _quick_fences(md)
     _quick_whitespace(md)
 
 
 def _registered_at(registry, name: str) -> float:
     """The priority a registry item was registered with, to put a stand-in at the same place."""
     return next(item.priority for item in registry._priority if item.name == name)
-
-
-def _quick_fences(md: markdown.Markdown) -> None:
-    fenced = md.preprocessors["fenced_code_block"]
-    fenced.FENCED_BLOCK_RE = FenceSearch(fenced.FENCED_BLOCK_RE)
-
-
-class FenceSearch:
-    """pattern.search for the fenced-code pattern, trying it only where a fence can open: its every
-    match starts at a line start ('^', multi-line) with three backticks or tildes."""
-
-    def __init__(self, pattern: re.Pattern):
-        self.pattern = pattern
-
-    def __getattr__(self, name: str):
-        return getattr(self.pattern, name)  # anything but search is the pattern's own
-
-    def search(self, text: str, pos: int = 0):
-        """The leftmost match at or after pos, as pattern.search gives it."""
-        if pos == 0 and text.startswith(("```", "~~~")):
-            match = self.pattern.match(text, 0)
-            if match:
-                return match
-        # Past the start, '^' matches just after a newline: look only for fences opening a line, with
-        # one forward cursor per fence kind, so a line of 100,000 backticks costs one scan, not n.
-        cursors = {fence: text.find(fence, max(pos - 1, 0)) for fence in ("\n```", "\n~~~")}
-        while True:
-            found = [(at, fence) for fence, at in cursors.items() if at >= 0]
-            if not found:
-                return None
-            at, fence = min(found)
-            match = self.pattern.match(text, at + 1)
-            if match:
-                return match
-            cursors[fence] = text.find(fence, at + 1)
 
 
 def _quick_whitespace(md: markdown.Markdown) -> None:

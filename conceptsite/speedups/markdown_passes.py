@@ -4,8 +4,6 @@ output (Markdown 3.11.4: see __init__; markdown_inline.py tunes its patterns and
 - QuickToc: the table of contents pass without serialising each heading and the contents list
   through the whole serializer and every postprocessor when the headings are plain text, which
   those leave as it is.
-- QuickUnescape: the pass restoring backslash-escaped characters runs its regex only on text that
-  holds an escape marker.
 - quick_text, quick_link: a link's '[text]' and '(url)' found with str.find when they hold nothing
   nested, instead of the library's walk a character at a time.
 
@@ -16,14 +14,13 @@ from __future__ import annotations
 import functools
 
 import markdown
-from markdown import inlinepatterns, treeprocessors, util
+from markdown import inlinepatterns, util
 from markdown.extensions import toc
 
 
 def tune(md: markdown.Markdown) -> None:
     """Install every quicker pass on this converter."""
     _quick_toc(md)
-    _quick_unescape(md)
     _quick_link_parts(md)
 
 
@@ -85,28 +82,6 @@ def _toc_list(items: list) -> str:
         parts.append("</li>\n")
     parts.append("</ul>\n")
     return "".join(parts)
-
-
-def _quick_unescape(md: markdown.Markdown) -> None:
-    md.treeprocessors["unescape"].__class__ = QuickUnescape
-
-
-class QuickUnescape(treeprocessors.UnescapeTreeprocessor):
-    """The library's pass restoring backslash-escaped characters, its regex run only on text that
-    holds an escape's opening control character (most text holds none, and comes out the same)."""
-
-    def run(self, root) -> None:
-        """Unescape the text, tails and attribute values of every element (text of <code> excepted)."""
-        stx, unescape = util.STX, self.unescape
-        for elem in root.iter():
-            text, tail = elem.text, elem.tail
-            if text and stx in text and elem.tag != "code":
-                elem.text = unescape(text)
-            if tail and stx in tail:
-                elem.tail = unescape(tail)
-            for key, value in elem.items():
-                if value is not None and stx in value:
-                    elem.set(key, unescape(value))
 
 
 def _quick_link_parts(md: markdown.Markdown) -> None:

@@ -10,8 +10,9 @@ callback such as `bygroups`) is matched again alone at that position, which give
 
 The engine still tries the alternatives one by one, and identifiers and spaces come last in most
 lexers. So at each token only the rules whose match can start with the character there are joined
-and tried (`_Joined.pick`, from `regex_first_chars.first_tests`); the others cannot match there, so the first
-match found is the same one. Python code blocks: ~230 -> ~80 µs each.
+and tried (`_Joined.pick`, from `regex_first_chars.first_tests`); the others cannot match there, so
+the first match found is the same one. A benchmark corpus's Python code blocks: ~400 µs each with
+Pygments' own loop, ~240 joined, ~70 joined and narrowed.
 
 A rule compiled with other flags than the rest (often a leading '(?i)') is given them as a scoped
 group. A state is left as it is when joining could change what its rules mean: a rule with a
@@ -28,7 +29,7 @@ import re
 
 from markdown.extensions import codehilite
 from pygments.lexer import RegexLexer
-from pygments.lexers import find_lexer_class_by_name, get_lexer_by_name
+from pygments.lexers import get_lexer_by_name
 from pygments.token import Error, Whitespace, _TokenType
 
 from .regex_first_chars import first_tests
@@ -207,15 +208,9 @@ def tunable(lexer) -> bool:
     return isinstance(lexer, RegexLexer) and type(lexer).get_tokens_unprocessed is RegexLexer.get_tokens_unprocessed
 
 
-@functools.lru_cache(maxsize=256)
-def _lexer_class(alias: str) -> type:
-    # Pygments' own look-up walks its whole table of ~600 lexers for every code block (~0.1 ms)
-    return find_lexer_class_by_name(alias)
-
-
 def lexer_by_name(alias: str, **options):
-    """pygments.lexers.get_lexer_by_name with the class look-up memoised and the fast loop attached."""
-    lexer = _lexer_class(alias)(**options)
+    """pygments.lexers.get_lexer_by_name with the fast loop attached."""
+    lexer = get_lexer_by_name(alias, **options)
     if tunable(lexer):
         lexer.get_tokens_unprocessed = functools.partial(tokens, lexer)
     return lexer
