@@ -75,6 +75,14 @@ def _switch_unset(monkeypatch):
     monkeypatch.delenv(speedups.SWITCH, raising=False)
 
 
+def test_the_pinned_versions_are_the_locked_ones():
+    # A `make lock` that moves Markdown or Pygments on fails here, where it is noticed: run these tests
+    # against the new release with PINNED raised to it, or builds with the locked set lose the speed-ups.
+    lock = (Path(__file__).resolve().parent.parent / "constraints" / "lock.txt").read_text(encoding="utf-8")
+    locked = dict(line.split("==") for line in lock.splitlines() if "==" in line and not line.startswith("#"))
+    assert (locked["Markdown"], locked["Pygments"]) == (speedups.PINNED["markdown"], speedups.PINNED["pygments"])
+
+
 def test_every_speed_up_is_in_place_exactly_when_the_gate_is_open(monkeypatch):
     assert _tuned(Markup(FakeIndex()).md) == (ALL if ON else set())
     assert speedups.enabled() is (speedups.running() == speedups.PINNED)
