@@ -24,7 +24,7 @@ from .read import read_pages
 from .render import BODY_OUTPUTS, Renderer
 from .search import SearchTerms
 from .shelf import Shelf
-from .theme import BUNDLED, Theme, layers, load_theme, make_environment
+from .theme import Theme, layers, load_theme, make_environment
 
 STAGES = ("discover", "config", "read", "index", "markup", "graph", "links", "render", "write")
 

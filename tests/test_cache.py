@@ -7,6 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conceptsite import pipeline, search
+from conceptsite.theme import BUNDLED
 
 
 def _project(scratch_project):
@@ -78,9 +79,9 @@ def test_editing_a_template_rerenders(scratch_project):
     p = _project(scratch_project)
     templates = p.root / "templates"
     templates.mkdir()
-    for source in (pipeline.BUNDLED / "templates").rglob("*"):
+    for source in (BUNDLED / "templates").rglob("*"):
         if source.is_file():
-            dest = templates / source.relative_to(pipeline.BUNDLED / "templates")
+            dest = templates / source.relative_to(BUNDLED / "templates")
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(source.read_bytes())
     _build(p)

@@ -7,6 +7,7 @@ import pytest
 
 from conceptsite import pipeline
 from conceptsite.errors import BuildFailed
+from conceptsite.theme import BUNDLED
 
 
 def _project(p):
@@ -67,7 +68,7 @@ def test_a_template_or_option_change_means_a_real_build(scratch_project, tmp_pat
     templates = tmp_path / "templates"
     import shutil
 
-    shutil.copytree(pipeline.BUNDLED / "templates", templates)
+    shutil.copytree(BUNDLED / "templates", templates)
     _build(p, templates=templates)
     _bump(templates / "concept.html")
     assert _build(p, templates=templates).site is not None

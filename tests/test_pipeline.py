@@ -1,4 +1,5 @@
 from conceptsite import pipeline
+from conceptsite.theme import BUNDLED
 
 
 def test_stages_run_in_order_and_all_are_timed(scratch_project):
@@ -31,7 +32,7 @@ def test_reused_template_environment_sees_template_edits(scratch_project):
     import shutil
 
     scratch_project.concept("alpha")
-    shutil.copytree(pipeline.BUNDLED / "templates", scratch_project.root / "templates")
+    shutil.copytree(BUNDLED / "templates", scratch_project.root / "templates")
     options = pipeline.Options(content=scratch_project.content)
     assert b"Edited marker" not in pipeline.gather(options).files["concepts/alpha/index.html"]
     concept = scratch_project.root / "templates" / "concept.html"

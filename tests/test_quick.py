@@ -13,6 +13,7 @@ from conceptsite.cache import Store, generator_version
 from conceptsite.incremental import Manifest
 from conceptsite.render import Renderer
 from conceptsite.shelf import Shelf
+from conceptsite.theme import BUNDLED
 
 ALPHA = """\
 Alpha links to [[gamma]] and to [beta](/concepts/beta/).
@@ -208,7 +209,7 @@ def test_added_files_templates_and_options_go_the_usual_way(project, tmp_path):
     _edit(project, "concepts/alpha.md", "other words", "more words")
     assert _build(project, drafts=True).lane == "whole"
     templates = tmp_path / "templates"
-    shutil.copytree(pipeline.BUNDLED / "templates", templates)
+    shutil.copytree(BUNDLED / "templates", templates)
     _build(project, templates=templates)
     _edit(project, "concepts/alpha.md", "more words", "other words")
     (templates / "concept.html").write_text((templates / "concept.html").read_text() + "\n<!-- edited -->\n")
