@@ -299,8 +299,7 @@ def profile(project: Path, top: int = 25) -> str:
     import pstats
 
     sys.path.insert(0, str(ROOT))
-    from conceptsite import pipeline
-
+    from conceptsite.build import pipeline
     names = {f.name for f in dataclasses.fields(pipeline.Options)}
     extra = {k: v for k, v in (("use_cache", False), ("workers", 1)) if k in names}
     options = pipeline.Options(content=project / "content", out=project / "site-profile", **extra)

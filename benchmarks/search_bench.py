@@ -56,8 +56,7 @@ def serve(folder: Path):
 
 def build(project: Path) -> tuple[Path, float]:
     sys.path.insert(0, str(ROOT))
-    from conceptsite import pipeline
-
+    from conceptsite.build import pipeline
     out = project / "site"
     started = time.perf_counter()
     pipeline.build(pipeline.Options(content=project / "content", out=out, templates=ROOT / "templates",

@@ -7,9 +7,11 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-from . import heap, pipeline, scaffold
-from .errors import BuildFailed
-from .output import UnsafeOutput
+from conceptsite.build import memory as heap
+from conceptsite.build import pipeline
+from conceptsite.source import scaffold
+from conceptsite.diagnostics import BuildFailed
+from conceptsite.build.output import UnsafeOutput
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -86,7 +88,7 @@ def _check(args) -> int:
     _print_warnings(result.warnings)
     print(f"checked {result.pages} pages: no errors")
     if getattr(args, "graph", False):
-        from . import health  # only this flag needs it
+        from conceptsite.graph import health  # only this flag needs it
 
         print(health.format_report(health.analyze(result.site.graph)), end="")
     return 0
@@ -99,7 +101,7 @@ def _new(args) -> int:
 
 
 def _serve(args) -> int:
-    from . import serve  # the server pulls in watchdog; builds should not pay for it
+    from conceptsite.serve import server as serve  # the server pulls in watchdog; builds should not pay for it
 
     return serve.run(args)
 

@@ -16,8 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conceptsite import pipeline
-
+from conceptsite.build import pipeline
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

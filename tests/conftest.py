@@ -21,7 +21,6 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 os.environ["CONCEPTSITE_CHECK_STAMPS"] = "1"
 
 from conceptsite import cli
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -68,8 +67,7 @@ def scratch_project(tmp_path) -> Project:
 @pytest.fixture
 def whole_builds(monkeypatch):
     """Builds that never take the CLI's fast lane (quick.py), to test the usual way on its own."""
-    from conceptsite import quick
-
+    from conceptsite.incremental import edits as quick
     monkeypatch.setattr(quick, "build", lambda *args: None)
 
 

@@ -6,8 +6,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conceptsite import pipeline, search
-from conceptsite.theme import BUNDLED
+from conceptsite.build import pipeline
+
+from conceptsite.render import search
+from conceptsite.render.theme import BUNDLED
 
 
 def _project(scratch_project):
@@ -167,8 +169,7 @@ def _fresh(p) -> Path:
 
 def _spy(monkeypatch):
     """Record which page views are made and whether the graph is built, during the next build."""
-    from conceptsite import render
-
+    from conceptsite.render import pages as render
     monkeypatch.delenv("CONCEPTSITE_CHECK_STAMPS")  # it makes every view, to check the stamps
     made, built = [], []
     real_view, real_graph = render.page_view, pipeline.build_graph
@@ -221,7 +222,7 @@ def test_a_new_day_makes_no_view_and_rewrites_no_page(scratch_project, monkeypat
 
 
 def test_the_store_journals_small_changes_and_compacts_big_ones(tmp_path):
-    from conceptsite.cache import JOURNAL_MIN, Store
+    from conceptsite.incremental.cache import JOURNAL_MIN, Store
 
     store = Store(tmp_path, "v1")
     entries = {f"page-{i}": i for i in range(2000)}

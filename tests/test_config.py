@@ -1,5 +1,5 @@
-from conceptsite.config import SiteConfig, read_config
-from conceptsite.errors import Report
+from conceptsite.source.config import SiteConfig, read_config
+from conceptsite.diagnostics import Report
 
 
 def read(tmp_path, text):

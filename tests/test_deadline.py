@@ -12,9 +12,9 @@ import time
 
 import pytest
 
-from conceptsite import markup
-from conceptsite.deadline import TimeUp, within
-from conceptsite.markup import Markup
+from conceptsite.markdown import convert as markup
+from conceptsite.markdown.deadline import TimeUp, within
+from conceptsite.markdown.convert import Markup
 
 SHORT = 0.05  # a limit for work that loops until interrupted
 GENEROUS = 60.0  # a limit that no work here comes near
@@ -102,7 +102,7 @@ def test_a_forked_worker_gets_its_own_watchdog():
 
 def test_runs_under_cprofile_without_hanging():
     # Withdrawing an interrupt that was never sent used to hang forever under cProfile.
-    code = ("import cProfile\nfrom conceptsite.deadline import within\n"
+    code = ("import cProfile\nfrom conceptsite.markdown.deadline import within\n"
             "cProfile.run('for _ in range(50): within(5, sum, range(1000))', sort='tottime')\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

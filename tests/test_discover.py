@@ -1,6 +1,6 @@
 import pytest
 
-from conceptsite.discover import discover, is_junk, make_slug
+from conceptsite.source.discover import discover, is_junk, make_slug
 
 
 @pytest.mark.parametrize("name", [".DS_Store", "._x.md", "x.md.swp", "x.md~", "4913", ".#x.md", "#x.md#", ".hidden.md"])
@@ -44,7 +44,7 @@ def test_discover_classifies_sections_pages_and_assets(scratch_project):
 
 
 def test_show_path_is_relative_inside_the_working_folder_only(tmp_path, monkeypatch):
-    from conceptsite.discover import show_path
+    from conceptsite.source.discover import show_path
 
     (tmp_path / "work").mkdir()
     monkeypatch.chdir(tmp_path / "work")

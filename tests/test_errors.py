@@ -1,5 +1,5 @@
 """Diagnostics stay one line each, whatever the values they quote."""
-from conceptsite.errors import Report
+from conceptsite.diagnostics import Report
 
 
 def test_line_breaks_in_quoted_values_are_escaped():

@@ -4,7 +4,7 @@ from types import SimpleNamespace
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conceptsite.export import graph_json, patch_line
+from conceptsite.render.data_files import graph_json, patch_line
 
 
 def _graph(edges, pages=None):

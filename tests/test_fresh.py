@@ -5,9 +5,9 @@ import os
 
 import pytest
 
-from conceptsite import pipeline
-from conceptsite.errors import BuildFailed
-from conceptsite.theme import BUNDLED
+from conceptsite.build import pipeline
+from conceptsite.diagnostics import BuildFailed
+from conceptsite.render.theme import BUNDLED
 
 
 def _project(p):

@@ -2,8 +2,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conceptsite import frontmatter
-from conceptsite.frontmatter import FrontMatter, FrontMatterError, load_yaml, split
+from conceptsite.source import frontmatter
+from conceptsite.source.frontmatter import FrontMatter, FrontMatterError, load_yaml, split
 
 
 def error_of(text: str) -> FrontMatterError:

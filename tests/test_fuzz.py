@@ -11,10 +11,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conceptsite.discover import SourceFile, make_slug
-from conceptsite.errors import Report
-from conceptsite.frontmatter import FrontMatter, FrontMatterError, split
-from conceptsite.parse import Page, read_page
+from conceptsite.source.discover import SourceFile, make_slug
+from conceptsite.diagnostics import Report
+from conceptsite.source.frontmatter import FrontMatter, FrontMatterError, split
+from conceptsite.source.page import Page, read_page
 
 # YAML-ish text: keys, values, flow and block collections, anchors, tags, quotes and fences, mixed at random.
 YAML_BITS = st.sampled_from([
@@ -124,7 +124,7 @@ def test_slugs_ignore_case_and_unicode_normal_form(name):
 # --- the preview server's path policy (conceptsite/serve_policy.py), when it is there --------------------------
 
 try:
-    from conceptsite.serve_policy import Refused, locate, request_path
+    from conceptsite.serve.policy import Refused, locate, request_path
 except ImportError:  # pragma: no cover - the server is another engineer's module
     request_path = None
 

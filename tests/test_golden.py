@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conceptsite import pipeline
-
+from conceptsite.build import pipeline
 HERE = Path(__file__).parent
 SITE = HERE / "sites" / "basic"
 GOLDEN = HERE / "golden" / "basic"

@@ -1,6 +1,4 @@
-from conceptsite import pipeline
-
-
+from conceptsite.build import pipeline
 def gather(project, strict=False):
     return pipeline.gather(pipeline.Options(content=project.content, strict=strict))
 

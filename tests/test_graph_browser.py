@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from browser import HANG_MS
-from conceptsite import pipeline
-
+from conceptsite.build import pipeline
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -1,8 +1,8 @@
 """check --graph: each kind of finding, pinned on small sites."""
 
-from conceptsite import health, pipeline
+from conceptsite.graph import health
 
-
+from conceptsite.build import pipeline
 def report(project) -> health.Health:
     return health.analyze(pipeline.gather(pipeline.Options(content=project.content)).graph)
 

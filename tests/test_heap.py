@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import ctypes
 
-from conceptsite import heap
-
-
+from conceptsite.build import memory as heap
 class FakeLibc:
     def __init__(self, calls: list):
         self.calls = calls

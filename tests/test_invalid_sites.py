@@ -29,8 +29,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from conceptsite import pipeline
-from conceptsite.output import MARKER
+from conceptsite.build import pipeline
+from conceptsite.build.output import MARKER
 
 HERE = Path(__file__).parent
 CASES_DIR = HERE / "sites_invalid"

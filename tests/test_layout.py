@@ -4,9 +4,13 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from conceptsite import graphmap, layout, pipeline
-from conceptsite import neighbourhood as nbh
-from conceptsite.neighbourhood import neighbourhood
+from conceptsite.render import maps as graphmap
+
+from conceptsite.graph import map_layout as layout
+
+from conceptsite.build import pipeline
+from conceptsite.render import neighbourhood as nbh
+from conceptsite.render.neighbourhood import neighbourhood
 
 ROOT = Path(__file__).resolve().parent.parent
 

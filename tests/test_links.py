@@ -1,7 +1,7 @@
 import pytest
 
-from conceptsite import pipeline
-from conceptsite.errors import BuildFailed
+from conceptsite.build import pipeline
+from conceptsite.diagnostics import BuildFailed
 
 
 def problems(project):

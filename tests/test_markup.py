@@ -1,6 +1,6 @@
 import pytest
 
-from conceptsite.markup import Markup
+from conceptsite.markdown.convert import Markup
 from fakes import FakeIndex
 
 

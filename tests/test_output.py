@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from conceptsite import output
-from conceptsite.output import MARKER, UnsafeOutput, check_output, write_site
+from conceptsite.build import output
+from conceptsite.build.output import MARKER, UnsafeOutput, check_output, write_site
 
 
 def test_write_swaps_in_a_complete_site(tmp_path):
@@ -25,7 +25,7 @@ def test_failure_mid_write_leaves_old_output(tmp_path, monkeypatch):
     def explode(*args):
         raise Boom()
 
-    monkeypatch.setattr("conceptsite.output.shutil.copyfile", explode)
+    monkeypatch.setattr("conceptsite.build.output.shutil.copyfile", explode)
     with pytest.raises(Boom):
         write_site(out, {"index.html": b"new"}, {"x.png": tmp_path / "missing.png"})
     assert (out / "index.html").read_bytes() == b"old"
@@ -116,7 +116,7 @@ def test_exception_mid_build_keeps_old_output(built, run_cli, monkeypatch, args)
     def explode(self, *a, **k):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("conceptsite.render.Renderer.feeds", explode)
+    monkeypatch.setattr("conceptsite.render.pages.Renderer.feeds", explode)
     result = run_cli(*args, cwd=built.root)
     assert result.code == 1 and "Traceback" not in result.err
     assert result.err.splitlines() == [
@@ -146,8 +146,7 @@ def test_disk_full_during_incremental_write_keeps_old_output(built, run_cli, mon
     """Pages and listings go into the staging folder as they are rendered; other files are staged
     beside their targets at the write. A full disk at either leaves the old output and no leftovers."""
     before = _tree(built.out)
-    from conceptsite import incremental
-
+    from conceptsite.incremental import manifest as incremental
     real_put, real_stage, calls = Path.write_bytes, incremental.stage_file, []
 
     def full(path, data):
@@ -166,7 +165,7 @@ def test_disk_full_during_incremental_write_keeps_old_output(built, run_cli, mon
         return real_file(path, data)
 
     monkeypatch.setattr(output, "write_file", full_file)
-    monkeypatch.setattr("conceptsite.incremental.stage_file", full)
+    monkeypatch.setattr("conceptsite.incremental.manifest.stage_file", full)
     result = run_cli("build", cwd=built.root)
     assert result.code == 1 and len(calls) > 1 and "Traceback" not in result.err
     assert _tree(built.out) == before and _leftovers(built) == []
@@ -176,7 +175,8 @@ KILLER = """
 import os, signal, sys
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from conceptsite import cli, output
+from conceptsite import cli
+from conceptsite.build import output
 {patch}
 sys.exit(cli.main(["build", "--no-cache"]))
 """
@@ -232,7 +232,7 @@ def test_recovery_leaves_foreign_look_alikes_alone(tmp_path):
 
 
 def test_recovery_leaves_a_running_build_alone(tmp_path):
-    from conceptsite.output import MARKER_TEXT
+    from conceptsite.build.output import MARKER_TEXT
 
     staging = tmp_path / f".site.staging-{_os.getpid()}"  # this process is alive: a build still at work
     staging.mkdir()

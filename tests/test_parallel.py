@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from benchmarks import corpus
-from conceptsite import linkstage, parallel, pipeline
-from conceptsite.output import Same, Spilled
+from conceptsite.build import linkcheck as linkstage
+from conceptsite.build import parallel
+from conceptsite.build import pipeline
+from conceptsite.build.output import Same, Spilled
 
 
 def _contents(out: Path) -> dict:

@@ -2,9 +2,9 @@ import datetime as dt
 
 import pytest
 
-from conceptsite.discover import SourceFile
-from conceptsite.errors import Report
-from conceptsite.parse import first_sentence, read_page
+from conceptsite.source.discover import SourceFile
+from conceptsite.diagnostics import Report
+from conceptsite.source.page import first_sentence, read_page
 
 
 def read(text, kind="concept", slug="x"):

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from conceptsite import pipeline
-from conceptsite.patch import patch
+from conceptsite.build import pipeline
+from conceptsite.serve.patching import patch
 
 ALPHA = """\
 Alpha links to [[gamma]] and to [beta](/concepts/beta/).

@@ -1,8 +1,8 @@
 """Learning paths ("Read first") and prerequisite cycles."""
 import pytest
 
-from conceptsite import pipeline
-from conceptsite.errors import BuildFailed
+from conceptsite.build import pipeline
+from conceptsite.diagnostics import BuildFailed
 
 
 def gather(project):

@@ -1,5 +1,5 @@
-from conceptsite import pipeline
-from conceptsite.theme import BUNDLED
+from conceptsite.build import pipeline
+from conceptsite.render.theme import BUNDLED
 
 
 def test_stages_run_in_order_and_all_are_timed(scratch_project):

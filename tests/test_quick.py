@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from conceptsite import pipeline, quick
-from conceptsite.cache import Store, generator_version
-from conceptsite.incremental import Manifest
-from conceptsite.render import Renderer
-from conceptsite.shelf import Shelf
-from conceptsite.theme import BUNDLED
+from conceptsite.build import pipeline
+
+from conceptsite.incremental import edits as quick
+from conceptsite.incremental.cache import Store, generator_version
+from conceptsite.incremental.manifest import Manifest
+from conceptsite.render.pages import Renderer
+from conceptsite.incremental.view_pack import Shelf
+from conceptsite.render.theme import BUNDLED
 
 ALPHA = """\
 Alpha links to [[gamma]] and to [beta](/concepts/beta/).

@@ -4,10 +4,11 @@ from pathlib import Path
 import pytest
 
 from benchmarks import corpus
-from conceptsite import parallel, read
-from conceptsite.cache import PageCache, Store
-from conceptsite.discover import discover
-from conceptsite.errors import Report
+from conceptsite.build import parallel
+from conceptsite.build import read
+from conceptsite.incremental.cache import PageCache, Store
+from conceptsite.source.discover import discover
+from conceptsite.diagnostics import Report
 
 
 @pytest.fixture(scope="module")

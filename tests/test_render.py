@@ -1,9 +1,7 @@
 """Rendering through the templates: links the templates make with url()."""
 from __future__ import annotations
 
-from conceptsite import pipeline
-
-
+from conceptsite.build import pipeline
 def test_a_nav_link_to_another_site_stays_whole(scratch_project):
     p = scratch_project
     p.concept("alpha", "title: Alpha")

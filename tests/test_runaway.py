@@ -1,9 +1,9 @@
 """The counting checks that refuse Markdown shapes on which Python-Markdown runs away."""
 import pytest
 
-from conceptsite import runaway
-from conceptsite.markup import Markup
-from conceptsite.runaway import find_runaways, needle_at
+from conceptsite.markdown import runaway
+from conceptsite.markdown.convert import Markup
+from conceptsite.markdown.runaway import find_runaways, needle_at
 
 
 class Nothing:

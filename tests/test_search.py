@@ -5,8 +5,8 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conceptsite import pipeline
-from conceptsite.search import _STOP, _TAG, plain_words, word_counts
+from conceptsite.build import pipeline
+from conceptsite.render.search import _STOP, _TAG, plain_words, word_counts
 
 
 def test_plain_words_skip_markup_code_math_and_stopwords():
@@ -48,7 +48,7 @@ def test_index_lists_pages_and_distinctive_body_terms(scratch_project):
 
 
 def test_new_fields_reuse_the_ranking_and_equal_a_fresh_index(scratch_project, monkeypatch):
-    from conceptsite.search import SearchTerms
+    from conceptsite.render.search import SearchTerms
 
     p = scratch_project
     p.concept("alpha", "title: Alpha\nsummary: First.", "Saturation saturation everywhere, and momentum.")

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from conceptsite import pipeline
-from conceptsite.output import Spilled
-from conceptsite.serve import Preview, Settings
-from conceptsite.serve_http import Refused, request_path
-from conceptsite.serve_sync import url_of
+from conceptsite.build import pipeline
+from conceptsite.build.output import Spilled
+from conceptsite.serve.server import Preview, Settings
+from conceptsite.serve.http_server import Refused, request_path
+from conceptsite.serve.sync import url_of
 
 ROOT = Path(__file__).resolve().parent.parent
 ALPHA = """---
@@ -696,7 +696,7 @@ def test_health_report_has_a_page_of_its_own(live):
 
 
 def test_a_whole_rebuild_renders_only_the_pages_that_changed(live, monkeypatch):
-    from conceptsite.render import Renderer
+    from conceptsite.render.pages import Renderer
 
     rendered = []
     real = Renderer.render

@@ -1,9 +1,9 @@
 """serve_cache: the preview folder's manifest, so a whole rebuild keeps what the folder already holds."""
 from __future__ import annotations
 
-from conceptsite import pipeline
-from conceptsite.serve_cache import PreviewCache
-from conceptsite.serve_sync import SourceReader, Spool, Spooled, apply, plan, read_tree, site_files
+from conceptsite.build import pipeline
+from conceptsite.serve.state import PreviewCache
+from conceptsite.serve.sync import SourceReader, Spool, Spooled, apply, plan, read_tree, site_files
 
 
 def _whole_build(options, before: dict) -> tuple[pipeline.Site, dict]:

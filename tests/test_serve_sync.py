@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import os
 
-from conceptsite.output import MARKER
-from conceptsite.serve_sync import Spool, Spooled, apply, plan, read_tree, settle
+from conceptsite.build.output import MARKER
+from conceptsite.serve.sync import Spool, Spooled, apply, plan, read_tree, settle
 
 PAGE = b'<link rel="stylesheet" href="../assets/style.css?v=%s"><p>%s</p>'
 

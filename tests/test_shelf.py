@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from conceptsite.cache import Store
-from conceptsite.shelf import Shelf, shelve
+from conceptsite.incremental.cache import Store
+from conceptsite.incremental.view_pack import Shelf, shelve
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conceptsite import pipeline
-
+from conceptsite.build import pipeline
 ROOT = Path(__file__).resolve().parent.parent
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'self'; form-action 'none'")

@@ -8,8 +8,8 @@ from markdown import preprocessors, treeprocessors
 from markdown.extensions import codehilite, toc
 from pygments.lexers import get_lexer_by_name
 
-from conceptsite import speedups
-from conceptsite.markup import Markup
+from conceptsite.markdown import speedups
+from conceptsite.markdown.convert import Markup
 from fakes import FakeIndex
 
 # A page touching every tuned piece: headings and contents, code, links of each kind, escapes, a table.

@@ -7,11 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown import util
 
-from conceptsite import markup as markup_module
-from conceptsite import speedups
-from conceptsite.frontmatter import split
-from conceptsite.markup import Markup
-from conceptsite.speedups import markdown_inline as mdtuning
+from conceptsite.markdown import convert as markup_module
+from conceptsite.markdown import speedups
+from conceptsite.source.frontmatter import split
+from conceptsite.markdown.convert import Markup
+from conceptsite.markdown.speedups import markdown_inline as mdtuning
 from fakes import FakeIndex
 
 ROOT = Path(__file__).resolve().parent.parent

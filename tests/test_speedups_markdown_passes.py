@@ -3,8 +3,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown import util
 
-from conceptsite.markup import Markup
-from conceptsite.speedups import markdown_passes as passtuning
+from conceptsite.markdown.convert import Markup
+from conceptsite.markdown.speedups import markdown_passes as passtuning
 from fakes import FakeIndex
 from test_speedups_markdown_inline import ON, PLAIN, TUNED
 

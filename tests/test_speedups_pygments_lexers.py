@@ -14,14 +14,14 @@ from pygments.lexer import RegexLexer, bygroups, default
 from pygments.lexers import PythonLexer, find_lexer_class_by_name, get_all_lexers, get_lexer_by_name
 from pygments.token import Keyword, Name, Text
 
-from conceptsite import speedups
-from conceptsite.speedups import pygments_lexers as lextuning
-from conceptsite.markup import Markup
+from conceptsite.markdown import speedups
+from conceptsite.markdown.speedups import pygments_lexers as lextuning
+from conceptsite.markdown.convert import Markup
 from fakes import FakeIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = [
-    (ROOT / "conceptsite" / "speedups" / "pygments_lexers.py").read_text(encoding="utf-8"),
+    (ROOT / "conceptsite" / "markdown" / "speedups" / "pygments_lexers.py").read_text(encoding="utf-8"),
     (ROOT / "templates" / "base.html").read_text(encoding="utf-8"),
     '#include <stdio.h>\nint main(void) { printf("%d\\n", 1); /* c */ }\n',
     "SELECT a, 'x' FROM t WHERE b = 2 -- note\n",

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pygments.lexers import PythonLexer
 
-from conceptsite.speedups.regex_first_chars import first_tests
+from conceptsite.markdown.speedups.regex_first_chars import first_tests
 from test_speedups_pygments_lexers import SNIPPETS, _lexers
 
 

@@ -1,9 +1,9 @@
 """Explained suggestions: reasons name shared tags, direct links and shared link targets."""
 
-from conceptsite import pipeline
-from conceptsite.errors import Report
-from conceptsite.graph import Edge, _suggestions
-from conceptsite.parse import Page
+from conceptsite.build import pipeline
+from conceptsite.diagnostics import Report
+from conceptsite.graph.model import Edge, _suggestions
+from conceptsite.source.page import Page
 
 
 def gather(project):
@@ -44,8 +44,8 @@ def test_suggestions_scale_linearly_with_big_tags_and_hubs(scratch_project):
     p = scratch_project
     p.concept("hub", "title: Hub")
     pages = {}
-    from conceptsite.discover import discover
-    from conceptsite.pipeline import read_pages
+    from conceptsite.source.discover import discover
+    from conceptsite.build.pipeline import read_pages
     p.concept("c0", "title: C0\ntags: [big]")
     template = read_pages(discover(p.content), False, Report())
     base = next(x for x in template if x.slug == "c0")

@@ -6,8 +6,8 @@ import os
 import jinja2
 import pytest
 
-from conceptsite import pipeline
-from conceptsite.theme import BUNDLED, load_theme, make_environment
+from conceptsite.build import pipeline
+from conceptsite.render.theme import BUNDLED, load_theme, make_environment
 
 
 @pytest.fixture

@@ -104,7 +104,7 @@ def test_the_wheel_carries_the_whole_package_and_theme(wheel):
 
 
 def test_the_installed_package_is_the_wheels_not_the_checkouts(installed, site):
-    found = _run(installed, "python", "-c", "import conceptsite.theme as t; print(t.__file__); print(t.BUNDLED)",
+    found = _run(installed, "python", "-c", "import conceptsite.render.theme as t; print(t.__file__); print(t.BUNDLED)",
                  cwd=site)
     assert found.returncode == 0, found.stderr
     module, bundled = found.stdout.splitlines()

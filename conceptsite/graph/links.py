@@ -1,0 +1,174 @@
+"""Name resolution and link checking: every reference in the site is resolved at build time."""
+from __future__ import annotations
+
+import posixpath
+import unicodedata
+from urllib.parse import unquote
+
+from conceptsite.source.discover import make_slug, show_path
+from conceptsite.diagnostics import Report, did_you_mean
+from conceptsite.markdown.convert import Body
+from conceptsite.source.page import Page
+
+# Addresses the generator makes itself: a page there would be overwritten (or overwrite), so it is an error.
+GENERATED_PAGES = {"": "the home page", "concepts/": "the concepts index", "writeups/": "the writeups index",
+                   "projects/": "the projects index", "tags/": "the tag index"}
+GENERATED_FILES = ("404.html", "feed.xml", "sitemap.xml", "robots.txt", "graph.json", "search.json",
+                   "concepts.json")
+
+
+class Index:
+    """Finds concepts by slug, title or alias, case-insensitively; detects clashing URLs."""
+
+    def __init__(self, pages: list[Page], report: Report, assets=()):
+        self.by_url: dict[str, Page] = {}
+        self.names: dict[str, Page] = {}
+        self.aliases: dict[str, Page] = {}
+        for page in pages:
+            self._add_page(page, report)
+        concepts = [page for page in pages if page.kind == "concept" and self.by_url.get(_fold(page.url)) is page]
+        for page in concepts:  # slugs first: a slug names one page, so it wins over another page's title
+            self.names.setdefault(_fold(page.slug), page)
+        for page in concepts:
+            self._add_names(page, report)
+        _check_tags(pages, report)
+        _check_assets(assets, self.by_url, report)
+
+    def _add_page(self, page: Page, report: Report) -> None:
+        key = _fold(page.url)
+        if key in GENERATED_PAGES or key.startswith("tags/"):
+            owner = GENERATED_PAGES.get(key, "the tag pages")
+            report.error(page.source.shown, 1, 1,
+                         f"'{page.source.shown}' would make the page /{page.url}, which is {owner}; rename or move the file")
+            return
+        other = self.by_url.get(key)
+        if other is not None:
+            same = _fold(page.source.shown) == _fold(other.source.shown)  # looks like one name on screen
+            why = " (the names differ only in letter case or in how accented letters are encoded)" if same else ""
+            report.error(page.source.shown, 1, 1,
+                         f"'{page.source.shown}' and '{other.source.shown}' both make the page /{page.url}{why}; rename one")
+            return
+        self.by_url[key] = page
+
+    def _add_names(self, page: Page, report: Report) -> None:
+        title = _fold(page.title)
+        other = self.names.setdefault(title, page)
+        if other is not page:
+            what = "slug" if _fold(other.slug) == title else "title"
+            report.warn(page.source.shown, 1, 1, f"the title '{page.title}' is also the {what} of "
+                        f"'{other.source.shown}', so [[{page.title}]] links there; link this page by its slug "
+                        f"[[{page.slug}]], or change one of them")
+        for ref in page.aliases:
+            url = f"concepts/{ref.target}/"
+            other = self.by_url.get(_fold(url)) or self.aliases.get(_fold(ref.target))
+            if other is not None:
+                what = "the URL" if _fold(url) in self.by_url else "an alias"
+                report.error(page.source.shown, ref.line, ref.col,
+                             f"alias '{ref.target}' is already {what} of '{other.source.shown}'; remove one of them")
+                continue
+            self.aliases[_fold(ref.target)] = page
+
+    def find(self, name: str) -> Page | None:
+        """The concept a wikilink or relation names, by slug, title or alias."""
+        key = _fold(name.strip().strip("/"))
+        if key.startswith("concepts/"):
+            key = key[len("concepts/"):]
+        found = self.names.get(key) or self.aliases.get(key)
+        return found or self.names.get(make_slug(key)) or self.aliases.get(make_slug(key))  # [[notes 2]] -> notes-2
+
+    def resolve(self, name: str):
+        """Markup's resolver: (url, title) of the named concept, or None."""
+        page = self.find(name)
+        return (page.url, page.title) if page else None
+
+    def hint(self, name: str) -> str:
+        """A did-you-mean suffix for an unknown concept name."""
+        candidates = [p.slug for p in self.names.values()] + list(self.aliases)
+        return did_you_mean(_fold(name), sorted(set(candidates)))
+
+
+def _check_tags(pages: list[Page], report: Report) -> None:
+    """Tags spelled differently but with one tag page (ML and ml, Machine Learning and machine-learning)."""
+    first: dict[str, tuple[str, Page]] = {}
+    for page in pages:
+        for i, tag in enumerate(page.tags):
+            name, other = first.setdefault(make_slug(tag), (tag, page))
+            if name != tag:
+                line, col = page.tag_places[i] if i < len(page.tag_places) else (1, 1)
+                elsewhere = "" if other is page else f" (in '{other.source.shown}')"
+                report.error(page.source.shown, line, col, f"tag '{tag}' and tag '{name}'{elsewhere} both make the page "
+                                                           f"/tags/{make_slug(tag)}/; spell them the same way")
+
+
+def check_theme_clashes(assets, theme_files: dict, report: Report) -> None:
+    """Files under content/ that would land where one of the theme's static files is copied (assets/<name>)."""
+    for asset in assets:
+        name = asset.rel[len("assets/"):] if asset.rel.startswith("assets/") else None
+        if name in theme_files:
+            report.error(show_path(asset.path), 1, 1, f"this file would be written to /{asset.rel}, where the theme's "
+                         f"{show_path(theme_files[name])} goes; rename it, or change the theme's file instead")
+
+
+def _check_assets(assets, by_url: dict, report: Report) -> None:
+    """Files under content/ that would land where a page or a generated file is written."""
+    for asset in assets:
+        rel = _fold(asset.rel)
+        folder = rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else None
+        if folder in by_url:
+            owner = f"the page made from '{by_url[folder].source.shown}'"
+        elif folder in GENERATED_PAGES or rel in GENERATED_FILES:
+            owner = GENERATED_PAGES.get(folder, "a file the generator writes")
+        else:
+            continue
+        report.error(show_path(asset.path), 1, 1, f"this file would be written to /{asset.rel}, where {owner} goes; "
+                                                  "rename or move it")
+
+
+def _fold(name: str) -> str:
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def locate(page: Page, needle: str) -> tuple[int, int]:
+    """Line and column in the file of the first occurrence of needle in the page body."""
+    index = page.body.find(needle) if needle else -1
+    if index < 0:
+        return page.body_line, 1
+    before = page.body[:index]
+    return page.body_line + before.count("\n"), index - (before.rfind("\n") + 1) + 1
+
+
+def check_links(pages: list[Page], bodies: dict[str, Body], known: set[str], report: Report) -> None:
+    """Report internal links whose page or #anchor does not exist."""
+    for page in pages:
+        body = bodies[page.url]
+        for written in dict.fromkeys(body.links):
+            problem = _link_problem(page.url, written, bodies, known)
+            if problem:
+                report.error(page.source.shown, *locate(page, written), problem)
+
+
+def _link_problem(from_url: str, written: str, bodies: dict[str, Body], known: set[str]) -> str:
+    path, _, fragment = written.partition("#")
+    path = unquote(path.split("?", 1)[0])
+    target = _target_url(from_url, path)
+    if target not in known and target + "/" in known:
+        target += "/"
+    if target not in known:
+        return f"broken link '{written}': no page or file at /{target}{did_you_mean(target, known)}"
+    ids = bodies[target].ids if target in bodies else None
+    if fragment and ids is not None and unquote(fragment) not in ids:
+        return f"broken link '{written}': /{target} has no heading '#{fragment}'{did_you_mean(fragment, ids)}"
+    return ""
+
+
+def _target_url(from_url: str, path: str) -> str:
+    if not path:
+        return from_url
+    if path.startswith("/"):
+        joined = path[1:]
+    else:
+        base = from_url.rstrip("/") if from_url.endswith("/") else posixpath.dirname(from_url)
+        joined = posixpath.join(base, path)
+    normal = posixpath.normpath(joined) if joined else ""
+    normal = "" if normal == "." else normal
+    return normal + "/" if (path.endswith("/") and normal) else normal

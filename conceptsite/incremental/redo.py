@@ -1,0 +1,198 @@
+"""The CLI's fast lane, second half (quick.py finds the edits): render what the edits change from the
+record, the shelved views and the kept listing contexts, then write it and the state the next
+build starts from, as the usual build would."""
+from __future__ import annotations
+
+import os
+import pickle
+from dataclasses import dataclass, replace
+
+from conceptsite.incremental.cache import BodyEntry, PageEntry, body_key, fits, page_frame
+from conceptsite.incremental.cards import swap, thaw
+from conceptsite.diagnostics import Report
+from conceptsite.render.data_files import patch_line
+from conceptsite.incremental.manifest import SITE_WIDE, Manifest, view_key, write_changed
+from conceptsite.incremental.keys import body_outputs_key, listings_key, page_stamp, surroundings_key
+from conceptsite.build.output import Same, WriteStats
+from conceptsite.source.page import reread
+from conceptsite.incremental.edits import Edit, Known, Record, _indexed, convert, fingerprint
+from conceptsite.render.pages import TEMPLATE_FOR, Renderer
+from conceptsite.incremental.view_pack import Shelf, shelve
+from conceptsite.render.theme import make_environment
+from conceptsite.render.views import card
+
+SHOWING_LIMIT = 200  # a field edit whose card shows on more pages than this goes the usual way
+
+
+@dataclass(frozen=True)
+class Done:
+    """What the lane did: the write, the new record, the listings' cards to keep, which lane."""
+
+    stats: WriteStats
+    record: Record
+    listings: dict
+    lane: str  # "prose" or "fields"
+
+
+class Lane:
+    """Renders and writes the outputs some edits change, and brings the cache up to date."""
+
+    def __init__(self, manifest: Manifest, record: Record):
+        self.manifest, self.record, self.store = manifest, record, manifest.store
+        self.shelf = Shelf(self.store, manifest.name)
+        self.stamps = self.store.load(manifest.name + "-views")
+        self.report = Report()
+        self.renderer = Renderer(make_environment(record.theme, self.store.folder), record.config, None, {}, self.report)
+        self.files: dict = {}
+        self.keys: dict = {}
+        self.views: dict = {}
+        self.listed: dict = {}  # quick.listed()'s parts this lane changed
+        self.feed: tuple = record.feed
+
+    def run(self, edits: list[Edit], scan) -> Done | None:
+        """Render everything first; write only when all of it worked."""
+        cards = {e.known.url: card(e.page) for e in edits if e.fields}
+        metas = {**(self.record.metas or {}), **{e.known.url: e.known.meta for e in edits}}
+        listings = listings_key(self.record.base, self.record.graph, metas) if cards else self.record.listings
+        knowns = self._affected(edits, cards)
+        if knowns is None or not self._pages(knowns, {e.known.url: e for e in edits}, cards, metas):
+            return None
+        if cards and not self._listings(cards, {e.known.url: e.page for e in edits if e.fields}, listings):
+            return None
+        search = self._search(edits, cards)
+        if search is None or self.report.items or not self._journal(edits):
+            return None
+        owns = {**self.record.owns, **{e.known.url: e.known.own for e in edits}}
+        self.keys[SITE_WIDE] = listings
+        self.keys.update(dict.fromkeys(("feed.xml", "search.json"), body_outputs_key(owns, listings)))
+        stats = self._write(search)
+        pages, _, _ = _indexed([known for known, _ in knowns.values()])
+        record = replace(self.record, pages={**self.record.pages, **pages}, owns=owns, listings=listings,
+                         metas=metas, feed=self.feed, files=scan.files, search=fingerprint(search))
+        return Done(stats, record, self.listed, "fields" if cards else "prose")
+
+    def _affected(self, edits: list[Edit], cards: dict) -> dict | None:
+        """url -> (Known, whether its view may show a changed card) of every page to stamp again: the edited
+        ones, those showing a changed card and those whose maps draw an edited page."""
+        affected = {e.known.url: (e.known, True) for e in edits}
+        if cards:
+            shown_by = pickle.loads(self.record.shown_by) if self.record.shown_by else None
+            if shown_by is None:
+                return None
+            order = list(self.record.owns)
+            showing = {order[n] for url in cards for n in shown_by["cards"].get(url, ())} - affected.keys()
+            if len(showing) > SHOWING_LIMIT:
+                return None
+            drawing = {order[n] for url in cards for n in shown_by["drawn"].get(url, ())} - affected.keys() - showing
+            for urls, carded in ((showing, True), (drawing, False)):
+                affected.update((url, (Known.unpacked(self.record.pages[url]), carded)) for url in sorted(urls))
+        return affected
+
+    def _pages(self, knowns: dict, edits: dict, cards: dict, metas: dict) -> bool:
+        """Each page's new stamp, and its view with the new cards (and, when edited, its new fields and body)
+        rendered when it changed; False when a view or body cannot be had."""
+        base, order = self.record.base, list(self.record.owns)
+        for url, (known, carded) in list(knowns.items()):
+            shown = [order[n] for n in known.shown]
+            known = replace(known, surroundings=surroundings_key(base, known.answers, shown, metas))
+            knowns[url], path = (known, carded), url + "index.html"
+            if path not in self.stamps:
+                return False
+            if not carded:  # its map draws an edited page, whose title and tags are as they were
+                self.stamps[path] = (page_stamp(known.surroundings, known.own), self.stamps[path][1])
+                continue
+            shelved = self.shelf.get(self.stamps[path][1])
+            if shelved is None:
+                return False
+            view = swap(shelved, cards) if cards else shelved
+            if url in edits:
+                edit = edits[url]
+                view = replace(view, definition=edit.page.definition, html=edit.body.html, toc=edit.body.toc)
+            elif view == shelved:  # shows none of the changed cards: the same view, the same key
+                self.stamps[path] = (page_stamp(known.surroundings, known.own), self.stamps[path][1])
+                continue
+            else:
+                body = self._body(known)
+                if body is None:
+                    return False
+                view = replace(view, html=body.html, toc=body.toc)
+            key = self.keys[path] = view_key(base, view)
+            self.files[path] = self.renderer.render(TEMPLATE_FOR[known.where[2]], url, page=view)
+            self.views[key] = view
+            self.stamps[path] = (page_stamp(known.surroundings, known.own), key)
+        return True
+
+    def _body(self, known: Known):
+        """An unedited page's body, made again from its file (the shelf keeps views without bodies)."""
+        found = reread(known.source)
+        converted = convert(known, found[1], self.record.config.allow_html) if found is not None else None
+        return converted[0] if converted is not None else None
+
+    def _listings(self, cards: dict, pages: dict, listings: str) -> bool:
+        """The listings that show a changed card rendered again, the data files patched, the others
+        kept as they are under the new listings key; False when the kept contexts are not this build's."""
+        saved = self.store.load(self.manifest.name + "-cards")
+        kept = self.store.load(self.manifest.name + "-contexts")
+        if saved.get("key") != self.record.listings or (kept.get("graph"), kept.get("base")) != (
+                self.record.graph, self.record.base):
+            return False
+        moved = [url for url, card in cards.items() if saved["cards"].get(url) != card]  # not a definition alone
+        table = {**saved["cards"], **cards}
+        for path in sorted({path for url in moved for path in kept["holders"].get(url, ())}):
+            template, url, context = kept["contexts"][path]
+            self.files[path] = self.renderer.render(template, url, **thaw(context, table))
+        for name, key, fields in (("graph.json", "id", ("summary",)), ("concepts.json", "url", ("definition", "summary"))):
+            data = (self.manifest.out / name).read_bytes()
+            for url, page in pages.items():
+                if name == "graph.json" or page.kind == "concept":
+                    data = patch_line(data, key, url, {f: getattr(page, f) for f in fields})
+                    if data is None:
+                        return False
+            self.files[name] = data
+        for path, (key, _) in self.manifest.entries.items():
+            if key == self.record.listings and path != SITE_WIDE and path not in self.files:
+                self.files[path] = Same(os.path.getsize(self.manifest.out / path))
+        self.listed = {"cards": {"key": listings, "cards": table}}
+        return True
+
+    def _search(self, edits: list[Edit], cards: dict):
+        """The search terms with the edited pages' words and rows, and the feed made again; None when
+        the cache's terms are not the ones this folder's search.json came from."""
+        search = self.store.load("search").get("terms")
+        if search is None or fingerprint(search) != self.record.search:
+            return None
+        for edit in edits:
+            search = search.replaced(edit.known.url, edit.body.words)
+        search = search.with_rows([e.page for e in edits if e.fields])
+        html = {edit.known.url: edit.body.html for edit in edits}
+        self.feed = tuple((swap(c, cards), html.get(c.url, body), *rest) for c, body, *rest in self.record.feed)
+        self.files["feed.xml"], self.files["search.json"] = self.renderer.render_feed(list(self.feed)), search.to_json()
+        return search
+
+    def _journal(self, edits: list[Edit]) -> bool:
+        """Add the new page and body entries to the cache's journals; False when a journal would grow
+        too big, which only a whole save of the cache may do (then nothing is written)."""
+        allow = self.record.config.allow_html
+        pages = self.store.journaled("pages", {e.known.where[0]: PageEntry(
+            e.known.source, e.stat, e.known.digest, e.page, (), e.known.meta, page_frame(e.page)) for e in edits})
+        bodies = self.store.journaled("bodies", {e.known.url: BodyEntry(
+            body_key(e.page.body, e.known.url, allow), e.known.resolutions, e.body) for e in edits})
+        if not (fits(pages, self.record.entries) and fits(bodies, len(self.record.pages))):
+            return False
+        if not all((self.store.folder / f"{name}.pickle").exists() for name in ("pages", "bodies")):
+            return False
+        self.store.save("pages-journal", pages)
+        self.store.save("bodies-journal", bodies)
+        return True
+
+    def _write(self, search) -> WriteStats:
+        """Write the changed outputs and the state the next build starts from."""
+        self.store.forget(self.manifest.name + "-quick")  # until the new record is saved
+        kept = set(self.manifest.entries) - {SITE_WIDE} - set(self.files)
+        stats = write_changed(self.manifest, self.files, kept, {}, self.keys)
+        self.store.save(self.manifest.name + "-views", self.stamps)
+        for key, view in self.views.items():
+            self.shelf.put(key, shelve(key, view))
+        self.shelf.update({key for _, key in self.stamps.values()})
+        self.store.save("search", {"terms": search})
+        return stats

@@ -1,0 +1,263 @@
+"""Markdown to HTML: fenced code with Pygments, tables, footnotes, anchors, wikilinks and math."""
+from __future__ import annotations
+
+import functools
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify_unicode
+from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from pygments.formatters import HtmlFormatter
+
+from conceptsite.markdown import speedups
+from conceptsite.markdown.deadline import TimeUp, within
+from conceptsite.markdown.runaway import find_runaways
+from conceptsite.render.search import word_counts
+from conceptsite.urls import relative_url
+
+
+
+class Resolver(Protocol):
+    """Finds wikilink targets: (site-relative url, title), or None with a did-you-mean hint."""
+
+    def resolve(self, name: str) -> tuple[str, str] | None: ...
+
+    def hint(self, name: str) -> str: ...
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+# A last resort only: pages with the shapes that make Python-Markdown run away are refused by counting
+# before it runs (runaway.py), the same on every machine. This stops what the counting does not know,
+# and is generous so that no page the counting lets through meets it on a slow or busy machine.
+TIME_LIMIT = 120.0
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in a body; `needle` is text to locate it in the source."""
+
+    severity: str
+    message: str
+    needle: str
+
+
+@dataclass(frozen=True)
+class Body:
+    """A rendered body and what the graph and link checker need from it."""
+
+    html: str
+    toc: str
+    ids: frozenset[str]  # every id in the body, for #anchor checks
+    links: tuple[str, ...]  # internal link targets as written, e.g. '/concepts/relu/#x'
+    wikilinks: tuple[str, ...]  # resolved site-relative URLs
+    problems: tuple[Problem, ...]
+    words: str = ""  # search.word_counts of the html
+
+
+@dataclass
+class _State:
+    """Per-page scratch space shared by this module's Markdown extensions."""
+
+    resolver: Resolver
+    page_url: str = ""
+    links: list = field(default_factory=list)
+    wikilinks: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    ids: set = field(default_factory=set)
+
+
+class Markup:
+    """One reusable Markdown converter; reuse is ~20% faster than a new one per page."""
+
+    def __init__(self, resolver: Resolver, allow_html: bool = False):
+        self.state = _State(resolver)
+        self.allow_html = allow_html
+        self.md = self._markdown()
+
+    def _markdown(self) -> markdown.Markdown:
+        md = markdown.Markdown(
+            extensions=["fenced_code", "codehilite", "tables", "footnotes", "toc", "sane_lists",
+                        _ConceptExtension(self.state)],
+            extension_configs={
+                "codehilite": {"css_class": "highlight", "guess_lang": False, "pygments_formatter": _formatter},
+                "toc": {"permalink": "#", "permalink_class": "anchor", "slugify": slugify_unicode,
+                        "permalink_title": "Link to this section", "toc_depth": "2-4"},
+                "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
+            },
+            output_format="html",
+        )
+        if not self.allow_html:
+            # Raw HTML is escaped by default: authors opt in with `allow_html: true` in site.yml.
+            md.preprocessors.deregister("html_block")
+            md.inlinePatterns.deregister("html")
+        speedups.install(md, {"inline_math": ("$",), "wikilink": ("[[",)})  # what every match of ours holds
+        self.toc_pass = md.treeprocessors["toc"]
+        self.toc_marker = self.toc_pass.marker  # the text a paragraph must be to become the table of contents
+        return md
+
+    def convert(self, text: str, page_url: str) -> Body:
+        """Render one page body that will be published at page_url."""
+        state = self.state
+        state.page_url = page_url
+        state.links, state.wikilinks, state.problems, state.ids = [], [], [], set()
+        self.md.reset()
+        # A '[TOC]' paragraph can only come from those very characters in the source (escaped or
+        # entity-written brackets are still placeholders when the toc pass looks), so most pages
+        # skip the pass's walk over the whole document looking for one.
+        self.toc_pass.marker = self.toc_marker if self.toc_marker and self.toc_marker in text else ""
+        runaways = find_runaways(text)
+        if runaways:
+            return Body("", "", frozenset(), (), (), tuple(Problem("error", r.message, r.needle) for r in runaways))
+        try:
+            html = within(TIME_LIMIT, self.md.convert, text)
+        except TimeUp:
+            self.md = self._markdown()  # the interrupted converter may be left half-way; start afresh
+            message = (f"Markdown gave up on this page after {TIME_LIMIT:g} s, on syntax that the checks for "
+                       "runaway shapes do not know; split the page to find the part it is stuck on, and report it")
+            return Body("", "", frozenset(), (), (), (Problem("error", message, ""),))
+        toc = self.md.toc if len(self.md.toc_tokens) and _count(self.md.toc_tokens) >= 2 else ""
+        return Body(html, toc, frozenset(state.ids), tuple(state.links),
+                    tuple(state.wikilinks), tuple(state.problems), word_counts(html))
+
+
+def _formatter(lang_str: str = "", **options) -> HtmlFormatter:
+    """Pygments' HTML formatter for these options, made once: making one builds its whole style table
+    (~0.5 ms, about a tenth of a typical page's Markdown time), and formatting leaves it unchanged."""
+    key = repr(sorted(options.items()))
+    found = _FORMATTERS.get(key)
+    if found is None:
+        found = _FORMATTERS[key] = HtmlFormatter(**options)
+    return found
+
+
+_FORMATTERS: dict[str, HtmlFormatter] = {}
+
+
+def _count(tokens) -> int:
+    return sum(1 + _count(t["children"]) for t in tokens)
+
+
+class _ConceptExtension(Extension):
+    def __init__(self, state: _State):
+        super().__init__()
+        self.state = state
+
+    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's API name
+        md.preprocessors.register(_DisplayMath(md, self.state), "display_math", 24)
+        md.inlinePatterns.register(_InlineMath(md, self.state), "inline_math", 185)
+        md.inlinePatterns.register(_WikiLink(md, self.state), "wikilink", 175)
+        md.treeprocessors.register(_LinkPass(md, self.state), "concept_links", 1)
+
+
+def _math(state: _State, md, latex: str, display: str) -> str:
+    try:
+        return md.htmlStash.store(_mathml(latex.strip(), display))
+    except Exception as exc:  # latex2mathml raises many types; all mean "cannot convert"
+        state.problems.append(Problem("error", f"cannot render math '{latex.strip()[:40]}': {exc}", latex))
+        return md.htmlStash.store(f"<code class=\"math-error\">{_escape(latex)}</code>")
+
+
+@functools.lru_cache(maxsize=4096)
+def _mathml(latex: str, display: str) -> str:
+    # Small formulas ($x$, $\sigma$, $p(y \mid x)$) recur across a site's pages; converting is ~0.5 ms each.
+    from latex2mathml.converter import convert  # imported on the first formula: ~60 ms, and most runs have none
+
+    return convert(latex, display=display)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class _DisplayMath(Preprocessor):
+    """`$$ … $$` blocks; runs after fenced code is stashed, so code keeps its dollars."""
+
+    PATTERN = re.compile(r"^[ \t]*\$\$(.+?)\$\$[ \t]*$", re.M | re.S)
+
+    def __init__(self, md, state):
+        super().__init__(md)
+        self.state = state
+
+    def run(self, lines):
+        text = "\n".join(lines)
+        if "$$" not in text:
+            return lines
+        text = self.PATTERN.sub(lambda m: "\n\n" + _math(self.state, self.md, m.group(1), "block") + "\n\n", text)
+        return text.split("\n")
+
+
+class _InlineMath(InlineProcessor):
+    """`$x$`: the dollars must hug the formula, so prose like '5 $ and 6 $' stays text."""
+
+    # The '$' first, then what precedes it (a lookbehind first would be tried at every position)
+    PATTERN = r"\$(?<![\\$\w]\$)(?=\S)([^$\n]+?)(?<=\S)\$(?![\w$])"
+
+    def __init__(self, md, state):
+        super().__init__(self.PATTERN, md)
+        self.state = state
+
+    def handleMatch(self, m, data):  # noqa: N802
+        return _math(self.state, self.md, m.group(1), "inline"), m.start(0), m.end(0)
+
+
+class _WikiLink(InlineProcessor):
+    """`[[target]]` or `[[target|label]]`, resolved by slug, title or alias."""
+
+    PATTERN = r"\[\[([^\[\]\|\n]+)(?:\|([^\[\]\n]+))?\]\]"  # no '[' inside: linear on '[[[['
+
+    def __init__(self, md, state):
+        super().__init__(self.PATTERN, md)
+        self.state = state
+
+    def handleMatch(self, m, data):  # noqa: N802
+        target, label = m.group(1).strip(), (m.group(2) or "").strip()
+        found = self.state.resolver.resolve(target)
+        if found is None:
+            hint = self.state.resolver.hint(target)
+            self.state.problems.append(Problem("error", f"unknown concept '{target}'{hint}", m.group(0)))
+            el = etree.Element("span", {"class": "wikilink broken"})
+            el.text = label or target
+            return el, m.start(0), m.end(0)
+        url, title = found
+        self.state.wikilinks.append(url)
+        el = etree.Element("a", {"class": "wikilink", "href": relative_url(self.state.page_url, url)})
+        el.text = label or title
+        return el, m.start(0), m.end(0)
+
+
+class _LinkPass(Treeprocessor):
+    """Collect ids and internal links, make site-absolute links relative, defuse unsafe schemes."""
+
+    def __init__(self, md, state):
+        super().__init__(md)
+        self.state = state
+
+    def run(self, root):
+        ids = self.state.ids
+        for el in root.iter():
+            attrib = el.attrib
+            if not attrib:  # most elements: nothing to note or check
+                continue
+            if "id" in attrib:
+                ids.add(attrib["id"])
+            for attr in ("href", "src"):
+                if attr in attrib and "wikilink" not in attrib.get("class", ""):
+                    self._check(el, attr)
+
+    def _check(self, el, attr: str) -> None:
+        value = el.attrib[attr]
+        scheme = re.match(r"([a-z][a-z0-9+.\-]*):", re.sub(r"[\x00-\x20]", "", value).lower())
+        if scheme and scheme.group(1) not in SAFE_SCHEMES:
+            del el.attrib[attr]
+            el.set("class", "unsafe-link")
+            self.state.problems.append(Problem("warning", f"removed link with unsafe scheme '{scheme.group(1)}:'; "
+                                                          "links may use http:, https:, mailto: or a site path", value))
+        elif not scheme and not value.startswith("//"):
+            self.state.links.append(value)
+            if value.startswith("/"):
+                el.attrib[attr] = relative_url(self.state.page_url, value[1:])

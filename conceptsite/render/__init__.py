@@ -1,0 +1,3 @@
+"""Rendering: the theme, views, pages, listings, data files and the search index.
+
+May import: diagnostics, urls, source, markdown, graph."""

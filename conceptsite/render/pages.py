@@ -1,0 +1,304 @@
+"""Render the site through Jinja templates into a mapping of output path -> bytes (or output.Spilled
+for pages a whole build already wrote into its staging folder)."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import jinja2
+
+from conceptsite.incremental.cards import freeze
+from conceptsite.source.config import SiteConfig
+from conceptsite.diagnostics import Report
+from conceptsite.render.data_files import concepts_json, graph_json
+from conceptsite.graph.model import Graph
+from conceptsite.render.maps import MAP_URL, hidden_map_warning, map_pages
+from conceptsite.render.neighbourhood import prepare as prepare_map
+from conceptsite.incremental.manifest import NoKeys
+from conceptsite.build.output import Staging
+from conceptsite.build.parallel import map_chunks
+from conceptsite.render.search import SearchTerms
+from conceptsite.incremental.view_pack import shelve
+from conceptsite.render.theme import build_date, template_path, template_position
+from conceptsite.urls import absolute_url
+from conceptsite.render.views import TagView, card, card_of, page_view, tag_url
+
+SECTION_TITLES = {"concept": "Concepts", "writeup": "Writeups", "project": "Projects"}
+SECTION_URLS = {"concept": "concepts/", "writeup": "writeups/", "project": "projects/"}
+FEED_ENTRIES = 50
+TEMPLATE_FOR = {"concept": "concept.html", "writeup": "article.html", "project": "article.html", "page": "article.html"}
+
+
+class Renderer:
+    """Renders every output of a site; template faults are reported as template:line."""
+
+    def __init__(self, env: jinja2.Environment, config: SiteConfig, graph: Graph, bodies: dict, report: Report):
+        self.env, self.config, self.graph, self.bodies, self.report = env, config, graph, bodies, report
+        self.today = build_date()
+        self.common = {"site": config, "year": self.today.year, "absolute_links": False}
+        # Incremental builds: `unchanged` (incremental.ViewKeys) skips a page whose view is as before;
+        # keep_listings and keep_bodies do the same for the two groups of site-wide outputs.
+        self.unchanged = NoKeys()
+        self.workers = 1  # processes for the pages' own HTML (parallel.worker_count decides)
+        self.staging: Staging | None = None  # whole-site builds write each page's HTML there at once
+        self.live: Path | None = None  # an output folder updated in place: pages already there as rendered are not staged
+        self.stamps: dict = {}  # page url -> a key of everything its view is made from, when known
+        self.keep_listings = self.keep_bodies = False
+        self.search: SearchTerms | None = None  # the search terms, once body_outputs made them
+        self.last_search: SearchTerms | None = None  # the last build's, from the cache, to update
+        self.side = None  # a parallel.Beside whose next value is the search terms, when they are made beside
+        self.shelf = None  # shelf.Shelf: each view made is put there by its key, for the CLI's fast lane
+        # Each listing that shows cards, as (template, url, context with cardswap.Refs), by path: for the
+        # CLI's card lane and the watch server's card patches
+        self.contexts: dict | None = None
+
+    def render(self, template: str, page_url: str, **context) -> bytes | None:
+        """One template for one output page, or None after reporting a template error."""
+        try:
+            text = self.env.get_template(template).render({**self.common, "page_url": page_url, **context})
+        except jinja2.TemplateNotFound as exc:
+            folder = self.env.loader.searchpath[0] if hasattr(self.env.loader, "searchpath") else "templates"
+            self.report.error(template_path(os.path.join(folder, exc.name or template)), 1, 1,
+                              f"template '{exc.name}' is missing: neither templates/ nor the bundled theme has it")
+            return None
+        except jinja2.TemplateSyntaxError as exc:
+            self.report.error(template_path(exc.filename or template), exc.lineno or 1, 1, f"template syntax error: {exc.message}")
+            return None
+        except Exception as exc:  # any fault raised while a template runs is the template's
+            self.report.error(*template_position(exc, self.env, template), f"template error: {exc}")
+            return None
+        return text.encode("utf-8")
+
+    def pages(self) -> dict:
+        """All HTML pages, data files and redirect pages, keyed by output path.
+
+        With workers, the site-wide outputs are made in this process while they render the pages
+        (which this process would otherwise only wait for); their problems are listed after the
+        pages' own either way, so the report is the same for any number of processes."""
+        made = []
+        out = self.page_files(meanwhile=lambda: made.append(self._collecting(self._site_wide, None)))
+        site_wide, problems = made[0]
+        out.update(site_wide)
+        self.report.items.extend(problems)
+        return out
+
+    def _site_wide(self, _=None) -> dict:
+        workers, self.workers = self.workers, 1  # beside the page workers, not a second pool of them
+        try:
+            out = {}
+            if self.keep_listings:
+                hidden_map_warning(self)
+            else:
+                out.update(self.listings())
+            if not self.keep_bodies:
+                out.update(self.body_outputs())
+            return out
+        finally:
+            self.workers = workers
+
+    def page_files(self, meanwhile=None) -> dict:
+        """Each page's own HTML, but for pages kept as they are on disk; across processes when many.
+        meanwhile() runs in this process while workers render (see parallel.map_chunks)."""
+        out = {}
+        if self.workers > 1:
+            prepare_map(self.graph)
+        for done in self._across(self._render_pages, list(self.graph.pages), meanwhile):
+            for url, kept, data, note, blob in done:
+                self.unchanged.record(url + "index.html", note, kept)
+                if blob is not None:
+                    self.shelf.put(note[0], blob)
+                if not kept:
+                    out[url + "index.html"] = data
+        return out
+
+    def stale_pages(self) -> int:
+        """How many pages' views have to be made (the rest are known unchanged by their stamps)."""
+        return sum(1 for url in self.graph.pages if self.unchanged.stale(url + "index.html", self.stamps.get(url)))
+
+    def _across(self, fn, items: list, meanwhile=None):
+        """fn over chunks of items, across self.workers processes, yielded chunk by chunk; each chunk's
+        problems are reported here."""
+        for result, problems in map_chunks(lambda part: self._collecting(fn, part), items, self.workers, meanwhile):
+            self.report.items.extend(problems)
+            yield result
+
+    def _collecting(self, fn, part: list) -> tuple:
+        """fn(part) and the problems it found, kept apart so a forked worker can hand them back."""
+        report, self.report = self.report, Report()
+        try:
+            return fn(part), self.report.items
+        finally:
+            self.report = report
+
+    def _render_pages(self, urls: list[str]) -> list:
+        """(url, kept, bytes or None, note, shelved view or None) for some pages; may run in a worker."""
+        done = []
+        for url in urls:
+            page = self.graph.pages[url]
+            make = lambda page=page, url=url: page_view(page, self.bodies[url], self.graph)  # noqa: E731
+            kept, view, note = self.unchanged.check(url + "index.html", make, self.stamps.get(url))
+            if not kept and view is None:
+                view = make()
+            data = None if kept else self.render(TEMPLATE_FOR[page.kind], url, page=view)
+            # A view whose key is already on the shelf (the forked worker sees the shelf's index) is not
+            # shelved again: after a front-matter edit most of the views made are the same as before.
+            shelved = self.shelf is None or note[0] in self.shelf.index
+            blob = shelve(note[0], view) if view is not None and not shelved else None
+            if data is not None and self.staging is not None:
+                data = self.staging.put(url + "index.html", data, self.live)
+            done.append((url, kept, data, note, blob))
+        return done
+
+    def listings(self) -> dict:
+        """Outputs built from page fields and the graph only: indexes, tags, home, map, data files."""
+        out = {}
+        for kind, section_url in SECTION_URLS.items():
+            cards = self.cards(kind)
+            template = "concepts.html" if kind == "concept" else "section.html"
+            out.update(self.spill({section_url + "index.html": self.listing(
+                template, section_url, title=SECTION_TITLES[kind], cards=cards, tags=self.tag_views(kind),
+                members=_members(cards))}))
+        out.update(self.tag_pages())
+        out.update(self.spill({
+            "index.html": self.listing("home.html", "", writeups=self.cards("writeup")[:5],
+                                       concepts=self.latest("concept", 8), projects=self.cards("project")[:3]),
+            "404.html": self.render("404.html", "404.html", absolute_links=True)}))
+        out.update(self.spill(self.redirects()))
+        out.update(self.feeds())
+        out.update(self.spill(map_pages(self)))
+        return out
+
+    def listing(self, template: str, page_url: str, **context) -> bytes | None:
+        """render() of a listing, whose context is kept (cards as cardswap.Refs) when self.contexts is a dict."""
+        if self.contexts is not None:
+            self.contexts[page_url + "index.html"] = (template, page_url, freeze(context))
+        return self.render(template, page_url, **context)
+
+    def spill(self, files: dict) -> dict:
+        """With a staging folder, write these outputs there now instead of holding them (see page_files)."""
+        if self.staging is None:
+            return files
+        return {path: data if data is None else self.staging.put(path, data, self.live) for path, data in files.items()}
+
+    def cards(self, kind: str) -> list:
+        """Cards of one kind: concepts A-Z, others newest first."""
+        pages = [p for p in self.graph.pages.values() if p.kind == kind]
+        if kind == "concept":
+            pages.sort(key=lambda p: (p.title.casefold(), p.url))
+        else:
+            pages.sort(key=lambda p: (p.date or dt.date.min, p.url), reverse=True)
+        return [card_of(self.graph, p.url) for p in pages]
+
+    def latest(self, kind: str, count: int) -> list:
+        """The newest pages of one kind."""
+        pages = [p for p in self.graph.pages.values() if p.kind == kind]
+        pages.sort(key=lambda p: (p.updated or p.date or dt.date.min, p.url), reverse=True)
+        return [card_of(self.graph, p.url) for p in pages[:count]]
+
+    def tag_views(self, kind: str | None = None) -> list:
+        """Tags with how many pages (of one kind, when given) carry them."""
+        views = []
+        for tag, urls in self.graph.tags.items():
+            count = sum(1 for u in urls if kind is None or self.graph.pages[u].kind == kind)
+            if count:
+                views.append(TagView(tag, tag_url(tag), count))
+        return views
+
+    def tag_pages(self) -> dict:
+        """The tag index and one page per tag."""
+        out = self.spill({"tags/index.html": self.render("tags.html", "tags/", tags=self.tag_views())})
+        for part, contexts in self._across(self._render_tags, list(self.graph.tags)):  # ~3 s at 10,000 concepts
+            out.update(part)
+            if self.contexts is not None:
+                self.contexts.update(contexts)
+        return out
+
+    def _render_tags(self, tags: list[str]) -> tuple[dict, dict]:
+        """One page per tag, listing its pages' cards, and the contexts kept; may run in a worker."""
+        contexts, self.contexts = self.contexts, {} if self.contexts is not None else None
+        try:
+            out = {}
+            for tag in tags:
+                url = tag_url(tag)
+                cards = [card_of(self.graph, u) for u in self.graph.tags[tag]]
+                out[url + "index.html"] = self.listing("tag.html", url, tag=tag, cards=cards)
+            return self.spill(out), self.contexts
+        finally:
+            self.contexts = contexts
+
+    def redirects(self) -> dict:
+        """A small page at each old alias URL that points readers to the concept."""
+        out = {}
+        for page in self.graph.pages.values():
+            for ref in page.aliases:
+                url = f"concepts/{ref.target}/"
+                out[url + "index.html"] = self.listing("redirect.html", url, target=card(page),
+                                                       canonical=absolute_url(self.config.base_url, page.url))
+        return out
+
+    def feeds(self) -> dict:
+        """Sitemap, robots.txt, graph.json and the concepts.json export, each spilled as soon as it is made
+        (at 10,000 concepts each is megabytes, and its making takes as much again)."""
+        urls = [""] + list(SECTION_URLS.values()) + ["tags/"]
+        if MAP_URL not in self.graph.pages and "map.html" in self.env.list_templates():
+            urls.append(MAP_URL)  # the concept map page (map_pages), unless a concept owns its URL
+        urls += list(self.graph.pages)
+        urls += [tag_url(t) for t in self.graph.tags]
+        makers = {
+            "sitemap.xml": lambda: self.render("sitemap.xml", "sitemap.xml",
+                                               locations=[absolute_url(self.config.base_url, u) for u in urls]),
+            "robots.txt": lambda: self.render("robots.txt", "robots.txt",
+                                              sitemap=absolute_url(self.config.base_url, "sitemap.xml")),
+            "graph.json": lambda: graph_json(self.graph),
+            "concepts.json": lambda: concepts_json(self.graph),
+        }
+        out = {}
+        for path, make in makers.items():
+            out.update(self.spill({path: make()}))
+        return out
+
+    def body_outputs(self) -> dict:
+        """The outputs that read page bodies: the Atom feed and the search index."""
+        side, self.side = self.side, None
+        self.search = side.next() if side is not None else SearchTerms.of(self.graph.pages, self.bodies, self.last_search)
+        return self.spill({"feed.xml": self.feed(), "search.json": self.search.to_json()})
+
+    def feed(self) -> bytes | None:
+        """The Atom feed of the 50 newest dated pages, bodies included."""
+        return self.render_feed(self.feed_entries())
+
+    def feed_entries(self) -> list[tuple]:
+        """(card, body HTML, absolute URL, date) of each page in the feed, newest first."""
+        newest = [self.graph.pages[url] for url in feed_urls(self.graph)]
+        return [(card_of(self.graph, p.url), self.bodies[p.url].html, absolute_url(self.config.base_url, p.url),
+                 (p.updated or p.date).isoformat()) for p in newest]
+
+    def render_feed(self, entries: list[tuple]) -> bytes | None:
+        """The Atom feed of these entries."""
+        updated = entries[0][3] if entries else self.today.isoformat()
+        return self.render("feed.xml", "feed.xml", entries=entries, updated=updated,
+                           base=absolute_url(self.config.base_url, ""))
+
+
+def feed_urls(graph: Graph) -> tuple[str, ...]:
+    """The 50 newest dated pages (plain pages left out), newest first; worked out once per graph."""
+    return graph.derived("feed_urls", _newest)
+
+
+def _newest(graph: Graph) -> tuple[str, ...]:
+    dated = sorted((p for p in graph.pages.values() if p.date and p.kind != "page"),
+                   key=lambda p: (p.updated or p.date, p.url), reverse=True)
+    return tuple(p.url for p in dated[:FEED_ENTRIES])
+
+
+BODY_OUTPUTS = ("feed.xml", "search.json")
+
+
+def _members(cards: list) -> dict:
+    """Tag name -> the cards carrying it, in list order: one pass instead of tags x cards in the template."""
+    members: dict = {}
+    for c in cards:
+        for tag in dict.fromkeys(t.name for t in c.tags):
+            members.setdefault(tag, []).append(c)
+    return members

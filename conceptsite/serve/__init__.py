@@ -1,0 +1,3 @@
+"""The preview server: HTTP, the request policy, watching, and live reload.
+
+May import: everything but cli."""

@@ -1,0 +1,274 @@
+"""Read one source file into a checked Page: decode, split, validate front-matter, derive fields."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from conceptsite.source.discover import SourceFile, make_slug
+from conceptsite.diagnostics import Report, did_you_mean
+from conceptsite.source.frontmatter import FrontMatter, FrontMatterError, split
+
+RELATION_KEYS = ("related", "prerequisites", "contrasts", "examples", "part_of")
+KNOWN_KEYS = {
+    "title", "summary", "definition", "tags", "date", "updated", "read_time",
+    "draft", "aliases", "link", "status", "stack", *RELATION_KEYS,
+}
+REQUIRED = {"concept": ("date",), "writeup": ("date",), "project": ("date",), "page": ()}
+MAX_BYTES = 2_000_000
+WORDS_PER_MINUTE = 200
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to another page by name, with where it was written."""
+
+    target: str
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Page:
+    """One checked page: its metadata and its Markdown body, not yet rendered."""
+
+    source: SourceFile
+    title: str
+    summary: str
+    definition: str
+    tags: tuple[str, ...]
+    date: dt.date | None
+    updated: dt.date | None
+    read_time: int
+    draft: bool
+    aliases: tuple[Ref, ...]
+    relations: dict  # relation key -> tuple[Ref, ...]
+    link: str
+    status: str
+    stack: tuple[str, ...]
+    body: str
+    body_line: int
+    tag_places: tuple = ()  # (line, col) of each tag, for messages about one tag
+
+    @property
+    def kind(self) -> str:
+        """concept, writeup, project or page."""
+        return self.source.kind
+
+    @property
+    def slug(self) -> str:
+        """The page's slug inside its section."""
+        return self.source.slug
+
+    @cached_property  # read over a million times in a 10,000-page build; frozen dataclasses allow it
+    def url(self) -> str:
+        """Site-relative URL path without a leading slash, e.g. 'concepts/relu/'."""
+        section = {"concept": "concepts", "writeup": "writeups", "project": "projects"}.get(self.kind)
+        return f"{section}/{self.slug}/" if section else f"{self.slug}/"
+
+
+def decode(raw: bytes) -> str:
+    """Bytes to text with LF endings and no BOM; raises UnicodeDecodeError."""
+    text = raw.decode("utf-8")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_page(source: SourceFile, raw: bytes, report: Report) -> Page | None:
+    """Parse and check one page; problems go to the report and give None."""
+    where = source.shown
+    if len(raw) > MAX_BYTES:
+        report.error(where, 1, 1, f"file is too large ({len(raw):,} bytes; the limit is {MAX_BYTES:,}); "
+                                  "split it into smaller pages")
+        return None
+    try:
+        fm = split(decode(raw))
+    except UnicodeDecodeError as exc:
+        report.error(where, *byte_position(raw, exc.start), f"not UTF-8 at byte {exc.start}; save the file as UTF-8")
+        return None
+    except FrontMatterError as exc:
+        report.error(where, exc.line, exc.col, exc.message)
+        return None
+    checker = _Checker(fm, where, report)
+    page = checker.page(source)
+    return page if checker.ok else None
+
+
+def reread(source: SourceFile) -> tuple[bytes, Page] | None:
+    """A page's file and the page as it is on disk now, or None if it cannot be read or has any problem
+    (the watch server's and the CLI's fast lanes then build the usual way)."""
+    try:
+        raw = Path(source.path).read_bytes()
+    except OSError:
+        return None
+    report = Report()
+    page = read_page(source, raw, report)
+    return (raw, page) if page is not None and not report.items else None
+
+
+def byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """Line and column (both from 1, the column in bytes) of a byte offset."""
+    before = raw[:offset]
+    return before.count(b"\n") + 1, offset - (before.rfind(b"\n") + 1) + 1
+
+
+class _Checker:
+    """Validates front-matter values one key at a time, recording every problem."""
+
+    def __init__(self, fm: FrontMatter, where: str, report: Report):
+        self.fm, self.where, self.report, self.ok = fm, where, report, True
+
+    def fail(self, key: str, message: str, index: int | None = None) -> None:
+        self.ok = False
+        self.report.error(self.where, *self.fm.where(key, index), message)
+
+    def page(self, source: SourceFile) -> Page:
+        data = self.fm.data
+        for key in data:
+            if str(key) not in KNOWN_KEYS:
+                hint = did_you_mean(str(key), KNOWN_KEYS)
+                self.report.warn(self.where, *self.fm.where(str(key)), f"unknown front-matter key '{key}'{hint}")
+        for key in REQUIRED[source.kind]:
+            if data.get(key) is None:
+                self.ok = False
+                self.report.error(self.where, 1, 1, f"missing required field '{key}'; add e.g. '{key}: {dt.date.today()}'")
+        body, title = self._title_and_body(source)
+        tags, tag_places = self.tags()
+        return Page(
+            source=source,
+            title=title,
+            summary=self.string("summary") or first_sentence(body),
+            definition=self.string("definition"),
+            tags=tags,
+            date=self.date("date"),
+            updated=self.date("updated"),
+            read_time=self.read_time(body),
+            draft=self.boolean("draft"),
+            aliases=tuple(Ref(make_slug(r.target), r.line, r.col) for r in self.refs("aliases")),
+            relations={key: self.refs(key) for key in RELATION_KEYS},
+            link=self.url("link"),
+            status=self.string("status"),
+            stack=self.strings("stack"),
+            body=body,
+            body_line=self.fm.body_line,
+            tag_places=tag_places,
+        )
+
+    def _title_and_body(self, source: SourceFile) -> tuple[str, str]:
+        body = self.fm.body
+        title = self.string("title")
+        if title:
+            return body, title
+        heading = re.match(r"[ \t\n]*#[ \t]+([^\n]*)\n?", body)
+        if heading and _heading_text(heading.group(1)):
+            return body[heading.end():], _heading_text(heading.group(1))
+        return body, source.slug.rsplit("/", 1)[-1].replace("-", " ").capitalize()
+
+    def string(self, key: str) -> str:
+        value = self.fm.data.get(key)
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            self.fail(key, f"{key}: expected a string, got {_kind(value)} {value!r}; quote it")
+            return ""
+        return value.strip()
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        value = self.fm.data.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.fail(key, f"{key} must be a list, e.g. {key}: [first, second]")
+            return ()
+        out = []
+        for i, item in enumerate(value):
+            if isinstance(item, str) and item.strip():
+                out.append(item.strip())
+            else:
+                self.fail(key, f"{key}: item {i + 1} must be a non-empty string, got {_kind(item)}", i)
+        return tuple(out)
+
+    def tags(self) -> tuple[tuple[str, ...], tuple]:
+        """The page's tags, each once, and where each stands; a repeated tag is warned about and dropped."""
+        tags, places = [], []
+        for i, tag in enumerate(self.strings("tags")):
+            if tag in tags:
+                self.report.warn(self.where, *self.fm.where("tags", i), f"tag '{tag}' is listed twice; remove this one")
+            else:
+                tags.append(tag)
+                places.append(self.fm.where("tags", i))
+        return tuple(tags), tuple(places)
+
+    def refs(self, key: str) -> tuple[Ref, ...]:
+        names = self.strings(key)
+        return tuple(Ref(name, *self.fm.where(key, i)) for i, name in enumerate(names))
+
+    def date(self, key: str) -> dt.date | None:
+        value = self.fm.data.get(key)
+        if value is None:
+            return None
+        try:
+            if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+                return dt.date.fromisoformat(value.strip())
+            raise ValueError("expected YYYY-MM-DD")
+        except ValueError as exc:
+            self.fail(key, f"{key}: '{value}' is not a valid date ({exc}); write it as YYYY-MM-DD")
+            return None
+
+    def boolean(self, key: str) -> bool:
+        value = self.fm.data.get(key, False)
+        if not isinstance(value, bool):
+            self.fail(key, f"{key}: expected true or false, got {value!r}")
+            return False
+        return value
+
+    def read_time(self, body: str) -> int:
+        value = self.fm.data.get("read_time")
+        if value is None:
+            return max(1, math.ceil(len(body.split()) / WORDS_PER_MINUTE))
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.fail("read_time", f"read_time: expected a whole number of minutes, got {value!r}")
+            return 1
+        return value
+
+    def url(self, key: str) -> str:
+        value = self.string(key)
+        if value and not re.match(r"(https?://|mailto:|/)", value):
+            self.fail(key, f"{key}: '{value}' must start with https://, http://, mailto: or /")
+            return ""
+        return value
+
+
+def _heading_text(line: str) -> str:
+    """An ATX heading's text without its optional closing '#'s (which need a space before them, so 'C#' stays)."""
+    text = line.strip(" \t")
+    bare = text.rstrip("#")
+    if bare != text and (not bare or bare[-1] in " \t"):
+        text = bare.rstrip(" \t")
+    return text
+
+
+def _kind(value) -> str:
+    names = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "a mapping"}
+    return names.get(type(value), type(value).__name__)
+
+
+# Every bracketed part stops at the next bracket, so a run of thousands of '[' or '(' stays linear.
+_MD_NOISE = re.compile(r"\[\[([^\[\]|]+)\|?([^\[\]]*)\]\]|!?\[([^\[\]]*)\]\([^()]*\)|[`*_>#]|\$")
+
+
+def first_sentence(body: str) -> str:
+    """The first sentence of the first prose paragraph, with Markdown syntax removed."""
+    for block in re.split(r"\n\s*\n", body):
+        block = block.strip()
+        if not block or block.startswith(("#", "```", "~~~", "|", "$$", "<", "-", "*", "[^")):
+            continue
+        text = _MD_NOISE.sub(lambda m: m.group(2) or m.group(1) or m.group(3) or "", block)
+        text = " ".join(text.split())
+        match = re.match(r"(.+?[.!?])(\s|$)", text)
+        return match.group(1) if match else text
+    return ""
