@@ -18,7 +18,7 @@ from pygments.formatters import HtmlFormatter
 from conceptsite.markdown import speedups
 from conceptsite.markdown.deadline import TimeUp, within
 from conceptsite.markdown.runaway import find_runaways
-from conceptsite.render.search import word_counts
+from conceptsite.markdown.words import word_counts
 from conceptsite.urls import relative_url
 
 
@@ -56,7 +56,7 @@ class Body:
     links: tuple[str, ...]  # internal link targets as written, e.g. '/concepts/relu/#x'
     wikilinks: tuple[str, ...]  # resolved site-relative URLs
     problems: tuple[Problem, ...]
-    words: str = ""  # search.word_counts of the html
+    words: str = ""  # words.word_counts of the html
 
 
 @dataclass
