@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-from conceptsite.build import memory as heap
+from conceptsite.build import memory
 from conceptsite.build import pipeline
 from conceptsite.source import scaffold
 from conceptsite.diagnostics import BuildFailed
@@ -17,7 +17,7 @@ from conceptsite.build.output import UnsafeOutput
 def main(argv: list[str] | None = None) -> int:
     """Run one command and return the process exit status."""
     args = _parser().parse_args(argv)
-    heap.return_big_blocks()
+    memory.return_big_blocks()
     try:
         return args.run(args)
     except BuildFailed as failed:

@@ -11,7 +11,7 @@ from conceptsite.markdown import convert as markup_module
 from conceptsite.markdown import speedups
 from conceptsite.source.frontmatter import split
 from conceptsite.markdown.convert import Markup
-from conceptsite.markdown.speedups import markdown_inline as mdtuning
+from conceptsite.markdown.speedups import markdown_inline
 from fakes import FakeIndex
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,7 +65,7 @@ PATTERNS = {
     "wikilink": markup_module._WikiLink.PATTERN,
 }
 # Inline pattern text -> texts every match holds: the library's (INLINE_NEEDS) and those markup.py gives for its own.
-NEEDS = {PATTERNS[name]: needs for name, needs in {**mdtuning.INLINE_NEEDS, **_ours()}.items()}
+NEEDS = {PATTERNS[name]: needs for name, needs in {**markdown_inline.INLINE_NEEDS, **_ours()}.items()}
 
 
 def _matches(pattern: str, text: str) -> list:
@@ -75,7 +75,7 @@ def _matches(pattern: str, text: str) -> list:
 # --- literal-first patterns ------------------------------------------------------------------
 
 # What the literal-first patterns replace: Python-Markdown's own, and this project's old inline-math one.
-_SLOW_AND_FAST = [*((PATTERNS[name], fast) for name, fast in mdtuning.LITERAL_FIRST.items()),
+_SLOW_AND_FAST = [*((PATTERNS[name], fast) for name, fast in markdown_inline.LITERAL_FIRST.items()),
                   (r"(?<![\\$\w])\$(?=\S)([^$\n]+?)(?<=\S)\$(?![\w$])", markup_module._InlineMath.PATTERN)]
 
 
@@ -95,7 +95,7 @@ def test_literal_first_patterns_on_known_edge_cases(text):
 
 def test_the_installed_markdown_gets_the_literal_first_patterns(markup):
     swapped = {name for name in ("backtick", "link", "reference", "short_reference")
-               if markup.md.inlinePatterns[name].compiled_re.pattern in mdtuning.LITERAL_FIRST.values()}
+               if markup.md.inlinePatterns[name].compiled_re.pattern in markdown_inline.LITERAL_FIRST.values()}
     assert swapped == ({"backtick", "link", "reference", "short_reference"} if ON else set())
 
 
@@ -105,17 +105,17 @@ def test_the_installed_markdown_gets_the_literal_first_patterns(markup):
 @given(st.text(alphabet="#=-*_> \na|:`\\", max_size=30))
 def test_quick_block_tests_agree_with_the_processors_own(text):
     parent = etree.Element("div")
-    for name, needs in mdtuning.BLOCK_NEEDS.items():
+    for name, needs in markdown_inline.BLOCK_NEEDS.items():
         own = PLAIN[False].md.parser.blockprocessors[name].test
-        assert mdtuning._test_if(needs, own, parent, text) == own(parent, text), (name, text)
+        assert markdown_inline._test_if(needs, own, parent, text) == own(parent, text), (name, text)
 
 
 def test_every_quick_block_test_is_in_place(markup):
-    for name, needs in {**mdtuning.BLOCK_NEEDS, **mdtuning.RUN_NEEDS}.items():
+    for name, needs in {**markdown_inline.BLOCK_NEEDS, **markdown_inline.RUN_NEEDS}.items():
         processor = markup.md.parser.blockprocessors[name]
         if ON:  # the quick check, standing in front of the processor's own test
             own = type(processor).test.__get__(processor)
-            assert processor.test.func is mdtuning._test_if and processor.test.args == (needs, own), name
+            assert processor.test.func is markdown_inline._test_if and processor.test.args == (needs, own), name
         else:
             assert "test" not in vars(processor)
 
@@ -124,7 +124,7 @@ def test_every_quick_block_test_is_in_place(markup):
 @given(st.text(alphabet="[]^:() \n\"'a1/<>", max_size=40) | st.sampled_from(
     ["[^a]: note", "[^1]:x", "   [^n]: a\n  b", "[a]: /x", "x\n[r]: <y> 'z'", "[r]:\n/y", "[^]:", "[]: z"]))
 def test_run_gated_processors_give_back_blocks_without_their_text(text):
-    for name, needs in mdtuning.RUN_NEEDS.items():
+    for name, needs in markdown_inline.RUN_NEEDS.items():
         processor = PLAIN[False].md.parser.blockprocessors[name]
         assert processor.test(etree.Element("div"), text)  # the library's own test takes every block
         if not needs(text):
@@ -163,7 +163,7 @@ def test_every_inline_pattern_of_the_installed_markdown_is_gated(allow_html):
     assert not ON or (registered == expected and len(md.inlinePatterns) == len(expected))
     assert set(_ours()) == {"inline_math", "wikilink"} and set(NEEDS) == set(PATTERNS.values())
     inline = TUNED[allow_html].md.treeprocessors["inline"]
-    assert isinstance(inline, mdtuning.GatedInline) is ON
+    assert isinstance(inline, markdown_inline.GatedInline) is ON
     if ON:
         inline.run(etree.Element("div"))  # notes the patterns and what each needs
         assert len(inline.wants) == len(TUNED[allow_html].md.inlinePatterns) and None not in inline.wants
@@ -203,7 +203,7 @@ def test_tuned_converter_agrees_on_every_bundled_page():
 
 # --- the whitespace pass --------------------------------------------------------------------
 def test_the_whitespace_pass_is_in_place(markup):
-    assert isinstance(markup.md.preprocessors["normalize_whitespace"], mdtuning.QuickWhitespace) is ON
+    assert isinstance(markup.md.preprocessors["normalize_whitespace"], markdown_inline.QuickWhitespace) is ON
 
 
 @settings(max_examples=500, deadline=None)
@@ -211,13 +211,13 @@ def test_the_whitespace_pass_is_in_place(markup):
 def test_quick_whitespace_normalises_as_the_library_does(lines):
     from markdown.preprocessors import NormalizeWhitespace
     md = TUNED[False].md
-    assert mdtuning.QuickWhitespace(md).run(list(lines)) == NormalizeWhitespace(md).run(list(lines))
+    assert markdown_inline.QuickWhitespace(md).run(list(lines)) == NormalizeWhitespace(md).run(list(lines))
 
 
 def test_reference_patterns_are_passed_over_only_on_pages_without_definitions(markup):
     inline = markup.md.treeprocessors["inline"]
     assert 'href="../../x/"' in markup.convert("[a][ref] and [ref]\n\n[ref]: /x/\n", "concepts/p/").html
-    assert isinstance(inline, mdtuning.GatedInline) is ON
+    assert isinstance(inline, markdown_inline.GatedInline) is ON
     if ON:
         names = {type(inline.patterns[i]).__name__ for i in inline.by_reference}
         assert names == {"ReferenceInlineProcessor", "ShortReferenceInlineProcessor", "ImageReferenceInlineProcessor",

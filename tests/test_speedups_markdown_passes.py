@@ -4,7 +4,7 @@ from hypothesis import strategies as st
 from markdown import util
 
 from conceptsite.markdown.convert import Markup
-from conceptsite.markdown.speedups import markdown_passes as passtuning
+from conceptsite.markdown.speedups import markdown_passes
 from fakes import FakeIndex
 from test_speedups_markdown_inline import ON, PLAIN, TUNED
 
@@ -32,11 +32,11 @@ def test_quick_toc_writes_what_the_library_writes(headings, marker, allow_html):
 
 
 def test_quick_toc_is_in_place_and_takes_plain_headings(markup):
-    assert (type(markup.md.treeprocessors["toc"]) is passtuning.QuickToc) is ON
+    assert (type(markup.md.treeprocessors["toc"]) is markdown_passes.QuickToc) is ON
     calls = []
     with pytest.MonkeyPatch.context() as patch:
         if ON:  # plain headings never go through the library's serialising of a heading
-            patch.setattr(passtuning.toc, "render_inner_html", lambda *args: calls.append(args))
+            patch.setattr(markdown_passes.toc, "render_inner_html", lambda *args: calls.append(args))
         body = markup.convert("## One\n\nx\n\n### Two two\n\n## One\n", "concepts/x/")
     assert calls == [] and 'href="#one_1"' in body.toc
 
@@ -50,12 +50,12 @@ def test_quick_link_parts_read_what_the_library_reads(text, index):
 
     link = PLAIN[False].md.inlinePatterns["link"]
     index = min(index, len(text))
-    assert passtuning.quick_text(link, text, index) == LinkInlineProcessor.getText(link, text, index)
-    assert passtuning.quick_link(link, text, index) == LinkInlineProcessor.getLink(link, text, index)
+    assert markdown_passes.quick_text(link, text, index) == LinkInlineProcessor.getText(link, text, index)
+    assert markdown_passes.quick_link(link, text, index) == LinkInlineProcessor.getLink(link, text, index)
 
 
 def test_quick_link_parts_are_in_place(markup):
     for name in ("link", "image_link", "reference", "short_reference", "image_reference", "short_image_ref"):
         pattern = markup.md.inlinePatterns[name]
-        assert (getattr(pattern.getText, "func", None) is passtuning.quick_text) is ON, name
-        assert (getattr(pattern.getLink, "func", None) is passtuning.quick_link) is ON, name
+        assert (getattr(pattern.getText, "func", None) is markdown_passes.quick_text) is ON, name
+        assert (getattr(pattern.getLink, "func", None) is markdown_passes.quick_link) is ON, name

@@ -15,7 +15,7 @@ from pygments.lexers import PythonLexer, find_lexer_class_by_name, get_all_lexer
 from pygments.token import Keyword, Name, Text
 
 from conceptsite.markdown import speedups
-from conceptsite.markdown.speedups import pygments_lexers as lextuning
+from conceptsite.markdown.speedups import pygments_lexers
 from conceptsite.markdown.convert import Markup
 from fakes import FakeIndex
 
@@ -39,7 +39,7 @@ def _lexers():
             lexer = find_lexer_class_by_name(aliases[0])()
         except Exception:  # lexers needing options or missing dependencies
             continue
-        if lextuning.tunable(lexer):
+        if pygments_lexers.tunable(lexer):
             yield name, lexer
 
 
@@ -80,7 +80,7 @@ def _time_limit(seconds):
 def _same_tokens(lexer, text):
     expected = _outcome(RegexLexer.get_tokens_unprocessed(lexer, text))
     limit = len(expected) if isinstance(expected, list) else len(text) + 1
-    return _outcome(lextuning.tokens(lexer, text), limit) == expected
+    return _outcome(pygments_lexers.tokens(lexer, text), limit) == expected
 
 
 def test_every_lexer_gives_the_librarys_tokens():
@@ -98,12 +98,12 @@ def test_every_lexer_gives_the_librarys_tokens():
 @given(st.lists(st.sampled_from(list("abfr_\"'#\\()[]{}:=.,+-*/@%!0123456789 \n\t") + ["def ", "class ", "import ", "'''", '"""', "f'", "rb'", "lambda "]), max_size=120).map("".join))
 def test_python_lexer_on_any_text(text):
     expected = list(RegexLexer.get_tokens_unprocessed(PythonLexer(), text))
-    assert _listed(lextuning.tokens(PythonLexer(), text), len(expected)) == expected
+    assert _listed(pygments_lexers.tokens(PythonLexer(), text), len(expected)) == expected
 
 
 def test_python_is_fully_joined():
     lexer = PythonLexer()
-    assert all(lextuning.join_state(rules) is not None for rules in lexer._tokens.values())
+    assert all(pygments_lexers.join_state(rules) is not None for rules in lexer._tokens.values())
 
 
 def _rules(*patterns, flags=re.MULTILINE):
@@ -111,17 +111,17 @@ def _rules(*patterns, flags=re.MULTILINE):
 
 
 def test_join_refuses_what_would_change_meaning():
-    assert lextuning.join_state(_rules(r"(['\"]).*?\1", "x")) is None  # numbered back-reference
-    assert lextuning.join_state(_rules(r"(a)?(?(1)b|c)", "x")) is None  # conditional
-    assert lextuning.join_state(_rules("a # comment", "b", flags=re.VERBOSE)) is None
-    assert lextuning.join_state(_rules("(?P<n>a)", "(?P<n>b)")) is None  # one name twice
-    assert lextuning.join_state(_rules("(?a)x", "y")) is None  # ASCII cannot be scoped
-    assert lextuning.join_state(_rules("a", "b")) is not None
+    assert pygments_lexers.join_state(_rules(r"(['\"]).*?\1", "x")) is None  # numbered back-reference
+    assert pygments_lexers.join_state(_rules(r"(a)?(?(1)b|c)", "x")) is None  # conditional
+    assert pygments_lexers.join_state(_rules("a # comment", "b", flags=re.VERBOSE)) is None
+    assert pygments_lexers.join_state(_rules("(?P<n>a)", "(?P<n>b)")) is None  # one name twice
+    assert pygments_lexers.join_state(_rules("(?a)x", "y")) is None  # ASCII cannot be scoped
+    assert pygments_lexers.join_state(_rules("a", "b")) is not None
 
 
 def test_leading_flags_become_scoped():
     rules = _rules("(?i)abc", "ABD", "(?s)a.c")
-    joined = lextuning.join_state(rules)
+    joined = pygments_lexers.join_state(rules)
     assert joined is not None
     assert joined.match("ABC").lastindex == 1
     assert joined.match("ABD").lastindex == 2
@@ -154,27 +154,27 @@ class _Toy(RegexLexer):
 @given(st.lists(st.sampled_from(["def ", "(", ")", "[", "]", "ab", " ", "\n", "?", "def", "!"]), max_size=60).map("".join))
 def test_state_changes_and_callbacks(text):
     expected = list(RegexLexer.get_tokens_unprocessed(_Toy(), text))
-    assert _listed(lextuning.tokens(_Toy(), text), len(expected)) == expected
+    assert _listed(pygments_lexers.tokens(_Toy(), text), len(expected)) == expected
 
 
 def test_codehilite_uses_the_fast_lexer_and_output_is_unchanged():
     text = "Intro.\n\n```python\ndef f(x):\n    return [x * 2 for _ in 'ab']\n```\n\n```nosuchlang\nplain\n```\n"
     tuned = Markup(FakeIndex()).convert(text, "concepts/a/").html
-    assert (codehilite.get_lexer_by_name is lextuning.lexer_by_name) is speedups.enabled()
+    assert (codehilite.get_lexer_by_name is pygments_lexers.lexer_by_name) is speedups.enabled()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(speedups.SWITCH, "off")
         plain = Markup(FakeIndex()).convert(text, "concepts/a/").html
         assert codehilite.get_lexer_by_name is get_lexer_by_name  # a converter made with them off puts it back
     assert tuned == plain and '<span class="k">def</span>' in tuned
-    lexer = lextuning.lexer_by_name("python", stripnl=False)
-    assert lexer.get_tokens_unprocessed.func is lextuning.tokens and lexer.stripnl is False
+    lexer = pygments_lexers.lexer_by_name("python", stripnl=False)
+    assert lexer.get_tokens_unprocessed.func is pygments_lexers.tokens and lexer.stripnl is False
 
 
 def test_install_and_uninstall_leave_another_replacement_alone():
     other = lambda alias, **options: None  # noqa: E731
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(codehilite, "get_lexer_by_name", other)
-        lextuning.install()
+        pygments_lexers.install()
         assert codehilite.get_lexer_by_name is other
-        lextuning.uninstall()
+        pygments_lexers.uninstall()
         assert codehilite.get_lexer_by_name is other
