@@ -75,11 +75,11 @@ def _build(args) -> int:
     result = pipeline.build(_options(args, Path(args.out)))
     _print_warnings(result.warnings)
     print(f"built {result.pages} pages, wrote {result.stats.files} files into {args.out} "
-          f"in {result.seconds * 1000:.0f} ms" + LANE_NOTES.get(result.lane, ""))
+          f"in {result.seconds * 1000:.0f} ms" + NOTES.get(result.kind, ""))
     return 0
 
 
-LANE_NOTES = {"fresh": " (nothing had changed)", "prose": " (prose edit: only its page, the feed and the search index)",
+NOTES = {"unchanged": " (nothing had changed)", "prose": " (prose edit: only its page, the feed and the search index)",
               "fields": " (card edit: the pages and listings that show it, the data files, the feed and the search index)"}
 
 

@@ -66,9 +66,10 @@ def scratch_project(tmp_path) -> Project:
 
 @pytest.fixture
 def whole_builds(monkeypatch):
-    """Builds that never take the CLI's fast lane (quick.py), to test the usual way on its own."""
-    from conceptsite.incremental import edits as quick
-    monkeypatch.setattr(quick, "build", lambda *args: None)
+    """Builds that always gather the whole site (never the engine's edits), to test that way on its own."""
+    from conceptsite.build import pipeline
+    from conceptsite.incremental.classify import Change
+    monkeypatch.setattr(pipeline, "classify", lambda *args: Change(None, None))
 
 
 @dataclass

@@ -222,7 +222,7 @@ def test_a_new_day_makes_no_view_and_rewrites_no_page(scratch_project, monkeypat
 
 
 def test_the_store_journals_small_changes_and_compacts_big_ones(tmp_path):
-    from conceptsite.incremental.cache import JOURNAL_MIN, Store
+    from conceptsite.store import JOURNAL_MIN, Store
 
     store = Store(tmp_path, "v1")
     entries = {f"page-{i}": i for i in range(2000)}

@@ -146,7 +146,7 @@ def test_disk_full_during_incremental_write_keeps_old_output(built, run_cli, mon
     """Pages and listings go into the staging folder as they are rendered; other files are staged
     beside their targets at the write. A full disk at either leaves the old output and no leftovers."""
     before = _tree(built.out)
-    from conceptsite.incremental import manifest as incremental
+    from conceptsite.incremental import write as incremental
     real_put, real_stage, calls = Path.write_bytes, incremental.stage_file, []
 
     def full(path, data):
@@ -165,7 +165,7 @@ def test_disk_full_during_incremental_write_keeps_old_output(built, run_cli, mon
         return real_file(path, data)
 
     monkeypatch.setattr(output, "write_file", full_file)
-    monkeypatch.setattr("conceptsite.incremental.manifest.stage_file", full)
+    monkeypatch.setattr("conceptsite.incremental.write.stage_file", full)
     result = run_cli("build", cwd=built.root)
     assert result.code == 1 and len(calls) > 1 and "Traceback" not in result.err
     assert _tree(built.out) == before and _leftovers(built) == []

@@ -10,7 +10,8 @@ import pytest
 
 from benchmarks import corpus
 from conceptsite.build import linkcheck as linkstage
-from conceptsite.build import parallel
+from conceptsite import parallel
+from conceptsite.build import bodies
 from conceptsite.build import pipeline
 from conceptsite.build.output import Same, Spilled
 
@@ -48,8 +49,8 @@ def test_convert_all_keeps_order_and_resolutions():
             return ""
 
     jobs = [(f"Page {i} links [[x]].", f"concepts/p{i}/") for i in range(7)]
-    single = parallel.convert_all(jobs, Names(), False, 1)
-    forked = parallel.convert_all(jobs, Names(), False, 2)
+    single = bodies.convert_all(jobs, Names(), False, 1)
+    forked = bodies.convert_all(jobs, Names(), False, 2)
     assert single == forked
     assert [body.html.split("</p>")[0] for body, _ in single] == [f'<p>Page {i} links <a class="wikilink" href="../x/">X</a>.' for i in range(7)]
     assert single[0][1] == (("x", ("concepts/x/", "X"), ""),)

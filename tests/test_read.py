@@ -4,9 +4,10 @@ from pathlib import Path
 import pytest
 
 from benchmarks import corpus
-from conceptsite.build import parallel
-from conceptsite.build import read
-from conceptsite.incremental.cache import PageCache, Store
+from conceptsite import parallel
+from conceptsite.source import read
+from conceptsite.source.page_cache import PageCache
+from conceptsite.store import Store
 from conceptsite.source.discover import discover
 from conceptsite.diagnostics import Report
 

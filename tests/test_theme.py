@@ -101,7 +101,8 @@ def test_a_site_overrides_one_static_file_and_keeps_the_others(scratch_project):
     assert site.copies["assets/site.js"] == BUNDLED / "static" / "site.js"
     assert site.copies["assets/extra.js"] == static / "extra.js"
     page = site.files["concepts/alpha/index.html"].decode()
-    own, theirs = site.theme.versions["style.css"], site.theme.versions["site.js"]
+    theme = load_theme(*pipeline.theme_dirs(pipeline.Options(content=scratch_project.content)))
+    own, theirs = theme.versions["style.css"], theme.versions["site.js"]
     assert f"assets/style.css?v={own}" in page and f"assets/site.js?v={theirs}" in page
     assert own == hashlib.sha1(b"body { color: red }\n").hexdigest()[:8]
 

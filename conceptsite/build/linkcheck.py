@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from conceptsite.incremental.cache import Caches
 from conceptsite.source.config import SiteConfig
 from conceptsite.source.discover import Sources, show_path
 from conceptsite.diagnostics import Report
 from conceptsite.graph.links import check_links
-from conceptsite.build.parallel import Beside, worker_count
+from conceptsite.parallel import Beside, worker_count
 from conceptsite.source.page import Page
 from conceptsite.render.pages import SECTION_URLS
 from conceptsite.render.search import SearchTerms
@@ -42,7 +41,7 @@ def check_nav(config: SiteConfig, known: set[str], sources: Sources, report: Rep
 
 
 def beside_graph(whole: bool, workers: int, pages: list[Page], bodies: dict, known: set[str],
-                 caches: Caches) -> Beside | None:
+                 last: SearchTerms | None) -> Beside | None:
     """For a big whole build, a process beside this one that checks the links and then works out
     the search terms (neither needs the graph) while this one builds the graph, which leaves the
     other core idle; None when that is not worth a process (a small site, or a build that is not
@@ -54,7 +53,6 @@ def beside_graph(whole: bool, workers: int, pages: list[Page], bodies: dict, kno
         report = Report()
         check_links(pages, bodies, known, report)
         yield report.items
-        last = caches.store.load("search").get("terms") if caches.pages is not None else None
         yield SearchTerms.of({p.url: p for p in pages}, bodies, last)  # the graph's pages, in its order
 
     return Beside(work)

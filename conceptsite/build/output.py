@@ -4,25 +4,16 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
+from conceptsite.incremental.write import MARKER, Same, Spilled, WriteStats, same_bytes
 from conceptsite.source.discover import show_path
 
-MARKER = ".conceptsite-output"
 MARKER_TEXT = "This folder is written by conceptsite and replaced on every build.\n"
 
 
 class UnsafeOutput(Exception):
     """The output folder is one the tool must not replace."""
-
-
-@dataclass(frozen=True)
-class WriteStats:
-    """What a write did."""
-
-    files: int
-    bytes: int
 
 
 def check_output(out: Path, protected: list[Path]) -> None:
@@ -84,20 +75,6 @@ def _alive(pid: str) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class Spilled:
-    """Stands in a site's files for a page already written into the staging folder."""
-
-    size: int
-
-
-@dataclass(frozen=True)
-class Same:
-    """Stands in a site's files for a page whose file in the output folder already holds its bytes."""
-
-    size: int
-
-
 class Staging:
     """The folder beside the output that a whole-site write fills before swapping it in.
 
@@ -146,16 +123,6 @@ def write_file(path: str, data: bytes) -> None:
         os.close(fd)
 
 
-def same_bytes(target: Path, data: bytes) -> bool:
-    """True when the file already holds exactly these bytes (then it is not rewritten)."""
-    try:
-        if target.stat().st_size != len(data):
-            return False
-        return target.read_bytes() == data
-    except OSError:
-        return False
-
-
 def write_site(out: Path, files: dict, copies: dict[str, Path], staging: Staging | None = None) -> WriteStats:
     """Write every file into a staging folder (some may be there already), then swap it in place of the old output."""
     staging = staging or Staging(out)
@@ -183,7 +150,7 @@ def _fill(staging: Path, files: dict, copies: dict[str, Path]) -> WriteStats:
         _ensure_dir(dest.parent, made)
         shutil.copyfile(source, dest)
         total += dest.stat().st_size
-    return WriteStats(len(files) + len(copies), total)
+    return WriteStats(len(files) + len(copies), total, tuple(sorted({*files, *copies})))
 
 
 def _ensure_dir(folder: Path, made: set[Path]) -> None:

@@ -1,32 +1,37 @@
-"""The build pipeline: gather everything first (discover, read, index, markup, graph, check, render), then write."""
+"""The build pipeline: gather everything first (discover, read, index, markup, graph, check, render),
+then write; the incremental engine (conceptsite/incremental/) decides what a build into a folder it
+knows has to do at all."""
 from __future__ import annotations
 
-import datetime as dt
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from conceptsite.incremental import unchanged as fresh
 from conceptsite.build import output
-from conceptsite.incremental import edits as quick
-from conceptsite.incremental.cache import BodyCache, Caches, GraphCache, Store, body_key, generator_version
-from conceptsite.incremental.cards import Contexts
+from conceptsite.build.bodies import render_bodies
+from conceptsite.build.caches import Caches
+from conceptsite.build.linkcheck import beside_graph, check_nav, find_link_problems, known_urls
+from conceptsite.diagnostics import BuildFailed, Diagnostic, Report
+from conceptsite.graph.graph_cache import GraphCache
+from conceptsite.graph.links import Index, check_theme_clashes
+from conceptsite.graph.model import Graph, build_graph
+from conceptsite.incremental.classify import classify
+from conceptsite.incremental.keys import generator_version, graph_inputs
+from conceptsite.incremental.manifest import Manifest, ViewKeys
+from conceptsite.incremental.plan import kept_outputs, last_search, plan_render
+from conceptsite.incremental.record import Record, listed, snapshot
+from conceptsite.incremental.rerender import Rerender
+from conceptsite.incremental.scan import Scan
+from conceptsite.incremental.state import State
+from conceptsite.incremental.write import WriteStats, record_full_write, write_changed
+from conceptsite.parallel import settle, spaced_collections
+from conceptsite.render.pages import Renderer
+from conceptsite.render.theme import layers, load_theme, make_environment
 from conceptsite.source.config import SiteConfig, read_config
 from conceptsite.source.discover import discover, show_path
-from conceptsite.diagnostics import BuildFailed, Diagnostic, Report
-from conceptsite.graph.model import Graph, build_graph
-from conceptsite.incremental.manifest import SITE_WIDE, Manifest, ViewKeys, record_full_write, write_changed
-from conceptsite.incremental.keys import graph_inputs, load_stamps, output_keys
-from conceptsite.graph.links import Index, check_theme_clashes, locate
-from conceptsite.build.linkcheck import beside_graph, check_nav, find_link_problems, known_urls
-from conceptsite.markdown.convert import Body
-from conceptsite.build.parallel import convert_all, settle, spaced_collections, worker_count
 from conceptsite.source.page import Page
-from conceptsite.build.read import read_pages
-from conceptsite.render.pages import BODY_OUTPUTS, Renderer
-from conceptsite.render.search import SearchTerms
-from conceptsite.incremental.view_pack import Shelf
-from conceptsite.render.theme import Theme, layers, load_theme, make_environment
+from conceptsite.source.read import read_pages
+from conceptsite.store import Store
 
 STAGES = ("discover", "config", "read", "index", "markup", "graph", "links", "render", "write")
 
@@ -44,7 +49,17 @@ class Options:
     cache: Path | None = None  # None: .cache/ beside content/
     use_cache: bool = True  # False (--no-cache): neither read nor write the cache
     workers: int = 0  # processes for Markdown and page rendering on big builds; 0: one per core, 1: never fork
-    lane_record: bool = True  # keep what the CLI's fast lane needs (quick.py): the watch server has its own
+    notice_styles: bool = False  # tell which pages changed only in a stylesheet's stamp (the watch server)
+
+
+@dataclass(frozen=True)
+class Increment:
+    """What a whole build leaves for the next build into the same folder."""
+
+    views: ViewKeys | None  # each output's key, and each page's stamp
+    kept: frozenset = frozenset()  # outputs not rendered because they are unchanged on disk
+    record: Record | None = None  # what an edit to a page needs of this build
+    listings: dict | None = None  # record.listed(): the listings' cards and, when rendered, contexts
 
 
 @dataclass(frozen=True)
@@ -54,35 +69,28 @@ class Site:
     config: SiteConfig
     graph: Graph
     bodies: dict
-    files: dict  # output path -> bytes, output.Spilled (already in the staging folder) or output.Same (already in place)
+    files: dict  # output path -> bytes, write.Spilled (already in the staging folder) or write.Same (already in place)
     copies: dict  # output path -> source file
     warnings: tuple[Diagnostic, ...]
-    kept: frozenset = frozenset()  # outputs not rendered because they are unchanged on disk
-    keys: dict = field(default_factory=dict)  # output path -> cache key (SITE_WIDE for the shared one)
-    stamps: dict = field(default_factory=dict)  # page output path -> (input stamp, view key), for the next build
-    shelf: Shelf | None = None  # where this build put the views it made (shelf.py)
-    record: quick.Record | None = None  # what the CLI's fast lane needs of this build
-    listings: dict | None = None  # quick.listed(): the listings' cards and, when rendered, contexts
-    contexts: Contexts | None = None  # the listings' contexts, when rendered (for patch.py's card edits)
-    # What the watch server's fast lane (patch.py) needs to redo one page without a whole build:
-    theme: Theme | None = None
-    cache: Path | None = None  # the build cache folder, where compiled templates are kept
-    index: Index | None = None
-    search: SearchTerms | None = None
-    day: dt.date | None = None
+    increment: Increment = Increment(None)
+
+    @property
+    def kept(self) -> frozenset:
+        """The outputs left as they are on disk."""
+        return self.increment.kept
 
 
 @dataclass
 class Result:
     """What a build did, for the one-line summary."""
 
-    site: Site | None  # None when the no-change fast path found the output already up to date
+    site: Site | None  # None when the engine found nothing to gather: nothing changed, or edits it re-rendered
     seconds: float
-    stats: output.WriteStats | None = None
+    stats: WriteStats | None = None
     timings: dict = field(default_factory=dict)
     pages: int = 0
     warnings: tuple[Diagnostic, ...] = ()
-    lane: str = "whole"  # "fresh": nothing had changed; "prose" or "fields": the fast lane (quick.py); "whole": gathered
+    kind: str = "whole"  # "unchanged", "prose" or "fields" (edits re-rendered by the engine), or "whole"
 
 
 def theme_dirs(options: Options) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
@@ -97,13 +105,13 @@ def cache_store(options: Options) -> Store:
     return Store(folder, generator_version())
 
 
-def gather(options: Options, timings: dict | None = None, manifest: Manifest | None = None,
+def gather(options: Options, timings: dict | None = None, state: State | None = None,
            staging: output.Staging | None = None) -> Site:
     """Run every stage up to rendering; raise BuildFailed listing all problems.
 
-    With a manifest of the output folder, outputs whose inputs are unchanged are not rendered
-    again; they are listed in Site.kept instead of Site.files. With a staging folder, each page's
-    own HTML is written there as soon as it is rendered (Site.files holds output.Spilled for it)."""
+    With the state of the output folder, outputs whose inputs are unchanged are not rendered again;
+    they are listed in Site.kept instead of Site.files. With a staging folder, each page's own HTML
+    is written there as soon as it is rendered (Site.files holds write.Spilled for it)."""
     clock, report = _Clock({} if timings is None else timings), Report()
     theme, caches = load_theme(*theme_dirs(options)), Caches.open(cache_store(options))
     sources = clock("discover", discover, options.content)
@@ -113,71 +121,35 @@ def gather(options: Options, timings: dict | None = None, manifest: Manifest | N
     check_theme_clashes(sources.assets, theme.assets, report)
     bodies = clock("markup", render_bodies, pages, index, config, report, caches.bodies, options.workers)
     known = known_urls(pages, sources, theme)
-    whole = options.out is not None and not in_place(manifest)
-    side = beside_graph(whole, options.workers, pages, bodies, known, caches)
+    in_place = state is not None and bool(Manifest(state).entries)
+    last = last_search(caches.store, state) if caches.pages is not None else None
+    side = beside_graph(options.out is not None and not in_place, options.workers, pages, bodies, known, last)
     try:
         graph_key = graph_inputs(pages, bodies, caches.pages) if caches.pages is not None else ""
         graph, built = clock("graph", find_graph, pages, bodies, index, report, caches.graph, graph_key)
         clock("links", find_link_problems, side, pages, bodies, known, report)
         config = check_nav(config, known, sources, report)
         report.raise_if_failed(options.strict)
-        renderer = Renderer(make_environment(theme, caches.store.folder), config, graph, bodies, report)
-        views = plan_render(renderer, options, caches, theme, graph_key, manifest, staging)
-        renderer.side = side
+        live = options.out.resolve() if staging is not None and in_place else None
+        views, plan = plan_render((graph, config, theme), caches, state, graph_key, options.workers,
+                                  staging=staging, live=live, side=side)
+        renderer = Renderer(make_environment(theme, caches.store.folder), config, graph, bodies, report, plan)
         files = clock("render", renderer.pages)
     finally:
         if side is not None:
             side.close()
     report.raise_if_failed(options.strict)
     # Only after a good build, so a failed one leaves nothing new behind.
-    caches.save(sources, pages, graph_key if built else None, graph, renderer)
+    caches.save(sources, pages, graph_key if built else None, graph)
+    if renderer.search is not None and renderer.search is not plan.last_search:
+        (state or caches.store).save("search", {"terms": renderer.search})
     copies = {f"assets/{name}": path for name, path in theme.assets.items()}
     copies.update({a.rel: a.path for a in sources.assets})
-    record = listed = None
-    if renderer.shelf is not None:
-        record, listed = quick.snapshot(graph, bodies, caches, config, theme, views, renderer), quick.listed(renderer, views)
-    return Site(config, graph, bodies, files, copies, tuple(report.items), kept_outputs(renderer, views, manifest),
-                views.keys if views else {}, views.stamps if views else {}, renderer.shelf, record, listed,
-                Contexts(renderer.contexts) if renderer.contexts else None, theme, caches.store.folder, index,
-                renderer.search, renderer.today)
-
-
-def plan_render(renderer: Renderer, options: Options, caches: Caches, theme: Theme, graph_key: str,
-                manifest: Manifest | None, staging: output.Staging | None) -> ViewKeys | None:
-    """Tell the renderer what it may keep, how many processes to use and where pages go."""
-    views = None
-    if caches.pages is not None:
-        inputs = output_keys(renderer.graph, caches.pages, caches.bodies, renderer.config, theme, graph_key)
-        renderer.stamps, keys = inputs.stamps, dict(inputs.groups)
-        views = renderer.unchanged = ViewKeys(inputs.base, keys, manifest, load_stamps(manifest))
-        views.inputs = inputs
-        renderer.keep_listings = bool(manifest and manifest.site_wide_intact(keys[SITE_WIDE]))
-        renderer.keep_bodies = bool(manifest and all(manifest.intact(p, keys[p]) for p in BODY_OUTPUTS))
-        if not renderer.keep_bodies:
-            renderer.last_search = caches.store.load("search").get("terms")
-    renderer.workers = worker_count(options.workers, renderer.stale_pages())
-    lane = views is not None and manifest is not None and options.lane_record
-    renderer.shelf = Shelf(caches.store, manifest.name) if lane else None
-    renderer.contexts = {}
-    renderer.staging = staging
-    renderer.live = options.out.resolve() if staging is not None and in_place(manifest) else None
-    return views
-
-
-def kept_outputs(renderer: Renderer, views: ViewKeys | None, manifest: Manifest | None) -> frozenset:
-    """The outputs left as they are on disk: pages whose view is unchanged, and whole groups kept."""
-    kept = set(views.kept) if views else set()
-    if renderer.keep_listings:
-        listings = views.keys[SITE_WIDE]
-        kept |= {p for p, (key, _) in manifest.entries.items() if key == listings and p != SITE_WIDE}
-    if renderer.keep_bodies:
-        kept |= set(BODY_OUTPUTS)
-    return frozenset(kept)
-
-
-def in_place(manifest: Manifest | None) -> bool:
-    """True when the cache knows what the output folder holds, so only changed files are written there."""
-    return manifest is not None and bool(manifest.entries)
+    increment = Increment(views, kept_outputs(views, plan))
+    if views is not None and views.pack is not None:
+        record = snapshot(graph, bodies, caches, config, theme, views, renderer)
+        increment = replace(increment, record=record, listings=listed(renderer, views))
+    return Site(config, graph, bodies, files, copies, tuple(report.items), increment)
 
 
 def find_graph(pages: list[Page], bodies: dict, index: Index, report: Report, cache: GraphCache | None,
@@ -187,97 +159,95 @@ def find_graph(pages: list[Page], bodies: dict, index: Index, report: Report, ca
     return (graph, False) if graph is not None else (build_graph(pages, bodies, index, report), True)
 
 
-def build(options: Options) -> Result:
-    """Gather the site, then write it: in place, only what changed, when the cache knows the
-    output folder; otherwise whole, beside the old output, swapped in by rename. When nothing it
-    reads has changed since the last good build into that folder, there is nothing to do."""
+def build(options: Options, state: State | None = None, changed: set[str] | None = None,
+          before_write=None) -> Result:
+    """Build the site into options.out (or only check it, when None).
+
+    Into a folder the build cache knows, the engine first compares what the build reads with the
+    last good build: nothing changed is nothing to do, and edits that leave the graph as it was are
+    re-rendered from its record. Otherwise the whole site is gathered, then written: in place, only
+    what changed, when the state knows the folder; whole, beside the old output and swapped in by
+    rename, when not. The watch server passes the state it keeps, the paths it saw change, and
+    before_write(), which holds its requests while files are replaced."""
+    before_write = before_write or (lambda: None)
     started = time.perf_counter()
-    timings: dict = {}
-    manifest = scan = None
     if options.out is not None:
         templates, static = theme_dirs(options)
         output.check_output(options.out, [options.content, *templates, *static])
         store = cache_store(options)
-        manifest = Manifest(store, options.out) if store.folder else None
-    if manifest is not None:
-        scan = fresh.scan(options.content, (*templates, *static), options.drafts)
-        known = fresh.recall(manifest, scan.stamp)
-        if known is not None:
-            Report(list(known.warnings)).raise_if_failed(options.strict)
-            return Result(None, time.perf_counter() - started, output.WriteStats(0, 0), timings,
-                          known.pages, known.warnings, "fresh")
-        fresh.forget(manifest)
-        done = quick.build(manifest, scan, options.strict)
+        if state is None and store.folder is not None:
+            state = State(store, options.out)
+    scan = None
+    if state is not None:
+        scan = state.rescan(options.content, (*templates, *static), options.drafts, changed)
+        done = _apply_edits(state, scan, options, before_write)
         if done is not None:
-            return _remember(manifest, scan, done.record, Result(
-                None, time.perf_counter() - started, done.stats, timings, len(done.record.pages), done.record.warnings,
-                done.lane), done.listings)
+            return replace(done, seconds=time.perf_counter() - started)
+    return _whole(options, state, scan, started, before_write)
+
+
+def _apply_edits(state: State, scan: Scan, options: Options, before_write) -> Result | None:
+    """Nothing to do, or the edits re-rendered and written; None when the whole site must be gathered."""
+    change = classify(state, scan, options.strict)
+    if change.edits is None:
+        return None
+    record = change.record
+    if not change.edits:
+        return Result(None, 0.0, WriteStats(0, 0), {}, len(record.pages), record.warnings, "unchanged")
+    done = Rerender(state, record).run(change.edits, scan, options.notice_styles, before_write)
+    if done is None:
+        return None
+    _remember(state, scan, done.record, done.listings)
+    return Result(None, 0.0, done.stats, {}, len(done.record.pages), done.record.warnings, done.kind)
+
+
+def _whole(options: Options, state: State | None, scan: Scan | None, started: float, before_write) -> Result:
+    """Gather the whole site and write it."""
+    timings: dict = {}
     staging = output.Staging(options.out) if options.out is not None else None
     try:
         with spaced_collections():
-            site = gather(options, timings, manifest, staging)
-            stats = _Clock(timings)("write", write, options.out, site, manifest, staging) if options.out else None
+            site = gather(options, timings, state, staging)
+            if options.out is not None:
+                before_write()
+            stats = _Clock(timings)("write", write, options, site, state, staging) if options.out else None
     except BaseException:
         if staging is not None:
             staging.discard()
         raise
     result = Result(site, time.perf_counter() - started, stats, timings, len(site.graph.pages), site.warnings)
-    if manifest is None:
-        return result
-    manifest.store.save(manifest.name + "-views", site.stamps)
-    site.shelf.update({key for _, key in site.stamps.values()})
-    return _remember(manifest, scan, replace(site.record, warnings=site.warnings), result, site.listings)
-
-
-def _remember(manifest: Manifest, scan: fresh.Scan, record: quick.Record, result: Result,
-              listings: dict | None) -> Result:
-    """Keep what the next build into this folder starts from: the fast lane's record and the no-change stamp."""
-    quick.remember(manifest, replace(record, context=scan.context, files=scan.files), listings)
-    fresh.remember(manifest, fresh.Fresh(scan.stamp, result.pages, result.warnings))
+    increment = site.increment
+    if state is not None and increment.views is not None:
+        state.save("stamps", increment.views.stamps)
+        if increment.views.pack is not None:
+            increment.views.pack.update({key for _, key in increment.views.stamps.values()})
+    if state is not None and increment.record is not None:
+        _remember(state, scan, replace(increment.record, warnings=site.warnings), increment.listings)
     return result
 
 
-def write(out: Path, site: Site, manifest: Manifest | None, staging: output.Staging | None = None) -> output.WriteStats:
+def _remember(state: State, scan: Scan, record: Record, listings: dict | None) -> None:
+    """Keep what the next build into this folder starts from: the record, the listings' cards and contexts."""
+    for part, data in (listings or {}).items():
+        state.save(part, data)
+    state.save("record", {"record": replace(record, context=scan.context, files=scan.files)})
+
+
+def write(options: Options, site: Site, state: State | None, staging: output.Staging | None = None) -> WriteStats:
     """Write the gathered site (every error was found before this point)."""
-    if in_place(manifest):
+    manifest = Manifest(state) if state is not None else None
+    keys = site.increment.views.keys if site.increment.views is not None else {}
+    if manifest is not None and manifest.entries:
         try:
-            return write_changed(manifest, site.files, set(site.kept), site.copies, site.keys,
-                                 staging.folder if staging else None)
+            return write_changed(manifest, site.files, set(site.kept), site.copies, keys,
+                                 staging.folder if staging else None, options.notice_styles)
         finally:
             if staging is not None:
                 staging.discard()
-    stats = output.write_site(out, site.files, site.copies, staging)
-    if manifest is not None and site.keys:
-        record_full_write(manifest, site.files, site.copies, site.keys)
+    stats = output.write_site(options.out, site.files, site.copies, staging)
+    if manifest is not None and keys:
+        record_full_write(manifest, site.files, site.copies, keys)
     return stats
-
-
-def render_bodies(pages: list[Page], index: Index, config: SiteConfig, report: Report,
-                  cache: BodyCache | None = None, workers: int = 1) -> dict[str, Body]:
-    """Markdown for every page (cached bodies reused, the rest across cores when many), with
-    body problems placed at their line and column."""
-    found, todo = {}, []
-    for page in pages:
-        key = body_key(page.body, page.url, config.allow_html)
-        body = cache.get(page.url, key, index) if cache is not None else None
-        if body is None:
-            todo.append((page, key))
-        else:
-            found[page.url] = body
-    jobs = [(page.body, page.url) for page, _ in todo]
-    for (page, key), (body, resolutions) in zip(todo, convert_all(jobs, index, config.allow_html,
-                                                                  worker_count(workers, len(jobs)))):
-        found[page.url] = body
-        if cache is not None:
-            cache.put(page.url, key, resolutions, body)
-    bodies = {}
-    for page in pages:
-        body = bodies[page.url] = found[page.url]
-        for problem in body.problems:
-            place = locate(page, problem.needle)
-            add = report.error if problem.severity == "error" else report.warn
-            add(page.source.shown, *place, problem.message)
-    return bodies
 
 
 class _Clock:

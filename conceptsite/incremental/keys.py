@@ -2,15 +2,53 @@
 build's to know what it may keep (see docs/ARCHITECTURE.md, *Incremental build*)."""
 from __future__ import annotations
 
+import functools
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
-from conceptsite.incremental.cache import BodyCache, PageCache, digest, generator_version, tree_version
+from conceptsite.markdown import speedups
+from conceptsite.markdown.body_cache import BodyCache
+from conceptsite.source.page_cache import PageCache
+from conceptsite.store import digest
 from conceptsite.source.config import SiteConfig
 from conceptsite.graph.model import Graph
-from conceptsite.incremental.manifest import SITE_WIDE, Manifest, site_key
+from conceptsite.incremental.write import SITE_WIDE
 from conceptsite.render.pages import BODY_OUTPUTS
 from conceptsite.render.theme import Theme, build_date
 from conceptsite.render.views import view_inputs
+
+PACKAGE = Path(__file__).resolve().parents[1]
+LIBRARIES = ("markdown", "pygments", "latex2mathml", "jinja2", "yaml")
+
+
+def generator_version() -> str:
+    """Hash of this package's sources, the libraries that shape the output and whether speed-ups run."""
+    # The switch is read per build (a process may flip it), so cached results from tuned and stock
+    # converters are never mixed: a run with them off really converts with the stock libraries.
+    return digest(_code_version(), f"speedups={speedups.enabled()}")
+
+
+@functools.cache  # the code a running process executes cannot change, so neither can its hash
+def _code_version() -> str:
+    parts = [sys.version]
+    for path in sorted(PACKAGE.rglob("*.py")):  # subpackages too (speedups/)
+        parts += [path.relative_to(PACKAGE).as_posix(), path.read_bytes()]
+    for name in LIBRARIES:
+        module = sys.modules.get(name) or __import__(name)
+        parts.append(f"{name}={getattr(module, '__version__', '?')}")
+    return digest(*parts)
+
+
+def tree_version(*folders: Path) -> str:
+    """Hash of every file's path and bytes under some folders (templates, static)."""
+    parts = []
+    for folder in folders:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
 
 
 def graph_inputs(pages: list, bodies: dict, page_cache: PageCache) -> str:
@@ -85,6 +123,6 @@ def surroundings_key(base: str, answers: str, shown: tuple, metas: dict) -> str:
     return digest(base, answers, " ".join([metas[url] for url in shown]))  # one part: hashing is per part
 
 
-def load_stamps(manifest: Manifest | None) -> dict:
-    """Each page's input stamp and view key from the last good build into this folder."""
-    return manifest.store.load(manifest.name + "-views") if manifest is not None else {}
+def site_key(digests: dict[str, str], base: str) -> str:
+    """One key over every page, for outputs that list or aggregate pages."""
+    return digest(base, *(f"{url}:{d}" for url, d in digests.items()))

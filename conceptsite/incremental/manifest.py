@@ -1,4 +1,4 @@
-"""Incremental output: which outputs can stay as they are, and writing only the files that changed.
+"""Which outputs can stay as they are: each output's key, and the manifest of what the folder holds.
 
 Each page's output is keyed by its whole view (what the template is given) plus the generator,
 templates, static files and config. Site-wide outputs come in two groups: listings (indexes, tags,
@@ -10,14 +10,17 @@ removed by hand no longer counts as kept."""
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-from pathlib import Path
 
-from conceptsite.incremental.cache import Store, digest
-from conceptsite.build.output import MARKER, Same, Spilled, WriteStats, same_bytes
+from typing import TYPE_CHECKING
 
-SITE_WIDE = "*"  # the manifest key under which the site-wide outputs' shared key is kept
+from conceptsite.incremental.state import State
+from conceptsite.incremental.view_pack import ViewPack, pack_view
+from conceptsite.incremental.write import MARKER, SITE_WIDE
+from conceptsite.store import digest
+
+if TYPE_CHECKING:
+    from conceptsite.incremental.keys import Keys
+
 
 
 class ViewKeys:
@@ -27,13 +30,13 @@ class ViewKeys:
     views grow: two-hop neighbourhoods, learning paths, anything computed from the graph. Making
     every view to hash it is the expensive part, so each page also gets a stamp of its inputs (its
     own file and links, and every page's fields): a page whose stamp is as last time has the view
-    key it had then, and its view is never made."""
+    key it had then, and its view is never made. Each view made goes into the view pack, for edits."""
 
-    def __init__(self, base: str, keys: dict, manifest: "Manifest | None", known: dict | None = None):
-        self.base, self.keys, self.manifest, self.kept = base, keys, manifest, set()
-        self.known = known or {}  # path -> (stamp, key) from the last good build
+    def __init__(self, keys: Keys, manifest: Manifest | None, known: dict, pack: ViewPack | None):
+        self.inputs, self.base, self.keys = keys, keys.base, dict(keys.groups)
+        self.manifest, self.known, self.pack = manifest, known, pack  # known: path -> (stamp, key), last build
         self.stamps: dict = {}  # the same, for this build
-        self.inputs = None  # keys.Keys this build's stamps came from, for quick.py's record
+        self.kept: set = set()
 
     def stale(self, path: str, stamp: str | None) -> bool:
         """True when this output's view has to be made to know its key (its stamp is new)."""
@@ -54,14 +57,23 @@ class ViewKeys:
                 _check_stamp(path, key, view_key(self.base, make_view()))
         return self.manifest is not None and self.manifest.intact(path, key), view, (key, stamp)
 
-    def record(self, path: str, note: tuple, kept: bool) -> None:
-        """Remember an output's key (and stamp) for the manifest, and whether it was kept."""
+    def packed(self, note: tuple, view) -> bytes | None:
+        """The view as the pack keeps it, unless it is there already (the forked worker sees the pack's
+        index): after a front-matter edit most of the views made are the same as before."""
+        if self.pack is None or view is None or note[0] in self.pack.index:
+            return None
+        return pack_view(note[0], view)
+
+    def record(self, path: str, note: tuple, kept: bool, blob: bytes | None = None) -> None:
+        """Remember an output's key (and stamp) for the manifest, whether it was kept, and its packed view."""
         key, stamp = note
         self.keys[path] = key
         if stamp is not None:
             self.stamps[path] = (stamp, key)
         if kept:
             self.kept.add(path)
+        if blob is not None:
+            self.pack.put(key, blob)
 
 
 def view_key(base: str, view) -> str:
@@ -77,34 +89,13 @@ def _check_stamp(path: str, recorded: str, made: str) -> None:
                              "views.view_inputs misses something page_view reads")
 
 
-class NoKeys:
-    """The renderer's hook when there is no cache: nothing is ever kept."""
-
-    def stale(self, path: str, stamp: str | None) -> bool:
-        """Every view has to be made."""
-        return True
-
-    def check(self, path: str, make_view, stamp: str | None = None) -> tuple[bool, object, tuple]:
-        """Never kept."""
-        return False, None, (None, stamp)
-
-    def record(self, path: str, note: tuple, kept: bool) -> None:
-        """Nothing to remember."""
-
-
-def site_key(digests: dict[str, str], base: str) -> str:
-    """One key over every page, for outputs that list or aggregate pages."""
-    return digest(base, *(f"{url}:{d}" for url, d in digests.items()))
-
-
 class Manifest:
     """What the last build wrote into one output folder: path -> (key, (mtime_ns, size))."""
 
-    def __init__(self, store: Store, out: Path):
-        self.store, self.out = store, out.resolve()
+    def __init__(self, state: State):
+        self.state, self.out = state, state.out
         self.root = str(self.out)
-        self.name = "out-" + digest(str(self.out))[:16]
-        self.entries: dict = store.load(self.name) if (self.out / MARKER).exists() else {}
+        self.entries: dict = state.load("outputs") if (self.out / MARKER).exists() else {}
 
     def site_wide_intact(self, key: str) -> bool:
         """True when the site-wide key is unchanged and every site-wide output is untouched."""
@@ -128,130 +119,3 @@ class Manifest:
         except OSError:
             return False
         return (st.st_mtime_ns, st.st_size) == entry[1]
-
-
-def write_changed(manifest: Manifest, files: dict[str, bytes], kept: set[str], copies: dict[str, Path],
-                  keys: dict[str, str], staged: Path | None = None) -> WriteStats:
-    """Update the output folder: stage every changed file beside its target, then rename them all in.
-
-    Staging first means a failure while writing (a full disk, an exception) leaves the old output
-    exactly as it was; only the renames, which allocate nothing, touch the live files. Pages the
-    render already wrote into the staging folder `staged` (output.Spilled) are renamed from there;
-    those it found unchanged on disk (output.Same) are left alone."""
-    out, old = manifest.out, manifest.entries
-    entries = {SITE_WIDE: (keys[SITE_WIDE], None)} if SITE_WIDE in keys else {}
-    for path in kept:
-        entries[path] = old[path]
-    staged, total = _stage_all(out, _changed(out, old, files, copies, staged))
-    manifest.store.forget(manifest.name)  # a crash from here on leaves no manifest, so the next build rewrites all
-    for temp, target in staged:
-        os.replace(temp, target)
-    for path in files:
-        entries[path] = (keys.get(path, keys.get(SITE_WIDE, "")), _stat(out / path))
-    for path, source in copies.items():
-        entries[path] = (("copy", _stat(source)), _stat(out / path))
-    for path in set(old) - set(entries) - {SITE_WIDE}:
-        _remove(out, path)
-    manifest.entries = entries
-    manifest.store.save(manifest.name, entries)
-    return WriteStats(len(staged), total)
-
-
-def _changed(out: Path, old: dict, files: dict, copies: dict[str, Path], staged: Path | None):
-    """(path, bytes or the staged file) of each output whose bytes on disk differ from what this build
-    produced, one at a time."""
-    for path, data in files.items():
-        if isinstance(data, Same):
-            continue
-        if isinstance(data, Spilled):
-            yield path, staged / path
-            continue
-        if not same_bytes(out / path, data):
-            yield path, data
-    for path, source in copies.items():
-        stamp = ("copy", _stat(source))
-        if old.get(path, (None,))[0] != stamp or not _intact_copy(out / path, old[path][1]):
-            yield path, Path(source).read_bytes()
-
-
-def _stage_all(out: Path, changes) -> tuple[list[tuple[Path, Path]], int]:
-    """Write each change to a hidden temporary sibling (with the bytes written); on any failure
-    remove them all and re-raise."""
-    staged: list[tuple[Path, Path]] = []
-    made: list[Path] = []
-    total = 0
-    try:
-        for path, data in changes:
-            target = out / path
-            _make_parents(target.parent, out, made)
-            if isinstance(data, Path):  # already written into the staging folder
-                staged.append((data, target))
-                total += data.stat().st_size
-            else:
-                staged.append((stage_file(target, data), target))
-                total += len(data)
-    except BaseException:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
-        for folder in reversed(made):
-            shutil.rmtree(folder, ignore_errors=True)
-        raise
-    return staged, total
-
-
-def stage_file(target: Path, data: bytes) -> Path:
-    """Write data to a temporary file beside target and return its path."""
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return Path(temp)
-
-
-def _make_parents(folder: Path, out: Path, made: list[Path]) -> None:
-    missing = []
-    while folder != out and not folder.exists():
-        missing.append(folder)
-        folder = folder.parent
-    for folder in reversed(missing):
-        folder.mkdir()
-        made.append(folder)
-
-
-def record_full_write(manifest: Manifest, files: dict[str, bytes], copies: dict[str, Path], keys: dict[str, str]) -> None:
-    """After a whole-folder write, remember every output so the next build can keep what is unchanged."""
-    entries = {SITE_WIDE: (keys[SITE_WIDE], None)} if SITE_WIDE in keys else {}
-    for path in files:
-        entries[path] = (keys.get(path, keys.get(SITE_WIDE, "")), _stat(manifest.out / path))
-    for path, source in copies.items():
-        entries[path] = (("copy", _stat(source)), _stat(manifest.out / path))
-    manifest.entries = entries
-    manifest.store.save(manifest.name, entries)
-
-
-def _stat(path: Path) -> tuple[int, int]:
-    st = os.stat(path)
-    return st.st_mtime_ns, st.st_size
-
-
-def _intact_copy(target: Path, recorded) -> bool:
-    try:
-        return _stat(target) == recorded
-    except OSError:
-        return False
-
-
-def _remove(out: Path, path: str) -> None:
-    """Delete a stale output and any folders it leaves empty."""
-    target = out / path
-    if target.is_dir() and not target.is_symlink():
-        shutil.rmtree(target, ignore_errors=True)
-    else:
-        target.unlink(missing_ok=True)
-    folder = target.parent
-    while folder != out and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
-        folder = folder.parent

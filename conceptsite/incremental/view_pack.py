@@ -1,7 +1,7 @@
-"""The view shelf: each page's last view without its body, by view key, for the CLI's fast lane.
+"""The view pack: each page's last view without its body, by view key, for re-rendering edits.
 
-A prose edit changes a page's body and nothing its view reads from the graph, so the fast lane
-(quick.py) re-renders the page from its last view with the new body put in, instead of loading
+A prose edit changes a page's body and nothing its view reads from the graph, so the engine
+(rerender.py) renders the page from its last view with the new body put in, instead of loading
 the graph and every page to make the view again. Views are pickled and compressed one by one into
 a pack file beside the cache; an index maps each view key to its place. A build appends the views
 it makes as they come (so it never holds them all), and saves the index only when it succeeds:
@@ -17,22 +17,23 @@ import secrets
 import zlib
 from dataclasses import replace
 
-from conceptsite.incremental.cache import Store, atomic_write
+from conceptsite.incremental.state import State
+from conceptsite.store import atomic_write
 
 
-def shelve(key: str, view) -> bytes:
+def pack_view(key: str, view) -> bytes:
     """A view as the shelf keeps it: without the body's HTML and contents, which the body cache has."""
     return zlib.compress(pickle.dumps((key, replace(view, html="", toc="")), protocol=pickle.HIGHEST_PROTOCOL), 1)
 
 
-class Shelf:
+class ViewPack:
     """Views by key in one pack file per output folder; a disabled store makes an empty shelf."""
 
-    def __init__(self, store: Store, name: str):
-        self.store, self.name = store, name + "-shelf"
-        saved = store.load(self.name)
+    def __init__(self, state: State):
+        self.state, self.store, self.name = state, state.store, state.name("shelf")
+        saved = state.load("shelf")
         self.pack = saved.get("pack", "")
-        self.index: dict = saved.get("index", {})  # view key -> (offset, length)
+        self.index: dict = dict(saved.get("index", {}))  # view key -> (offset, length); a copy, as put() adds to it
         if self.pack and (self._size() or 0) < saved.get("size", 0):  # cut short since: start a new one
             self.pack, self.index = "", {}
         self._handle = None
@@ -86,7 +87,7 @@ class Shelf:
             self.index = {key: place for key, place in self.index.items() if key in live}
         except OSError:
             return
-        self.store.save(self.name, {"pack": self.pack, "index": self.index, "size": self._size() or 0})
+        self.state.save("shelf", {"pack": self.pack, "index": self.index, "size": self._size() or 0})
         # Only now that the index points at the new pack; any other pack of this folder's is another
         # version's (whose index this one cannot read) or one left by a crash.
         for gone in self.store.folder.glob(f"{glob.escape(self.name)}-*.pack"):

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from pathlib import Path
 
 import jinja2
 
-from conceptsite.incremental.cards import freeze
+from conceptsite.render.cards import freeze
 from conceptsite.source.config import SiteConfig
 from conceptsite.diagnostics import Report
 from conceptsite.render.data_files import concepts_json, graph_json
 from conceptsite.graph.model import Graph
 from conceptsite.render.maps import MAP_URL, hidden_map_warning, map_pages
 from conceptsite.render.neighbourhood import prepare as prepare_map
-from conceptsite.incremental.manifest import NoKeys
-from conceptsite.build.output import Staging
-from conceptsite.build.parallel import map_chunks
+from conceptsite.parallel import map_chunks
+from conceptsite.render.plan import RenderPlan
 from conceptsite.render.search import SearchTerms
-from conceptsite.incremental.view_pack import shelve
 from conceptsite.render.theme import build_date, template_path, template_position
 from conceptsite.urls import absolute_url
 from conceptsite.render.views import TagView, card, card_of, page_view, tag_url
@@ -33,25 +30,17 @@ TEMPLATE_FOR = {"concept": "concept.html", "writeup": "article.html", "project":
 class Renderer:
     """Renders every output of a site; template faults are reported as template:line."""
 
-    def __init__(self, env: jinja2.Environment, config: SiteConfig, graph: Graph, bodies: dict, report: Report):
+    def __init__(self, env: jinja2.Environment, config: SiteConfig, graph: Graph, bodies: dict, report: Report,
+                 plan: RenderPlan = RenderPlan()):
         self.env, self.config, self.graph, self.bodies, self.report = env, config, graph, bodies, report
+        self.plan, self.unchanged = plan, plan.unchanged
         self.today = build_date()
         self.common = {"site": config, "year": self.today.year, "absolute_links": False}
-        # Incremental builds: `unchanged` (incremental.ViewKeys) skips a page whose view is as before;
-        # keep_listings and keep_bodies do the same for the two groups of site-wide outputs.
-        self.unchanged = NoKeys()
-        self.workers = 1  # processes for the pages' own HTML (parallel.worker_count decides)
-        self.staging: Staging | None = None  # whole-site builds write each page's HTML there at once
-        self.live: Path | None = None  # an output folder updated in place: pages already there as rendered are not staged
-        self.stamps: dict = {}  # page url -> a key of everything its view is made from, when known
-        self.keep_listings = self.keep_bodies = False
+        self.workers = plan.workers  # processes for the pages' own HTML
         self.search: SearchTerms | None = None  # the search terms, once body_outputs made them
-        self.last_search: SearchTerms | None = None  # the last build's, from the cache, to update
-        self.side = None  # a parallel.Beside whose next value is the search terms, when they are made beside
-        self.shelf = None  # shelf.Shelf: each view made is put there by its key, for the CLI's fast lane
-        # Each listing that shows cards, as (template, url, context with cardswap.Refs), by path: for the
-        # CLI's card lane and the watch server's card patches
-        self.contexts: dict | None = None
+        # Each listing that shows cards, as (template, url, context with cards.Refs), by path: for the
+        # engine's card edits (incremental/rerender.py)
+        self.contexts: dict | None = {} if plan.keep_contexts else None
 
     def render(self, template: str, page_url: str, **context) -> bytes | None:
         """One template for one output page, or None after reporting a template error."""
@@ -87,11 +76,11 @@ class Renderer:
         workers, self.workers = self.workers, 1  # beside the page workers, not a second pool of them
         try:
             out = {}
-            if self.keep_listings:
+            if self.plan.keep_listings:
                 hidden_map_warning(self)
             else:
                 out.update(self.listings())
-            if not self.keep_bodies:
+            if not self.plan.keep_bodies:
                 out.update(self.body_outputs())
             return out
         finally:
@@ -105,16 +94,14 @@ class Renderer:
             prepare_map(self.graph)
         for done in self._across(self._render_pages, list(self.graph.pages), meanwhile):
             for url, kept, data, note, blob in done:
-                self.unchanged.record(url + "index.html", note, kept)
-                if blob is not None:
-                    self.shelf.put(note[0], blob)
+                self.unchanged.record(url + "index.html", note, kept, blob)
                 if not kept:
                     out[url + "index.html"] = data
         return out
 
     def stale_pages(self) -> int:
         """How many pages' views have to be made (the rest are known unchanged by their stamps)."""
-        return sum(1 for url in self.graph.pages if self.unchanged.stale(url + "index.html", self.stamps.get(url)))
+        return sum(1 for url in self.graph.pages if self.unchanged.stale(url + "index.html", self.plan.stamps.get(url)))
 
     def _across(self, fn, items: list, meanwhile=None):
         """fn over chunks of items, across self.workers processes, yielded chunk by chunk; each chunk's
@@ -137,16 +124,13 @@ class Renderer:
         for url in urls:
             page = self.graph.pages[url]
             make = lambda page=page, url=url: page_view(page, self.bodies[url], self.graph)  # noqa: E731
-            kept, view, note = self.unchanged.check(url + "index.html", make, self.stamps.get(url))
+            kept, view, note = self.unchanged.check(url + "index.html", make, self.plan.stamps.get(url))
             if not kept and view is None:
                 view = make()
             data = None if kept else self.render(TEMPLATE_FOR[page.kind], url, page=view)
-            # A view whose key is already on the shelf (the forked worker sees the shelf's index) is not
-            # shelved again: after a front-matter edit most of the views made are the same as before.
-            shelved = self.shelf is None or note[0] in self.shelf.index
-            blob = shelve(note[0], view) if view is not None and not shelved else None
-            if data is not None and self.staging is not None:
-                data = self.staging.put(url + "index.html", data, self.live)
+            blob = self.unchanged.packed(note, view)
+            if data is not None and self.plan.staging is not None:
+                data = self.plan.staging.put(url + "index.html", data, self.plan.live)
             done.append((url, kept, data, note, blob))
         return done
 
@@ -177,9 +161,10 @@ class Renderer:
 
     def spill(self, files: dict) -> dict:
         """With a staging folder, write these outputs there now instead of holding them (see page_files)."""
-        if self.staging is None:
+        staging = self.plan.staging
+        if staging is None:
             return files
-        return {path: data if data is None else self.staging.put(path, data, self.live) for path, data in files.items()}
+        return {path: data if data is None else staging.put(path, data, self.plan.live) for path, data in files.items()}
 
     def cards(self, kind: str) -> list:
         """Cards of one kind: concepts A-Z, others newest first."""
@@ -260,8 +245,8 @@ class Renderer:
 
     def body_outputs(self) -> dict:
         """The outputs that read page bodies: the Atom feed and the search index."""
-        side, self.side = self.side, None
-        self.search = side.next() if side is not None else SearchTerms.of(self.graph.pages, self.bodies, self.last_search)
+        side = self.plan.side
+        self.search = side.next() if side is not None else SearchTerms.of(self.graph.pages, self.bodies, self.plan.last_search)
         return self.spill({"feed.xml": self.feed(), "search.json": self.search.to_json()})
 
     def feed(self) -> bytes | None:

@@ -4,6 +4,7 @@ Deliberately not SimpleHTTPRequestHandler (which follows symlinks out, serves do
 and takes any Host): what may be served is decided in serve_policy; only GET and HEAD are allowed."""
 from __future__ import annotations
 
+import html
 import json
 import queue
 import socket
@@ -269,3 +270,22 @@ def make_server(app, host: str, port: int) -> PreviewServer:
     if ":" in host:
         server_class = type("PreviewServer6", (PreviewServer,), {"address_family": socket.AF_INET6})
     return server_class((host, port), handler)
+
+
+def error_page(diagnostics: tuple) -> bytes:
+    """The page served in place of every page while the first build fails (or, with no errors, still runs)."""
+    if not diagnostics:
+        heading, note = "Building…", "The first build is still running; this page reloads by itself when it is done."
+    else:
+        heading = "Build failed"
+        note = "The site could not be built yet. Fix the problems below and save; this page reloads by itself."
+    items = "".join(f"<li><code>{html.escape(f'{d.path}:{d.line}:{d.col}')}</code> {html.escape(d.severity)}: "
+                    f"{html.escape(d.message)}</li>" for d in diagnostics)
+    return (
+        '<!doctype html>\n<html lang="en" data-conceptsite-error>\n<head>\n<meta charset="utf-8">\n'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'self\'; script-src \'self\'; '
+        f'style-src \'self\'">\n<title>{heading} · conceptsite preview</title>\n'
+        '<link rel="stylesheet" href="/__conceptsite/livereload.css">\n</head>\n<body>\n'
+        f'<main class="conceptsite-error-page">\n<h1>{heading}</h1>\n<p>{note}</p>\n'
+        f"<ul>{items}</ul>\n</main>\n</body>\n</html>\n"
+    ).encode("utf-8")

@@ -1,7 +1,6 @@
 """`build.py serve`: build into a cache folder, serve it, watch the sources, rebuild and live-reload on change."""
 from __future__ import annotations
 
-import html
 import secrets
 import signal
 import sys
@@ -13,18 +12,16 @@ from pathlib import Path
 
 from watchdog.observers import Observer
 
-from conceptsite.graph import health
-from conceptsite.build import memory as heap
 from conceptsite.build import pipeline
-from conceptsite.source.discover import show_path
-from conceptsite.diagnostics import BuildFailed, Diagnostic
 from conceptsite.build.output import UnsafeOutput, check_output
-from conceptsite.serve.patching import patch
-from conceptsite.serve.state import PreviewCache
-from conceptsite.serve.http_server import Broadcaster, Gate, make_server
+from conceptsite.diagnostics import BuildFailed, Diagnostic
+from conceptsite.graph import health
+from conceptsite.incremental.state import State
+from conceptsite.serve.http_server import Broadcaster, Gate, error_page, make_server
 from conceptsite.serve.policy import allowed_hosts, is_loopback, is_wildcard
-from conceptsite.serve.sync import Delta, SourceReader, Spool, apply, plan, read_tree, settle, site_files
+from conceptsite.serve.sync import Delta
 from conceptsite.serve.watch import Pending, Watcher
+from conceptsite.source.discover import show_path
 
 
 @dataclass(frozen=True)
@@ -61,18 +58,17 @@ class Preview:
         self.sources = _distinct([settings.content.resolve(), *templates, *static])
         self.root = (settings.out or settings.content.resolve().parent / ".serve-cache").resolve()
         _check_out(self.root, self.sources)
-        # What the cache knows the preview folder holds: a whole rebuild renders only what changed since
-        # (the CLI's incremental build; the first build over a folder a last server left keeps it all).
-        self.options = replace(self.options, out=self.root, lane_record=False)
-        self.cache = PreviewCache(self.options, self.root)
+        # The preview folder's build state, kept in memory between builds: each rebuild does what the CLI's
+        # `build` would (the first build over a folder a last server left keeps it all).
+        self.options = replace(self.options, out=self.root, notice_styles=True)
+        store = pipeline.cache_store(self.options)
+        self.state = State(store, self.root) if store.folder is not None else None
         self.hosts = allowed_hosts(settings.host, settings.port)
         self.wildcard = is_wildcard(settings.host)
         self.gate, self.events, self.stopping = Gate(busy=True), Broadcaster(), threading.Event()
-        self.pending, self.reader = Pending(), SourceReader()
+        self.pending = Pending()
         self.status = Status(build=f"{secrets.token_hex(4)}-0")
-        self._files: dict | None = None  # what the output folder holds (serve_sync.site_files), to compare
-        self._graph = None  # the last good build's graph, for the health page
-        self._site = None  # the last build if it succeeded, to patch the next edit into
+        self._graph = None  # the last good whole build's graph, for the health page
         self._warnings: tuple = ()
         self._threads: list[threading.Thread] = []
         self._server = self._observer = None
@@ -171,38 +167,21 @@ class Preview:
                                  "css": delta.stylesheets(), "all": not previous.has_site})
 
     def _build(self, changed: set[str]) -> tuple[Delta | None, tuple]:
-        last, self._site = self._site, None  # until this build succeeds, the next must be a whole one
-        staging = whole = None
+        """One build as the CLI's, over the kept state and the paths the watcher saw change."""
         try:
-            site = patch(last, changed) if last is not None else None
-            before = self._files if self._files is not None else read_tree(self.root)
-            if site is None:
-                # Not held while a whole site is gathered: the last site, its graph (~150 MB at 10,000
-                # concepts; the health page waits for this build anyway), or the new outputs (spooled to disk).
-                last, self._graph, staging = None, None, Spool(self.root)
-                heap.trim()
-                site = whole = self.cache.gather(self.options, before, staging)
-            after = site_files(site.files, site.copies, self.reader)
-            delta = plan(before, after, self.root)
-            self.gate.exclusive()
-            self._files = None  # should the write fail, the next build compares with what is on disk
-            if whole is not None:
-                self.cache.writing()
-            apply(self.root, after, delta)
-            if whole is not None:
-                self.cache.remember(whole)
+            result = pipeline.build(self.options, self.state, None if changed == {"(start)"} else changed,
+                                    before_write=self.gate.exclusive)
         except BuildFailed as failed:
+            self._graph = None
             return None, tuple(failed.diagnostics)
         except Exception as exc:  # a file vanished mid-read, a full disk, or a bug of ours: report it, keep serving
+            self._graph = None
             return None, (Diagnostic("conceptsite", 1, 1, "error", f"internal error: {type(exc).__name__}: {exc}"),)
-        finally:
-            if staging is not None:
-                staging.discard()
-        after = settle(after)
-        site = replace(site, files={rel: after[rel] for rel in site.files})
-        self._files, self._graph, self._site = after, site.graph, site
-        self._print_warnings(site.warnings)
-        return delta, ()
+        if result.site is not None:
+            self._graph = result.site.graph
+        self._print_warnings(result.warnings)
+        stats = result.stats
+        return Delta(stats.written, stats.removed, stats.restyled), ()
 
     def health_report(self) -> bytes:
         """The graph-health report of the last build, when it was good (computed on request: it is not cheap at scale)."""
@@ -236,25 +215,6 @@ def describe(changed: set[str], content: Path, limit: int = 3) -> str:
                    for p in changed)
     shown = ", ".join(names[:limit])
     return f"{shown} and {len(names) - limit} more changed" if len(names) > limit else f"{shown} changed"
-
-
-def error_page(diagnostics: tuple) -> bytes:
-    """The page served in place of every page while the first build fails (or, with no errors, still runs)."""
-    if not diagnostics:
-        heading, note = "Building…", "The first build is still running; this page reloads by itself when it is done."
-    else:
-        heading = "Build failed"
-        note = "The site could not be built yet. Fix the problems below and save; this page reloads by itself."
-    items = "".join(f"<li><code>{html.escape(f'{d.path}:{d.line}:{d.col}')}</code> {html.escape(d.severity)}: "
-                    f"{html.escape(d.message)}</li>" for d in diagnostics)
-    return (
-        '<!doctype html>\n<html lang="en" data-conceptsite-error>\n<head>\n<meta charset="utf-8">\n'
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'self\'; script-src \'self\'; '
-        f'style-src \'self\'">\n<title>{heading} · conceptsite preview</title>\n'
-        '<link rel="stylesheet" href="/__conceptsite/livereload.css">\n</head>\n<body>\n'
-        f'<main class="conceptsite-error-page">\n<h1>{heading}</h1>\n<p>{note}</p>\n'
-        f"<ul>{items}</ul>\n</main>\n</body>\n</html>\n"
-    ).encode("utf-8")
 
 
 def _next_build(build: str) -> str:

@@ -12,8 +12,6 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 
-from conceptsite.incremental.cache import Recorder
-from conceptsite.markdown.convert import Markup
 
 # A build allocates millions of objects that mostly live until it ends (pages, bodies, views), so
 # collecting every 700 allocations (Python's default) mostly finds nothing: ~1 s of a cold build
@@ -61,12 +59,6 @@ def settle() -> None:
     concepts went to the older generations, which hold it)."""
     if _SPACED:
         gc.freeze()
-
-
-def convert_all(jobs: list[tuple[str, str]], index, allow_html: bool, workers: int) -> list[tuple]:
-    """(body, resolutions) for each (text, url), in order, using `workers` processes."""
-    convert = lambda part: _convert(part, index, allow_html)  # noqa: E731
-    return [item for part in map_chunks(convert, jobs, workers) for item in part]
 
 
 def map_chunks(fn, items: list, workers: int, meanwhile=None):
@@ -159,14 +151,3 @@ def _run_beside(fn, sender) -> None:
 def _chunk(bounds: tuple[int, int]):
     start, end = bounds
     return _JOB["fn"](_JOB["items"][start:end])
-
-
-def _convert(jobs: list[tuple[str, str]], index, allow_html: bool) -> list[tuple]:
-    recorder = Recorder(index)
-    markup = Markup(recorder, allow_html=allow_html)
-    out = []
-    for text, url in jobs:
-        recorder.log = []
-        body = markup.convert(text, url)
-        out.append((body, tuple(recorder.log)))
-    return out

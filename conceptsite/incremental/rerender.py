@@ -1,55 +1,59 @@
-"""The CLI's fast lane, second half (quick.py finds the edits): render what the edits change from the
-record, the shelved views and the kept listing contexts, then write it and the state the next
-build starts from, as the usual build would."""
+"""Rendering the outputs some edits change, from the record, the view pack and the kept listing
+contexts, then writing them and the state the next build starts from, as a whole build would."""
 from __future__ import annotations
 
 import os
 import pickle
 from dataclasses import dataclass, replace
 
-from conceptsite.incremental.cache import BodyEntry, PageEntry, body_key, fits, page_frame
-from conceptsite.incremental.cards import swap, thaw
 from conceptsite.diagnostics import Report
-from conceptsite.render.data_files import patch_line
-from conceptsite.incremental.manifest import SITE_WIDE, Manifest, view_key, write_changed
+from conceptsite.incremental.classify import Edit, convert
 from conceptsite.incremental.keys import body_outputs_key, listings_key, page_stamp, surroundings_key
-from conceptsite.build.output import Same, WriteStats
-from conceptsite.source.page import reread
-from conceptsite.incremental.edits import Edit, Known, Record, _indexed, convert, fingerprint
+from conceptsite.incremental.manifest import SITE_WIDE, Manifest, view_key
+from conceptsite.incremental.record import Known, Record, fingerprint, indexed
+from conceptsite.incremental.state import State
+from conceptsite.incremental.view_pack import ViewPack, pack_view
+from conceptsite.incremental.write import Same, WriteStats, write_changed
+from conceptsite.markdown.body_cache import BodyEntry, body_key
+from conceptsite.render.cards import swap, thaw
+from conceptsite.render.data_files import patch_line
 from conceptsite.render.pages import TEMPLATE_FOR, Renderer
-from conceptsite.incremental.view_pack import Shelf, shelve
 from conceptsite.render.theme import make_environment
 from conceptsite.render.views import card
+from conceptsite.source.page import reread
+from conceptsite.source.page_cache import PageEntry, page_frame
+from conceptsite.store import fits
 
 SHOWING_LIMIT = 200  # a field edit whose card shows on more pages than this goes the usual way
 
 
 @dataclass(frozen=True)
 class Done:
-    """What the lane did: the write, the new record, the listings' cards to keep, which lane."""
+    """What the edits made: the write, the new record, the listings' cards to keep, and which kind they were."""
 
     stats: WriteStats
     record: Record
     listings: dict
-    lane: str  # "prose" or "fields"
+    kind: str  # "prose" or "fields"
 
 
-class Lane:
-    """Renders and writes the outputs some edits change, and brings the cache up to date."""
+class Rerender:
+    """Renders and writes the outputs some edits change, and brings the state up to date."""
 
-    def __init__(self, manifest: Manifest, record: Record):
-        self.manifest, self.record, self.store = manifest, record, manifest.store
-        self.shelf = Shelf(self.store, manifest.name)
-        self.stamps = self.store.load(manifest.name + "-views")
+    def __init__(self, state: State, record: Record):
+        self.state, self.record, self.store = state, record, state.store
+        self.manifest = Manifest(state)
+        self.shelf = ViewPack(state)
+        self.stamps = dict(state.load("stamps"))  # a copy: a failed attempt must leave the state as it was
         self.report = Report()
         self.renderer = Renderer(make_environment(record.theme, self.store.folder), record.config, None, {}, self.report)
         self.files: dict = {}
         self.keys: dict = {}
         self.views: dict = {}
-        self.listed: dict = {}  # quick.listed()'s parts this lane changed
+        self.listed: dict = {}  # record.listed()'s parts these edits changed
         self.feed: tuple = record.feed
 
-    def run(self, edits: list[Edit], scan) -> Done | None:
+    def run(self, edits: tuple[Edit, ...], scan, notice_styles: bool = False, before_write=None) -> Done | None:
         """Render everything first; write only when all of it worked."""
         cards = {e.known.url: card(e.page) for e in edits if e.fields}
         metas = {**(self.record.metas or {}), **{e.known.url: e.known.meta for e in edits}}
@@ -65,8 +69,10 @@ class Lane:
         owns = {**self.record.owns, **{e.known.url: e.known.own for e in edits}}
         self.keys[SITE_WIDE] = listings
         self.keys.update(dict.fromkeys(("feed.xml", "search.json"), body_outputs_key(owns, listings)))
-        stats = self._write(search)
-        pages, _, _ = _indexed([known for known, _ in knowns.values()])
+        if before_write is not None:
+            before_write()
+        stats = self._write(search, notice_styles)
+        pages, _, _ = indexed([known for known, _ in knowns.values()])
         record = replace(self.record, pages={**self.record.pages, **pages}, owns=owns, listings=listings,
                          metas=metas, feed=self.feed, files=scan.files, search=fingerprint(search))
         return Done(stats, record, self.listed, "fields" if cards else "prose")
@@ -131,8 +137,7 @@ class Lane:
     def _listings(self, cards: dict, pages: dict, listings: str) -> bool:
         """The listings that show a changed card rendered again, the data files patched, the others
         kept as they are under the new listings key; False when the kept contexts are not this build's."""
-        saved = self.store.load(self.manifest.name + "-cards")
-        kept = self.store.load(self.manifest.name + "-contexts")
+        saved, kept = self.state.load("cards"), self.state.load("contexts")
         if saved.get("key") != self.record.listings or (kept.get("graph"), kept.get("base")) != (
                 self.record.graph, self.record.base):
             return False
@@ -158,7 +163,7 @@ class Lane:
     def _search(self, edits: list[Edit], cards: dict):
         """The search terms with the edited pages' words and rows, and the feed made again; None when
         the cache's terms are not the ones this folder's search.json came from."""
-        search = self.store.load("search").get("terms")
+        search = self.state.load("search").get("terms")
         if search is None or fingerprint(search) != self.record.search:
             return None
         for edit in edits:
@@ -179,20 +184,20 @@ class Lane:
             body_key(e.page.body, e.known.url, allow), e.known.resolutions, e.body) for e in edits})
         if not (fits(pages, self.record.entries) and fits(bodies, len(self.record.pages))):
             return False
-        if not all((self.store.folder / f"{name}.pickle").exists() for name in ("pages", "bodies")):
+        if not (self.store.has("pages") and self.store.has("bodies")):
             return False
-        self.store.save("pages-journal", pages)
-        self.store.save("bodies-journal", bodies)
+        self.store.save_journal("pages", pages)
+        self.store.save_journal("bodies", bodies)
         return True
 
-    def _write(self, search) -> WriteStats:
+    def _write(self, search, notice_styles: bool) -> WriteStats:
         """Write the changed outputs and the state the next build starts from."""
-        self.store.forget(self.manifest.name + "-quick")  # until the new record is saved
+        self.state.forget("record")  # until the new record is saved
         kept = set(self.manifest.entries) - {SITE_WIDE} - set(self.files)
-        stats = write_changed(self.manifest, self.files, kept, {}, self.keys)
-        self.store.save(self.manifest.name + "-views", self.stamps)
+        stats = write_changed(self.manifest, self.files, kept, {}, self.keys, notice_styles=notice_styles)
+        self.state.save("stamps", self.stamps)
         for key, view in self.views.items():
-            self.shelf.put(key, shelve(key, view))
+            self.shelf.put(key, pack_view(key, view))
         self.shelf.update({key for _, key in self.stamps.values()})
-        self.store.save("search", {"terms": search})
+        self.state.save("search", {"terms": search})
         return stats

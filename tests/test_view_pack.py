@@ -1,10 +1,16 @@
-"""The view shelf: views by key in a pack file that grows by appending and is compacted when mostly dead."""
+"""The view pack: views by key in a pack file that grows by appending and is compacted when mostly dead."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from conceptsite.incremental.cache import Store
-from conceptsite.incremental.view_pack import Shelf, shelve
+from pathlib import Path
+
+from conceptsite.incremental.state import State
+from conceptsite.store import Store
+from conceptsite.incremental.view_pack import ViewPack, pack_view
+
+
+OUT = Path("/nonexistent/site")  # the output folder the pack belongs to (never written here)
 
 
 @dataclass(frozen=True)
@@ -14,19 +20,19 @@ class View:
     toc: str = ""
 
 
-def _shelf(tmp_path) -> Shelf:
-    return Shelf(Store(tmp_path, "v1"), "out")
+def _shelf(tmp_path) -> ViewPack:
+    return ViewPack(State(Store(tmp_path, "v1"), OUT))
 
 
 def _update(tmp_path, live: set, views: dict) -> None:
     shelf = _shelf(tmp_path)
     for key, view in views.items():
-        shelf.put(key, shelve(key, view))
+        shelf.put(key, pack_view(key, view))
     shelf.update(live)
 
 
 def _packs(tmp_path) -> list:
-    return sorted(p.name for p in tmp_path.glob("out-shelf-*.pack"))
+    return sorted(p.name for p in tmp_path.glob("out-*-shelf-*.pack"))
 
 
 def test_views_come_back_without_their_body(tmp_path):
@@ -52,7 +58,7 @@ def test_a_damaged_pack_is_a_miss_and_is_replaced(tmp_path):
     (tmp_path / _packs(tmp_path)[0]).write_bytes(b"cut")
     shelf = _shelf(tmp_path)
     assert shelf.get("a") is None
-    shelf.put("b", shelve("b", View("B")))
+    shelf.put("b", pack_view("b", View("B")))
     shelf.update({"a", "b"})
     assert len(_packs(tmp_path)) == 1  # the damaged pack is gone
     assert _shelf(tmp_path).get("b") == View("B") and _shelf(tmp_path).get("a") is None
@@ -60,14 +66,14 @@ def test_a_damaged_pack_is_a_miss_and_is_replaced(tmp_path):
 
 def test_a_blob_under_the_wrong_key_is_a_miss(tmp_path):
     shelf = _shelf(tmp_path)
-    shelf.put("a", shelve("other", View("A")))
+    shelf.put("a", pack_view("other", View("A")))
     shelf.update({"a"})
     assert _shelf(tmp_path).get("a") is None
 
 
 def test_a_disabled_store_shelves_nothing(tmp_path):
-    shelf = Shelf(Store(None, "v1"), "out")
-    shelf.put("a", shelve("a", View("A")))
+    shelf = ViewPack(State(Store(None, "v1"), OUT))
+    shelf.put("a", pack_view("a", View("A")))
     shelf.update({"a"})
     assert shelf.get("a") is None and not list(tmp_path.iterdir())
 
@@ -75,7 +81,7 @@ def test_a_disabled_store_shelves_nothing(tmp_path):
 def test_views_put_by_a_build_that_failed_are_dead_bytes(tmp_path):
     _update(tmp_path, {"a"}, {"a": View("A")})
     failed = _shelf(tmp_path)
-    failed.put("b", shelve("b", View("B")))  # and no update(): the build stopped
+    failed.put("b", pack_view("b", View("B")))  # and no update(): the build stopped
     shelf = _shelf(tmp_path)
     assert shelf.get("a") == View("A") and shelf.get("b") is None
     shelf.update({"a"})  # now half the pack is dead, not most of it: kept as it is
@@ -83,15 +89,15 @@ def test_views_put_by_a_build_that_failed_are_dead_bytes(tmp_path):
 
 
 def test_a_first_build_puts_views_before_the_cache_folder_exists(tmp_path):
-    shelf = Shelf(Store(tmp_path / "new" / "cache", "v1"), "out")
-    shelf.put("a", shelve("a", View("A")))
+    shelf = ViewPack(State(Store(tmp_path / "new" / "cache", "v1"), OUT))
+    shelf.put("a", pack_view("a", View("A")))
     shelf.update({"a"})
-    assert Shelf(Store(tmp_path / "new" / "cache", "v1"), "out").get("a") == View("A")
+    assert ViewPack(State(Store(tmp_path / "new" / "cache", "v1"), OUT)).get("a") == View("A")
 
 
 def test_packs_of_other_versions_are_removed(tmp_path):
     _update(tmp_path, {"a"}, {"a": View("A")})
-    shelf = Shelf(Store(tmp_path, "v2"), "out")  # a new conceptsite cannot read v1's index
-    shelf.put("a", shelve("a", View("A2")))
+    shelf = ViewPack(State(Store(tmp_path, "v2"), OUT))  # a new conceptsite cannot read v1's index
+    shelf.put("a", pack_view("a", View("A2")))
     shelf.update({"a"})
-    assert len(_packs(tmp_path)) == 1 and Shelf(Store(tmp_path, "v2"), "out").get("a") == View("A2")
+    assert len(_packs(tmp_path)) == 1 and ViewPack(State(Store(tmp_path, "v2"), OUT)).get("a") == View("A2")

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from conceptsite.incremental.cache import PageCache
+from conceptsite.source.page_cache import PageCache
 from conceptsite.source.discover import SourceFile, Sources
 from conceptsite.diagnostics import Diagnostic, Report
-from conceptsite.build.parallel import map_chunks, worker_count
+from conceptsite.parallel import map_chunks, worker_count
 from conceptsite.source.page import Page, read_page
 
 

@@ -1,4 +1,4 @@
-"""The CLI's fast lane for prose edits: the same output and the same cache state as the usual build."""
+"""The engine's edits (classify, then rerender): the same output and the same state as a whole build."""
 from __future__ import annotations
 
 import pickle
@@ -10,11 +10,14 @@ import pytest
 
 from conceptsite.build import pipeline
 
-from conceptsite.incremental import edits as quick
-from conceptsite.incremental.cache import Store, generator_version
+from conceptsite.incremental import record as records
+from conceptsite.incremental.classify import Change
+from conceptsite.incremental.keys import generator_version
 from conceptsite.incremental.manifest import Manifest
+from conceptsite.incremental.state import State
+from conceptsite.incremental.view_pack import ViewPack
 from conceptsite.render.pages import Renderer
-from conceptsite.incremental.view_pack import Shelf
+from conceptsite.store import Store
 from conceptsite.render.theme import BUNDLED
 
 ALPHA = """\
@@ -66,9 +69,10 @@ def _from_scratch(p) -> dict:
 def _state(p) -> dict:
     """Everything the next build starts from, as plain values (file stats left out of the manifest)."""
     store = Store(p.root / ".cache", generator_version())
-    manifest = Manifest(store, p.out)
-    stamps = store.load(manifest.name + "-views")
-    shelf = Shelf(store, manifest.name)
+    state = State(store, p.out)
+    manifest = Manifest(state)
+    stamps = state.load("stamps")
+    shelf = ViewPack(state)
     return {
         "outputs": _contents(p.out),
         "manifest": {path: entry[0] for path, entry in manifest.entries.items()},
@@ -77,21 +81,20 @@ def _state(p) -> dict:
         "pages": store.load_entries("pages"),
         "bodies": store.load_entries("bodies"),
         "search": store.load("search")["terms"].to_json(),
-        "record": _unpickled(store.load(manifest.name + "-quick")["record"]),
-        "fresh": store.load(manifest.name + "-fresh")["fresh"],
-        "cards": store.load(manifest.name + "-cards"),
-        "contexts": store.load(manifest.name + "-contexts"),
+        "record": _unpickled(state.load("record")["record"]),
+        "cards": state.load("cards"),
+        "contexts": state.load("contexts"),
     }
 
 
-def _unpickled(record: quick.Record) -> quick.Record:
+def _unpickled(record: records.Record) -> records.Record:
     """A record with its pages as objects: equal pages may pickle to different bytes (shared strings)."""
-    return replace(record, pages={url: quick.Known.unpacked(known) for url, known in record.pages.items()},
+    return replace(record, pages={url: records.Known.unpacked(known) for url, known in record.pages.items()},
                    shown_by=pickle.loads(record.shown_by))
 
 
 def _both_ways(p, monkeypatch, edit) -> tuple[pipeline.Result, dict, dict]:
-    """Make an edit and build it in the fast lane; then, from the same starting point, the usual way."""
+    """Make an edit and build it as edits; then, from the same starting point, as a whole build."""
     saved = p.root / "saved"
     for name in (".cache", "site"):
         shutil.copytree(p.root / name, saved / name, copy_function=shutil.copy2)  # copy2 keeps mtimes
@@ -103,17 +106,17 @@ def _both_ways(p, monkeypatch, edit) -> tuple[pipeline.Result, dict, dict]:
         shutil.copytree(saved / name, p.root / name, copy_function=shutil.copy2)
     shutil.rmtree(saved)
     with monkeypatch.context() as m:
-        m.setattr(quick, "build", lambda *args: None)
+        m.setattr(pipeline, "classify", lambda *args: Change(None, None))
         usual = _build(p)
-    assert usual.lane == "whole"
+    assert usual.kind == "whole"
     return fast, fast_state, _state(p)
 
 
-def test_a_prose_edit_takes_the_lane_and_leaves_what_the_usual_build_leaves(project, monkeypatch):
+def test_a_prose_edit_is_rerendered_and_leaves_what_a_whole_build_leaves(project, monkeypatch):
     before = _contents(project.out)
     fast, fast_state, usual_state = _both_ways(
         project, monkeypatch, lambda: _edit(project, "concepts/alpha.md", "more words", "quokka words"))
-    assert fast.lane == "prose"
+    assert fast.kind == "prose"
     assert fast_state == usual_state
     assert fast_state["outputs"] == _from_scratch(project)
     touched = {path for path, data in fast_state["outputs"].items() if before[path] != data}
@@ -135,11 +138,11 @@ CARD_EDITS = {
 
 
 @pytest.mark.parametrize("case", sorted(CARD_EDITS))
-def test_a_card_edit_takes_the_lane_and_leaves_what_the_usual_build_leaves(project, monkeypatch, case):
+def test_a_card_edit_is_rerendered_and_leaves_what_a_whole_build_leaves(project, monkeypatch, case):
     before = _contents(project.out)
     fast, fast_state, usual_state = _both_ways(
         project, monkeypatch, lambda: [_edit(project, *change) for change in CARD_EDITS[case]])
-    assert fast.lane == "fields"
+    assert fast.kind == "fields"
     assert fast_state == usual_state
     assert fast_state["outputs"] == _from_scratch(project)
     touched = {path for path, data in fast_state["outputs"].items() if before[path] != data}
@@ -149,7 +152,7 @@ def test_a_card_edit_takes_the_lane_and_leaves_what_the_usual_build_leaves(proje
 def test_a_summary_edit_rewrites_the_pages_and_listings_that_show_it(project):
     before = _contents(project.out)
     _edit(project, "concepts/alpha.md", "summary: First.", "summary: Alpha, summed up anew.")
-    assert _build(project).lane == "fields"
+    assert _build(project).kind == "fields"
     after = _contents(project.out)
     touched = {path for path, data in after.items() if before[path] != data}
     # alpha's own page and beta (alpha relates to it, so it lists alpha among its backlinks) show alpha's card;
@@ -163,13 +166,13 @@ def test_a_summary_edit_rewrites_the_pages_and_listings_that_show_it(project):
 def test_edits_in_a_row_then_a_field_edit_stay_right(project):
     for n, words in enumerate(("one", "two", "three")):
         _edit(project, "concepts/beta.md", "zebra", f"zebra {words}")
-        assert _build(project).lane == "prose", n
+        assert _build(project).kind == "prose", n
         assert _contents(project.out) == _from_scratch(project)
     _edit(project, "concepts/beta.md", "title: Beta", "title: Beta Renamed")
-    assert _build(project).lane == "whole"
+    assert _build(project).kind == "whole"
     assert _contents(project.out) == _from_scratch(project)
     _edit(project, "concepts/gamma.md", "Gamma body", "The gamma body")
-    assert _build(project).lane == "prose"
+    assert _build(project).kind == "prose"
     assert _contents(project.out) == _from_scratch(project)
 
 
@@ -177,11 +180,11 @@ def test_two_pages_edited_at_once(project):
     _edit(project, "concepts/alpha.md", "more words", "other words")
     _edit(project, "writeups/notes.md", "Notes on", "Thoughts on")
     result = _build(project)
-    assert result.lane == "prose" and result.pages == 4
+    assert result.kind == "prose" and result.pages == 4
     assert _contents(project.out) == _from_scratch(project)
 
 
-EDITS_THE_LANE_REFUSES = {
+EDITS_THAT_NEED_A_WHOLE_BUILD = {
     "tags": ("concepts/alpha.md", "tags: [maths]", "tags: [maths, code]"),
     "a summary on a new line": ("concepts/alpha.md", "summary: First.", "summary: >-\n  The first."),
     "a new wikilink": ("concepts/alpha.md", "more words", "more words on [[beta]]"),
@@ -192,56 +195,56 @@ EDITS_THE_LANE_REFUSES = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(EDITS_THE_LANE_REFUSES))
+@pytest.mark.parametrize("case", sorted(EDITS_THAT_NEED_A_WHOLE_BUILD))
 def test_anything_but_prose_goes_the_usual_way(project, case):
-    _edit(project, *EDITS_THE_LANE_REFUSES[case])
+    _edit(project, *EDITS_THAT_NEED_A_WHOLE_BUILD[case])
     try:
         result = _build(project)
     except pipeline.BuildFailed:
         assert case == "a broken wikilink"
         return
-    assert result.lane == "whole"
+    assert result.kind == "whole"
     assert _contents(project.out) == _from_scratch(project)
 
 
 def test_added_files_templates_and_options_go_the_usual_way(project, tmp_path):
     _edit(project, "concepts/alpha.md", "more words", "other words")
     project.concept("delta", "title: Delta")
-    assert _build(project).lane == "whole"
+    assert _build(project).kind == "whole"
     _edit(project, "concepts/alpha.md", "other words", "more words")
-    assert _build(project, drafts=True).lane == "whole"
+    assert _build(project, drafts=True).kind == "whole"
     templates = tmp_path / "templates"
     shutil.copytree(BUNDLED / "templates", templates)
     _build(project, templates=templates)
     _edit(project, "concepts/alpha.md", "more words", "other words")
     (templates / "concept.html").write_text((templates / "concept.html").read_text() + "\n<!-- edited -->\n")
-    assert _build(project, templates=templates).lane == "whole"
+    assert _build(project, templates=templates).kind == "whole"
 
 
 def test_a_page_with_a_warning_or_a_strict_build_goes_the_usual_way(project):
     _edit(project, "concepts/beta.md", "title: Beta", "title: Beta\ncolour: red")  # an unknown key warns
-    assert _build(project).lane == "whole"
+    assert _build(project).kind == "whole"
     _edit(project, "concepts/beta.md", "zebra", "zebra again")
-    assert _build(project).lane == "whole"  # beta had a warning last time
+    assert _build(project).kind == "whole"  # beta had a warning last time
     _edit(project, "concepts/alpha.md", "more words", "other words")
-    assert _build(project).lane == "prose"  # alpha had none; beta's warning is shown again
+    assert _build(project).kind == "prose"  # alpha had none; beta's warning is shown again
     _edit(project, "concepts/alpha.md", "other words", "more words")
     with pytest.raises(pipeline.BuildFailed):
         _build(project, strict=True)
 
 
-def test_a_lost_shelf_or_record_means_the_usual_way(project):
+def test_a_lost_view_pack_or_record_means_a_whole_build(project):
     cache = project.root / ".cache"
     for pack in cache.glob("*-shelf-*.pack"):
         pack.write_bytes(b"damaged")
     _edit(project, "concepts/alpha.md", "more words", "other words")
-    assert _build(project).lane == "whole"
-    for record in cache.glob("*-quick.pickle"):
+    assert _build(project).kind == "whole"
+    for record in cache.glob("*-record.pickle"):
         record.unlink()
     _edit(project, "concepts/alpha.md", "other words", "more words")
-    assert _build(project).lane == "whole"
+    assert _build(project).kind == "whole"
     _edit(project, "concepts/alpha.md", "more words", "third words")
-    assert _build(project).lane == "prose"
+    assert _build(project).kind == "prose"
     assert _contents(project.out) == _from_scratch(project)
 
 
@@ -252,23 +255,23 @@ def test_an_output_changed_by_hand_is_put_right(project):
     assert _contents(project.out) == _from_scratch(project)
 
 
-def test_the_cli_says_which_lane_it_took(project, run_cli):
+def test_the_cli_says_what_kind_of_edit_it_built(project, run_cli):
     _edit(project, "concepts/alpha.md", "more words", "other words")
     done = run_cli("build", "--content", project.content, "--out", project.out)
     assert done.code == 0 and "prose edit" in done.out
 
 
-def test_another_folder_built_with_other_options_does_not_mislead_the_lane(project):
+def test_another_folder_built_with_other_options_does_not_mislead_the_engine(project):
     other = project.root / "with-drafts"
     project.concept("draft", "title: Draft\ndraft: true", "A draft page about zebra.")
     pipeline.build(pipeline.Options(content=project.content, out=other, drafts=True))  # the cache's search terms now hold the draft
     _build(project)
     _edit(project, "concepts/alpha.md", "more words", "other words")
     pipeline.build(pipeline.Options(content=project.content, out=other, drafts=True))
-    assert _build(project).lane == "whole"  # the shared search terms are the other folder's
+    assert _build(project).kind == "whole"  # the shared search terms are the other folder's
     assert _contents(project.out) == _from_scratch(project)
     _edit(project, "concepts/alpha.md", "other words", "more words")
-    assert _build(project).lane == "prose"
+    assert _build(project).kind == "prose"
     assert b"concepts/draft/" not in (project.out / "search.json").read_bytes()
 
 
@@ -282,7 +285,7 @@ def test_a_card_edit_restamps_the_pages_whose_maps_alone_draw_it(scratch_project
     before, stamps = _contents(scratch_project.out), _state(scratch_project)["stamps"]
     fast, fast_state, usual_state = _both_ways(
         scratch_project, monkeypatch, lambda: _edit(scratch_project, "concepts/ant.md", "About ant.", "All about ants."))
-    assert fast.lane == "fields" and fast_state == usual_state
+    assert fast.kind == "fields" and fast_state == usual_state
     # cat's map draws ant, two steps away, but shows no card of it: a new stamp, the same page
     assert fast_state["stamps"]["concepts/cat/index.html"][0] != stamps["concepts/cat/index.html"][0]
     assert fast_state["outputs"]["concepts/cat/index.html"] == before["concepts/cat/index.html"]
@@ -297,6 +300,6 @@ def test_a_definition_edit_renders_no_listing(project, monkeypatch):
     monkeypatch.setattr(Renderer, "render", lambda self, template, *a, **k: rendered.append(template) or real(
         self, template, *a, **k))
     _edit(project, "concepts/alpha.md", "An old one.", "A new one.")
-    assert _build(project).lane == "fields"
+    assert _build(project).kind == "fields"
     assert sorted(rendered) == ["concept.html", "feed.xml"]  # alpha's own page, and the feed
     assert _contents(project.out) == _from_scratch(project)

@@ -1,4 +1,4 @@
-"""Putting edited pages' cards into views and listings made before the edit (for quick.py's card lane).
+"""Putting edited pages' cards into views and listings made before the edit (for the engine's card edits, incremental/rerender.py).
 
 A page shows other pages only as views.Card values (its related pages, backlinks, neighbours, the
 lists of an index or tag page). When an edit changed only what cards and the page's own view show

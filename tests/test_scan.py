@@ -1,4 +1,4 @@
-"""The no-change fast path: skipped exactly when nothing a build reads or wrote has moved."""
+"""The scan of what a build reads: nothing to do exactly when nothing a build reads or wrote has moved."""
 from __future__ import annotations
 
 import os
@@ -7,6 +7,7 @@ import pytest
 
 from conceptsite.build import pipeline
 from conceptsite.diagnostics import BuildFailed
+from conceptsite.incremental.scan import scan
 from conceptsite.render.theme import BUNDLED
 
 
@@ -58,7 +59,7 @@ def test_any_change_to_inputs_or_output_means_a_real_build(scratch_project, chan
     else:
         (p.out / "concepts" / "beta" / "index.html").write_text("changed by hand")
     result = _build(p)
-    assert result.lane != "fresh" and result.stats.files >= (change != "touch")
+    assert result.kind != "unchanged" and result.stats.files >= (change != "touch")
     assert "changed by hand" not in p.read("concepts/beta/index.html")
     assert result.pages == (3 if change == "add" else 1 if change == "remove" else 2)
 
@@ -85,4 +86,23 @@ def test_a_failed_build_leaves_no_record_that_could_skip_the_next(scratch_projec
     with pytest.raises(BuildFailed):
         _build(p)
     page.write_bytes(good)  # same bytes as before, but a new mtime
-    assert _build(p).lane != "fresh"
+    assert _build(p).kind != "unchanged"
+
+
+def test_a_scan_updated_from_a_watchers_paths_is_a_whole_scan(tmp_path):
+    content, theme = tmp_path / "content", tmp_path / "theme"
+    (content / "concepts").mkdir(parents=True)
+    theme.mkdir()
+    for name in ("a", "b"):
+        (content / "concepts" / f"{name}.md").write_text(name)
+    last = scan(content, (theme,), False)
+    edited, added = content / "concepts" / "a.md", content / "concepts" / "c.md"
+    edited.write_text("a, longer now")
+    added.write_text("c")
+    (content / "concepts" / "b.md").unlink()
+    changed = {str(edited), str(added), str(content / "concepts" / "b.md")}
+    assert scan(content, (theme,), False, last, changed).files == scan(content, (theme,), False).files
+    (content / "more").mkdir()  # a folder: who knows what came with it, so a whole scan
+    (content / "more" / "d.md").write_text("d")
+    assert str(content / "more" / "d.md") in scan(content, (theme,), False, last, {str(content / "more")}).files
+    assert str(tmp_path / "elsewhere") not in scan(content, (theme,), False, last, {str(tmp_path / "elsewhere")}).files

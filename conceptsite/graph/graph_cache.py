@@ -1,0 +1,28 @@
+"""The last good build's graph, kept between builds."""
+from __future__ import annotations
+
+from conceptsite.graph.model import with_pages
+from conceptsite.store import Store
+
+
+class GraphCache:
+    """The last good build's graph, reused while every page's fields and links are the same.
+
+    Saved without its pages (the page cache holds those); the key sits in a file of its own so a
+    build whose key differs never pays for loading the graph."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def get(self, key: str, pages: dict):
+        """The saved graph with these pages, or None when it was built from other inputs."""
+        if self.store.load("graph-key").get("key") != key:
+            return None
+        saved = self.store.load("graph").get("graph")
+        return with_pages(saved, pages) if saved is not None and saved.__class__.__name__ == "Graph" else None
+
+    def save(self, key: str, graph) -> None:
+        """Remember a freshly built graph under the key of its inputs, with what rendering derived from it."""
+        self.store.save("graph", {"graph": with_pages(graph, {})})
+        self.store.save("graph-key", {"key": key})
+

@@ -1,0 +1,127 @@
+"""The classifier: what changed since the last good build into a folder, as the engine takes it.
+
+Nothing at all (every input and output as that build left them: nothing to do); edits to existing
+pages that leave the graph as it was, which the engine re-renders from the record (rerender.py);
+or anything else, for which it gathers the whole site through the build cache. Two kinds of edit
+qualify: prose (the same fields, links, wikilinks and anchors) and edits to the fields only cards
+and the page's own view show (page_cache.CARD_ONLY: summary, definition, read time). Neither may
+cause a problem."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from conceptsite.incremental.keys import own_key
+from conceptsite.incremental.manifest import Manifest
+from conceptsite.incremental.record import Known, Record, shape
+from conceptsite.incremental.scan import Scan
+from conceptsite.incremental.state import State
+from conceptsite.markdown.body_cache import Recorder
+from conceptsite.markdown.convert import Body, Markup
+from conceptsite.source.page import Page, reread
+from conceptsite.source.page_cache import page_frame, page_meta
+from conceptsite.store import digest
+
+LIMIT = 20  # edits to more pages than this at once go the usual way
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One page's edit, done: prose, or fields only cards show (`fields`), or both."""
+
+    known: Known
+    page: Page
+    body: Body
+    stat: tuple
+    fields: bool = False
+
+
+@dataclass(frozen=True)
+class Change:
+    """What changed: no edits (nothing to do), some edits, or None (gather the whole site)."""
+
+    record: Record | None
+    edits: tuple[Edit, ...] | None
+
+
+def classify(state: State, scan: Scan, strict: bool) -> Change:
+    """Compare what a build reads now with the record of the last good build into this folder."""
+    record = state.load("record").get("record")
+    if not isinstance(record, Record) or record.context != scan.context or (strict and record.warnings):
+        return Change(None, None)
+    manifest = Manifest(state)
+    if not manifest.entries or not manifest.all_intact():  # an output gone or changed by hand: a whole build puts it right
+        return Change(record, None)
+    edits = find_edits(record, scan)
+    return Change(record, tuple(edits) if edits is not None else None)
+
+
+def find_edits(record: Record, scan: Scan) -> list[Edit] | None:
+    """The changed files as edits ([] when none changed), or None when any change is something else."""
+    if scan.files.keys() != record.files.keys():
+        return None  # a file was added or removed
+    changed = [path for path, stat in scan.files.items() if record.files[path] != stat]
+    if len(changed) > LIMIT:
+        return None
+    noisy = {d.path for d in record.warnings}
+    edits = []
+    for path in changed:
+        url = record.sources.get(path)
+        known = Known.unpacked(record.pages[url]) if url is not None else None
+        edit = redo(known, scan.files[path], record.config.allow_html) if known and known.where[1] not in noisy else None
+        if edit is None:
+            return None
+        edits.append(edit)
+    return edits
+
+
+def redo(known: Known, stat: tuple, allow_html: bool) -> Edit | None:
+    """Read and convert an edited page again; None unless the graph would not change and it has no problem."""
+    found = reread(known.source)
+    if found is None:
+        return None
+    raw, page = found
+    meta = page_meta(page)
+    # A plain page with a summary is searchable and one without is not: a summary edit there goes the usual way.
+    if meta != known.meta and (page.kind == "page" or page_frame(page) != known.frame):
+        return None
+    converted = convert(known, page, allow_html)
+    if converted is None:
+        return None
+    body, resolutions = converted
+    file = digest(raw)
+    edited = replace(known, meta=meta, digest=file, resolutions=resolutions, own=own_key(file, resolutions))
+    return Edit(edited, page, body, stat, fields=meta != known.meta)
+
+
+def convert(known: Known, page: Page, allow_html: bool) -> tuple[Body, tuple] | None:
+    """A page's body made again, its wikilinks answered as the last build answered them: (body, resolutions),
+    or None when it has a problem, uses a name the last build did not answer, or changed its shape."""
+    replay = _Replay(known.resolutions)
+    recorder = Recorder(replay)
+    body = Markup(recorder, allow_html=allow_html).convert(page.body, page.url)
+    if replay.missed or body.problems or shape(body) != known.shape:
+        return None
+    return body, tuple(recorder.log)
+
+
+class _Replay:
+    """Answers wikilink names as the last build's index did, for the names the page used then.
+
+    Every other page is unchanged and this one kept what the graph reads, so the index would answer
+    the same; a name the page did not use before (whose answer is unknown here) sends the edit the
+    usual way."""
+
+    def __init__(self, resolutions: tuple):
+        self.answers = {name: (found, hint) for name, found, hint in resolutions}
+        self.missed = False
+
+    def resolve(self, name: str):
+        """The last build's answer."""
+        if name not in self.answers:
+            self.missed = True
+            return None
+        return self.answers[name][0]
+
+    def hint(self, name: str) -> str:
+        """The last build's did-you-mean text."""
+        return self.answers.get(name, (None, ""))[1]

@@ -1,0 +1,136 @@
+"""The record of the last good build into one output folder: what an edit to a page needs of it.
+
+Loading every page, body and the graph from the build cache takes seconds at 10,000 concepts, so
+each good build leaves, per page: its source, hashes of its fields, the shape of its body (links,
+wikilinks, anchors) and how its wikilinks resolved; what its view reads of the graph and which
+pages it shows; and for the site: the feed's entries and the keys the manifest uses. Each page's
+view waits in the view pack (view_pack.py), each listing's context beside it (State "contexts")."""
+from __future__ import annotations
+
+import pickle
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from conceptsite.diagnostics import Diagnostic
+from conceptsite.incremental.manifest import SITE_WIDE
+from conceptsite.markdown.convert import Body
+from conceptsite.render.cards import holders
+from conceptsite.render.theme import Theme
+from conceptsite.render.views import card_of
+from conceptsite.source.config import SiteConfig
+from conceptsite.source.discover import SourceFile
+from conceptsite.store import digest
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the last good build knew about one page."""
+
+    url: str
+    where: tuple  # the page's discover.SourceFile as plain strings (pickled Paths load slowly)
+    meta: str  # cache.page_meta: everything but the body text
+    frame: str  # cache.page_frame: what the graph reads of it
+    shape: str  # the body's links, wikilinks and anchors
+    resolutions: tuple  # how its wikilinks resolved (cache.Recorder's log)
+    digest: str  # hash of the file's bytes
+    own: str  # keys.own_key of the file and its resolutions
+    surroundings: str  # the rest of its view stamp: what the view reads of the graph and other pages
+    answers: str  # keys.Keys.answers: the graph's answers about it
+    shown: tuple  # the pages its view shows, by their place in the graph's order (Record.owns)
+
+    @property
+    def source(self) -> SourceFile:
+        """The page's source file."""
+        path, shown, kind, slug = self.where
+        return SourceFile(Path(path), shown, kind, slug)
+
+    def packed(self) -> bytes:
+        """The Known as Record.pages keeps it: its fields as a plain tuple, which pickles ten times faster
+        than the dataclass (every good build packs every page)."""
+        return pickle.dumps(tuple(vars(self).values()), protocol=pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def unpacked(cls, data: bytes) -> Known:
+        """packed() undone."""
+        return cls(*pickle.loads(data))
+
+
+@dataclass(frozen=True)
+class Record:
+    """The last good build into one output folder, as the fast lane needs it."""
+
+    pages: dict  # url -> Known.packed(), one by one: a lane unpacks only the pages it redoes
+    owns: dict  # url -> Known.own, in the graph's order
+    sources: dict  # source path -> url
+    config: SiteConfig
+    theme: Theme
+    base: str  # the key every page's view key starts from
+    listings: str  # the listings' key
+    feed: tuple  # Renderer.feed_entries()
+    entries: int  # page-cache entries (drafts and broken files too), for the journal's size rule
+    search: str  # fingerprint() of the search terms this build's search.json came from
+    graph: str = ""  # keys.graph_inputs()
+    metas: dict | None = None  # url -> Known.meta, in the graph's order (the listings key covers them)
+    # pickled: "cards" -> url -> the pages whose views show its card; "drawn" -> url -> the pages whose maps
+    # alone draw it (their views show nothing a card edit changes, but their stamps hold its fields); the
+    # pages by their place in the graph's order
+    shown_by: bytes = b""
+    context: str = ""  # scan.Scan's, when the build was made
+    files: dict | None = None  # scan.Scan's
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+def shape(body: Body) -> str:
+    """A hash of what a body gives the graph, the link checker and other pages' #anchors."""
+    return digest(repr(body.links), repr(body.wikilinks), *sorted(body.ids))
+
+
+def snapshot(graph, bodies: dict, caches, config: SiteConfig, theme: Theme, views, renderer) -> Record:
+    """The record of a build about to be written (the caller adds the scan and the warnings)."""
+    known, inputs = [], views.inputs
+    number = {url: n for n, url in enumerate(graph.pages)}  # small ints pickle in a byte or two, URLs in dozens
+    for url, page in graph.pages.items():
+        entry, resolutions = caches.pages.entries[str(page.source.path)], caches.bodies.entries[url].resolutions
+        source = page.source
+        known.append(Known(url, (str(source.path), source.shown, source.kind, source.slug), entry.meta, entry.frame,
+                           shape(bodies[url]), resolutions, entry.digest, inputs.owns[url],
+                           inputs.surroundings[url], inputs.answers[url],
+                           tuple(map(number.__getitem__, inputs.shown[url]))))
+    shown_by = {"cards": defaultdict(list), "drawn": defaultdict(list)}
+    cards, drawn = shown_by["cards"], shown_by["drawn"]
+    for url, shown in inputs.shown.items():  # half a million pairs at 10,000 concepts: kept to two plain loops
+        n, carded = number[url], set(shown[:inputs.cards[url]])
+        for other in carded:
+            cards[other].append(n)
+        for other in set(shown[inputs.cards[url]:]) - carded:
+            drawn[other].append(n)
+    # When the search index was kept as it was, which terms made it is unknown here (the cache's may be another
+    # output folder's): an empty fingerprint, so the next edit goes the usual way once.
+    return Record(*indexed(known), config, theme, inputs.base, views.keys[SITE_WIDE], tuple(renderer.feed_entries()),
+                  len(caches.pages.entries), fingerprint(renderer.search), inputs.graph, inputs.metas,
+                  pickle.dumps({k: dict(v) for k, v in shown_by.items()}, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def listed(renderer, views) -> dict:
+    """What the card lane needs of the listings, to save beside the record: every page's card, under the
+    listings key; and, when this build rendered the listings, their contexts with cards as cardswap.Refs
+    and which listings hold each page's card, under the graph's key (cards aside, they follow from the graph)."""
+    cards = {url: card_of(renderer.graph, url) for url in renderer.graph.pages}
+    saved = {"cards": {"key": views.keys[SITE_WIDE], "cards": cards}}
+    if renderer.contexts:
+        saved["contexts"] = {"graph": views.inputs.graph, "base": views.inputs.base,
+                             "contexts": renderer.contexts, "holders": holders(renderer.contexts)}
+    return saved
+
+
+def fingerprint(terms) -> str:
+    """A hash of search terms' pages, fields and words: the cache's terms are shared by every output
+    folder (other folders may be built with other options), so the lane checks they are this one's."""
+    return digest(terms.rows, *terms.words, *terms.words.values()) if terms is not None else ""
+
+
+def indexed(known: list[Known]) -> tuple[dict, dict, dict]:
+    """Record.pages, .owns and .sources of some pages."""
+    return ({k.url: k.packed() for k in known},
+            {k.url: k.own for k in known}, {k.where[0]: k.url for k in known})

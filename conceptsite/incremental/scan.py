@@ -1,0 +1,70 @@
+"""What a build reads, by stat: every file under content/ and the theme's folders, with the
+generator, the options and the day, so an edit, an added or a removed file is seen at once."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from conceptsite.incremental.keys import generator_version
+from conceptsite.render.theme import build_date
+from conceptsite.store import digest
+
+
+@dataclass(frozen=True)
+class Scan:
+    """Every file a build reads, by absolute path, with (mtime_ns, size)."""
+
+    context: str  # the generator, the options, the day and the folders: what is not a file but shapes the output
+    files: dict
+    roots: tuple[str, ...] = ()
+
+    def updated(self, paths: set[str]) -> Scan:
+        """This scan with some paths stat'ed again (what a watcher saw change); a folder among them
+        (made, moved or gone, with who knows what inside) means a whole scan."""
+        files = dict(self.files)
+        for path in paths:
+            if not path.startswith(tuple(root + os.sep for root in self.roots)) or os.path.isdir(path):
+                return scan_folders(self.roots, self.context)
+            stat = _stat(path)
+            if stat is not None:
+                files[path] = stat
+            elif files.pop(path, False) is False:  # neither a file now nor before: a folder that went
+                return scan_folders(self.roots, self.context)
+        return replace(self, files=files)
+
+
+def scan(content: Path, theme: tuple[Path, ...], drafts: bool, last: Scan | None = None,
+         changed: set[str] | None = None) -> Scan:
+    """Stat everything a build reads; with the last scan of the same folders and the paths a watcher
+    saw change since, only those paths."""
+    roots = tuple(str(folder.resolve()) for folder in (content, *theme))
+    context = digest(generator_version(), build_date().isoformat(), f"drafts={drafts}", *roots)
+    if last is not None and changed is not None and last.roots == roots:
+        return replace(last.updated(changed), context=context)
+    return scan_folders(roots, context)
+
+
+def scan_folders(roots: tuple[str, ...], context: str) -> Scan:
+    """A whole scan of some folders."""
+    files: dict = {}
+    for root in roots:
+        files.update(_listing(root))
+    return Scan(context, files, roots)
+
+
+def _listing(root: str):
+    """(path, (mtime_ns, size)) for each file under root, in a stable order."""
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            yield path, _stat(path)  # None: vanished mid-walk, so the scan differs from a complete one
+
+
+def _stat(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size

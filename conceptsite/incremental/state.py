@@ -1,0 +1,59 @@
+"""The build state: everything the incremental engine keeps about one output folder between builds,
+under one registry of file names.
+
+The CLI makes a State for each run, which loads each part from the store when first asked for.
+The watch server makes one for its life, so between its builds every part is already in memory:
+the same code, the same files on disk."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from conceptsite.incremental.scan import Scan, scan
+from conceptsite.store import Store, digest
+
+# The registry: each part of one output folder's state, and the suffix of its file in the store.
+PARTS = {
+    "outputs": "",  # manifest.Manifest: output path -> (key, (mtime_ns, size)) as written
+    "record": "-record",  # edits.Record: what an edit to a page needs of the last good build
+    "stamps": "-views",  # page output path -> (input stamp, view key)
+    "cards": "-cards",  # every page's card, under the listings key
+    "contexts": "-contexts",  # the listings' template contexts, and which hold each card
+    "shelf": "-shelf",  # view_pack.ViewPack's index; the pack file beside it is named from it
+}
+# Shared by every output folder built with this cache (keyed by content, not by folder).
+SHARED = {"pages": "pages", "bodies": "bodies", "graph": "graph", "graph-key": "graph-key", "search": "search"}
+
+
+class State:
+    """One output folder's state in a store; each part is loaded once and kept until saved again."""
+
+    def __init__(self, store: Store, out: Path):
+        self.store, self.out = store, out.resolve()
+        self.prefix = "out-" + digest(str(self.out))[:16]
+        self._held: dict = {}
+        self._scan: Scan | None = None  # the last build's, held in memory only
+
+    def name(self, part: str) -> str:
+        """The store's file name of one part (the shelf's pack files start with it too)."""
+        return SHARED[part] if part in SHARED else self.prefix + PARTS[part]
+
+    def load(self, part: str) -> dict:
+        """One part as last saved ({} when missing); callers must not change what they get."""
+        if part not in self._held:
+            self._held[part] = self.store.load(self.name(part))
+        return self._held[part]
+
+    def save(self, part: str, data: dict) -> None:
+        """Keep one part, in memory and in the store."""
+        self._held[part] = data
+        self.store.save(self.name(part), data)
+
+    def forget(self, part: str) -> None:
+        """Drop one part (before a write that would make it wrong)."""
+        self._held.pop(part, None)
+        self.store.forget(self.name(part))
+
+    def rescan(self, content: Path, theme: tuple[Path, ...], drafts: bool, changed: set[str] | None = None) -> Scan:
+        """What a build reads now, by stat: only the paths a watcher saw change, when it says which."""
+        self._scan = scan(content, theme, drafts, self._scan, changed)
+        return self._scan
