@@ -40,7 +40,7 @@ _SPACED: list = []  # non-empty within spaced_collections()
 @contextlib.contextmanager
 def spaced_collections():
     """Within this block, the cyclic garbage collector runs less often (see BUILD_THRESHOLDS), and
-    settle() keeps it from scanning what the build has made so far."""
+    freeze_made() keeps it from scanning what the build has made so far."""
     before = gc.get_threshold()
     gc.set_threshold(*BUILD_THRESHOLDS)
     _SPACED.append(True)
@@ -53,7 +53,7 @@ def spaced_collections():
         gc.set_threshold(*before)
 
 
-def settle() -> None:
+def freeze_made() -> None:
     """Between stages of a build (within spaced_collections): what it has made so far lives until
     it ends, so the collector need not scan it again (~0.3 s of the parent's collections at 10,000
     concepts went to the older generations, which hold it)."""

@@ -15,7 +15,6 @@ from conceptsite.incremental.classify import Change
 from conceptsite.incremental.keys import generator_version
 from conceptsite.incremental.manifest import Manifest
 from conceptsite.incremental.state import State
-from conceptsite.incremental.view_pack import ViewPack
 from conceptsite.render.pages import Renderer
 from conceptsite.store import Store
 from conceptsite.render.theme import BUNDLED
@@ -72,7 +71,7 @@ def _state(p) -> dict:
     state = State(store, p.out)
     manifest = Manifest(state)
     stamps = state.load("stamps")
-    shelf = ViewPack(state)
+    shelf = state.view_pack()
     return {
         "outputs": _contents(p.out),
         "manifest": {path: entry[0] for path, entry in manifest.entries.items()},
@@ -303,3 +302,13 @@ def test_a_definition_edit_renders_no_listing(project, monkeypatch):
     assert _build(project).kind == "fields"
     assert sorted(rendered) == ["concept.html", "feed.xml"]  # alpha's own page, and the feed
     assert _contents(project.out) == _from_scratch(project)
+
+
+def test_new_and_vanished_words_re_rank_other_pages_as_a_whole_build_would(project):
+    """Moved here from the deleted server lane's tests: the engine's prose edits keep search.json exact."""
+    for words in ("zebra zebra zebra", "quokka quokka", ""):  # raise a shared word, add a rare one, drop both
+        _edit(project, "concepts/alpha.md", "Gradient zebra words here", f"Gradient {words} words here")
+        assert _build(project).kind == "prose"
+        assert _contents(project.out)["search.json"] == _from_scratch(project)["search.json"]
+        _edit(project, "concepts/alpha.md", f"Gradient {words} words here", "Gradient zebra words here")
+        assert _build(project).kind == "prose"

@@ -162,9 +162,9 @@ def test_a_build_settles_its_heap_between_stages_and_frees_it_after(tmp_path):
     frozen = []
     with parallel.spaced_collections():
         keep = [object() for _ in range(100)]
-        parallel.settle()
+        parallel.freeze_made()
         frozen.append(gc.get_freeze_count())
-    parallel.settle()  # outside a build: nothing happens
+    parallel.freeze_made()  # outside a build: nothing happens
     assert frozen[0] >= len(keep) and gc.get_freeze_count() == 0
 
 

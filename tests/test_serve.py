@@ -143,7 +143,7 @@ class Live:
         self.go_on = threading.Event()
         self.go_on.set()
         pending, preview = self.preview.pending, self.preview
-        add, take, settle, rebuild = pending.add, pending.take, pending.settle, preview._rebuild
+        add, take, settle, rebuild = pending.add, pending.take, pending.wait_until_quiet, preview._rebuild
 
         def recording_add(path: str, kind: str) -> None:
             with self.changes:  # with the taking below: a change is recorded once it is pending
@@ -173,7 +173,7 @@ class Live:
                     self.finished = upto
                     self.changes.notify_all()
 
-        pending.add, pending.take, pending.settle, preview._rebuild = recording_add, recording_take, held_settle, \
+        pending.add, pending.take, pending.wait_until_quiet, preview._rebuild = recording_add, recording_take, held_settle, \
             recording_rebuild
         self.preview.start()  # the sources are watched from here on (watchdog adds its watches in start())
         self.port = self.preview.port
@@ -691,6 +691,16 @@ def test_health_report_has_a_page_of_its_own(live):
     assert status == 200
     text = body.decode()
     assert text.startswith("graph health: ") and "orphans (no links in or out):" in text and "most linked:" in text
+
+
+def test_health_report_follows_a_prose_edit_re_rendered_alone(live):
+    stream = live.events()
+    before = live.get("/__conceptsite/health")[1].decode()
+    assert "mentions Beta Probe" not in before
+    live.write("concepts/zz-alpha.md", ALPHA.format(body="The alpha probe body, which mentions Beta Probe in passing."))
+    assert stream.next(built_with("/concepts/zz-alpha/"))["urls"] == ["/concepts/zz-alpha/", "/feed.xml", "/search.json"]
+    after = live.get("/__conceptsite/health")[1].decode()
+    assert after != before and "Beta Probe" in after.split("unlinked mentions")[1]
 
 
 def test_a_whole_rebuild_renders_only_the_pages_that_changed(live, monkeypatch):

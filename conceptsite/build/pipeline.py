@@ -24,7 +24,7 @@ from conceptsite.incremental.rerender import Rerender
 from conceptsite.incremental.scan import Scan
 from conceptsite.incremental.state import State
 from conceptsite.incremental.write import WriteStats, record_full_write, write_changed
-from conceptsite.parallel import settle, spaced_collections
+from conceptsite.parallel import freeze_made, spaced_collections
 from conceptsite.render.pages import Renderer
 from conceptsite.render.theme import layers, load_theme, make_environment
 from conceptsite.source.config import SiteConfig, read_config
@@ -257,7 +257,7 @@ class _Clock:
         self.timings = timings
 
     def __call__(self, name: str, fn, *args):
-        settle()
+        freeze_made()
         started = time.perf_counter()
         try:
             return fn(*args)

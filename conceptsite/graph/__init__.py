@@ -1,3 +1,4 @@
-"""The concept graph: the model, name resolution and link checks, learning paths, map layout, health.
+"""The concept graph: the model, name resolution and link checks, learning paths, map layout, health,
+and the graph cache.
 
-May import: diagnostics, urls, source, markdown."""
+May import: the root modules, source, markdown."""

@@ -1,3 +1,4 @@
-"""The incremental engine: what a build read, what an edit changed, what must be rendered again, and writing it.
+"""The incremental engine: the build state, what an edit changed, what must be rendered again, and the
+one writer of output folders.
 
-May import: diagnostics, urls, source, markdown, graph, render."""
+May import: the root modules, source, markdown, graph, render."""

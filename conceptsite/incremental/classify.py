@@ -1,11 +1,6 @@
-"""The classifier: what changed since the last good build into a folder, as the engine takes it.
-
-Nothing at all (every input and output as that build left them: nothing to do); edits to existing
-pages that leave the graph as it was, which the engine re-renders from the record (rerender.py);
-or anything else, for which it gathers the whole site through the build cache. Two kinds of edit
-qualify: prose (the same fields, links, wikilinks and anchors) and edits to the fields only cards
-and the page's own view show (page_cache.CARD_ONLY: summary, definition, read time). Neither may
-cause a problem."""
+"""The classifier: what changed since the last good build into a folder. Nothing (nothing to do);
+edits to pages that keep the graph as it was, prose or the fields only cards show (page_cache.CARD_ONLY),
+with no problem, which rerender.py renders from the record; or anything else (gather the whole site)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -49,7 +44,7 @@ def classify(state: State, scan: Scan, strict: bool) -> Change:
     if not isinstance(record, Record) or record.context != scan.context or (strict and record.warnings):
         return Change(None, None)
     manifest = Manifest(state)
-    if not manifest.entries or not manifest.all_intact():  # an output gone or changed by hand: a whole build puts it right
+    if not manifest.entries or not manifest.all_intact():  # an output gone or changed by hand: a whole build mends it
         return Change(record, None)
     edits = find_edits(record, scan)
     return Change(record, tuple(edits) if edits is not None else None)
@@ -67,7 +62,8 @@ def find_edits(record: Record, scan: Scan) -> list[Edit] | None:
     for path in changed:
         url = record.sources.get(path)
         known = Known.unpacked(record.pages[url]) if url is not None else None
-        edit = redo(known, scan.files[path], record.config.allow_html) if known and known.where[1] not in noisy else None
+        quiet = known is not None and known.where[1] not in noisy
+        edit = redo(known, scan.files[path], record.config.allow_html) if quiet else None
         if edit is None:
             return None
         edits.append(edit)
@@ -94,8 +90,7 @@ def redo(known: Known, stat: tuple, allow_html: bool) -> Edit | None:
 
 
 def convert(known: Known, page: Page, allow_html: bool) -> tuple[Body, tuple] | None:
-    """A page's body made again, its wikilinks answered as the last build answered them: (body, resolutions),
-    or None when it has a problem, uses a name the last build did not answer, or changed its shape."""
+    """A page's body made again, its wikilinks answered as last time; None on a problem, a new name or shape."""
     replay = _Replay(known.resolutions)
     recorder = Recorder(replay)
     body = Markup(recorder, allow_html=allow_html).convert(page.body, page.url)
@@ -105,11 +100,7 @@ def convert(known: Known, page: Page, allow_html: bool) -> tuple[Body, tuple] | 
 
 
 class _Replay:
-    """Answers wikilink names as the last build's index did, for the names the page used then.
-
-    Every other page is unchanged and this one kept what the graph reads, so the index would answer
-    the same; a name the page did not use before (whose answer is unknown here) sends the edit the
-    usual way."""
+    """Answers wikilink names as the last build's index did; a name not used then means a whole build."""
 
     def __init__(self, resolutions: tuple):
         self.answers = {name: (found, hint) for name, found, hint in resolutions}

@@ -1,16 +1,18 @@
-"""What each output depends on: the keys and stamps an incremental build compares with the last
-build's to know what it may keep (see docs/ARCHITECTURE.md, *Incremental build*)."""
+"""What each output depends on: keys and stamps, compared with the last build's to know what to keep.
+
+Each output's key starts from a base of the generator, the theme's files and the config. Listings
+(indexes, tags, home, map, sitemap, data files) read page fields and the graph and share one key;
+the feed and search index also read bodies, so theirs covers every page's file. A page's stamp
+covers its own file and links and what its view reads of the graph and of the pages it shows
+(views.view_inputs): an edit makes again only the views it can change."""
 from __future__ import annotations
 
-import functools
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 from conceptsite.markdown import speedups
 from conceptsite.markdown.body_cache import BodyCache
 from conceptsite.source.page_cache import PageCache
-from conceptsite.store import digest
+from conceptsite.store import code_version, digest, tree_version
 from conceptsite.source.config import SiteConfig
 from conceptsite.graph.model import Graph
 from conceptsite.incremental.write import SITE_WIDE
@@ -18,36 +20,11 @@ from conceptsite.render.pages import BODY_OUTPUTS
 from conceptsite.render.theme import Theme, build_date
 from conceptsite.render.views import view_inputs
 
-PACKAGE = Path(__file__).resolve().parents[1]
-LIBRARIES = ("markdown", "pygments", "latex2mathml", "jinja2", "yaml")
-
-
 def generator_version() -> str:
     """Hash of this package's sources, the libraries that shape the output and whether speed-ups run."""
     # The switch is read per build (a process may flip it), so cached results from tuned and stock
     # converters are never mixed: a run with them off really converts with the stock libraries.
-    return digest(_code_version(), f"speedups={speedups.enabled()}")
-
-
-@functools.cache  # the code a running process executes cannot change, so neither can its hash
-def _code_version() -> str:
-    parts = [sys.version]
-    for path in sorted(PACKAGE.rglob("*.py")):  # subpackages too (speedups/)
-        parts += [path.relative_to(PACKAGE).as_posix(), path.read_bytes()]
-    for name in LIBRARIES:
-        module = sys.modules.get(name) or __import__(name)
-        parts.append(f"{name}={getattr(module, '__version__', '?')}")
-    return digest(*parts)
-
-
-def tree_version(*folders: Path) -> str:
-    """Hash of every file's path and bytes under some folders (templates, static)."""
-    parts = []
-    for folder in folders:
-        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
-            if path.is_file():
-                parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
-    return digest(*parts)
+    return digest(code_version(), f"speedups={speedups.enabled()}")
 
 
 
@@ -75,12 +52,7 @@ class Keys:
 
 def output_keys(graph: Graph, page_cache: PageCache, body_cache: BodyCache, config: SiteConfig,
                 theme: Theme, graph_key: str) -> Keys:
-    """The keys of every output and the stamps of every page.
-
-    Listings read page fields and the graph, so they share a key of those; the feed and search
-    index also read bodies, so theirs covers every page's file too (see incremental.py). A page's
-    stamp covers its own file and links, and what its view reads of the graph and of the pages it
-    shows (views.view_inputs), so an edit makes again only the views it can change."""
+    """The keys of every output and the stamps of every page."""
     owns = {url: own_key(page_cache.entries[str(p.source.path)].digest, body_cache.entries[url].resolutions)
             for url, p in graph.pages.items()}
     base = digest(generator_version(), tree_version(*theme.folders), repr(config),
@@ -98,8 +70,7 @@ def output_keys(graph: Graph, page_cache: PageCache, body_cache: BodyCache, conf
 
 
 def listings_key(base: str, graph_key: str, metas: dict) -> str:
-    """The listings' key: the graph's inputs and every page's fields (the graph key leaves out what
-    only cards show, which listings show too). They show the year (in base), never the day."""
+    """The listings' key: the graph's inputs and every page's fields (the year is in base; never the day)."""
     return digest(base, graph_key, " ".join(metas.values()))
 
 

@@ -1,22 +1,15 @@
-"""Which outputs can stay as they are: each output's key, and the manifest of what the folder holds.
-
-Each page's output is keyed by its whole view (what the template is given) plus the generator,
-templates, static files and config. Site-wide outputs come in two groups: listings (indexes, tags,
-home, map, sitemap and the data files) read page fields and the graph, and share one key of those;
-body outputs (the feed and the search index) also read bodies, so their key covers every page's
-file too. Each page also gets an input stamp, so its view is made only when a stamp moved. A manifest in the
-cache records each output's key and how it sat on disk; an output whose file was changed or
-removed by hand no longer counts as kept."""
+"""Which outputs can stay as they are: the renderer's hook, which keys each page by its whole view, and
+the manifest of each output's key and stat on disk (a file changed or removed by hand is not kept)."""
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 from typing import TYPE_CHECKING
 
 from conceptsite.incremental.state import State
-from conceptsite.incremental.view_pack import ViewPack, pack_view
 from conceptsite.incremental.write import MARKER, SITE_WIDE
-from conceptsite.store import digest
+from conceptsite.store import Pack, digest
 
 if TYPE_CHECKING:
     from conceptsite.incremental.keys import Keys
@@ -24,15 +17,10 @@ if TYPE_CHECKING:
 
 
 class ViewKeys:
-    """The renderer's hook: keys a page's output by its whole view, and says whether the file on disk has it.
+    """The renderer's hook: keys each page by its whole view, made only when the page's stamp moved."""
+    # Keyed by the view itself, not a guess at what it reads, it stays right whatever views grow to show.
 
-    Keying by the view itself (not by a guess at what the view reads) stays right whatever the
-    views grow: two-hop neighbourhoods, learning paths, anything computed from the graph. Making
-    every view to hash it is the expensive part, so each page also gets a stamp of its inputs (its
-    own file and links, and every page's fields): a page whose stamp is as last time has the view
-    key it had then, and its view is never made. Each view made goes into the view pack, for edits."""
-
-    def __init__(self, keys: Keys, manifest: Manifest | None, known: dict, pack: ViewPack | None):
+    def __init__(self, keys: Keys, manifest: Manifest | None, known: dict, pack: Pack | None):
         self.inputs, self.base, self.keys = keys, keys.base, dict(keys.groups)
         self.manifest, self.known, self.pack = manifest, known, pack  # known: path -> (stamp, key), last build
         self.stamps: dict = {}  # the same, for this build
@@ -44,9 +32,7 @@ class ViewKeys:
         return stamp is None or known is None or known[0] != stamp
 
     def check(self, path: str, make_view, stamp: str | None = None) -> tuple[bool, object, tuple]:
-        """(kept, view or None, note): kept when the file on disk was written from the same view.
-
-        Changes nothing, so forked render workers can call it; pass the note to record()."""
+        """(kept, view or None, note): kept when the file on disk has this view; changes nothing (workers call it)."""
         view = None
         if self.stale(path, stamp):
             view = make_view()
@@ -58,8 +44,7 @@ class ViewKeys:
         return self.manifest is not None and self.manifest.intact(path, key), view, (key, stamp)
 
     def packed(self, note: tuple, view) -> bytes | None:
-        """The view as the pack keeps it, unless it is there already (the forked worker sees the pack's
-        index): after a front-matter edit most of the views made are the same as before."""
+        """The view as the pack keeps it, unless it is there already (most views of a front-matter edit are)."""
         if self.pack is None or view is None or note[0] in self.pack.index:
             return None
         return pack_view(note[0], view)
@@ -76,14 +61,18 @@ class ViewKeys:
             self.pack.put(key, blob)
 
 
+def pack_view(key: str, view) -> bytes:
+    """A view as the view pack keeps it: without the body's HTML and contents, which the body cache has."""
+    return Pack.blob(key, replace(view, html="", toc=""))
+
+
 def view_key(base: str, view) -> str:
     """A page output's key: its whole view, after the base every key starts from."""
     return digest(base, repr(view))
 
 
 def _check_stamp(path: str, recorded: str, made: str) -> None:
-    """Fail loudly when a page's stamp said its view was unchanged but it was not: a read of
-    views.page_view that views.view_inputs does not name (a bug of ours, which would leave a stale page)."""
+    """Fail loudly when a stamp said a view was unchanged but it was not (views.view_inputs misses a read)."""
     if recorded != made:
         raise AssertionError(f"{path}: its input stamp is unchanged but its view is not; "
                              "views.view_inputs misses something page_view reads")

@@ -4,7 +4,6 @@ from __future__ import annotations
 from conceptsite.incremental.keys import output_keys
 from conceptsite.incremental.manifest import Manifest, ViewKeys
 from conceptsite.incremental.state import State
-from conceptsite.incremental.view_pack import ViewPack
 from conceptsite.incremental.write import SITE_WIDE
 from conceptsite.parallel import worker_count
 from conceptsite.render.pages import BODY_OUTPUTS
@@ -13,15 +12,14 @@ from conceptsite.render.plan import RenderPlan
 
 def plan_render(site: tuple, caches, state: State | None, graph_key: str, workers: int,
                 **where) -> tuple[ViewKeys | None, RenderPlan]:
-    """The renderer's plan: what it may keep, the stamps it checks, how many processes to use. `site` is
-    (graph, config, theme); `where` holds RenderPlan's staging, live and side."""
+    """The renderer's plan: what it may keep and how many processes; `site` is (graph, config, theme)."""
     graph, config, theme = site
     if caches.pages is None:  # no cache: nothing is kept, and no state is left for edits
         return None, RenderPlan(workers=worker_count(workers, len(graph.pages)), **where)
     manifest = Manifest(state) if state is not None else None
     inputs = output_keys(graph, caches.pages, caches.bodies, config, theme, graph_key)
     known = state.load("stamps") if state is not None else {}
-    views = ViewKeys(inputs, manifest, known, ViewPack(state) if state is not None else None)
+    views = ViewKeys(inputs, manifest, known, state.view_pack() if state is not None else None)
     keep_bodies = bool(manifest and all(manifest.intact(p, views.keys[p]) for p in BODY_OUTPUTS))
     stale = sum(1 for url in graph.pages if views.stale(url + "index.html", inputs.stamps.get(url)))
     return views, RenderPlan(views, inputs.stamps, bool(manifest and manifest.site_wide_intact(views.keys[SITE_WIDE])),

@@ -1,10 +1,6 @@
-"""The record of the last good build into one output folder: what an edit to a page needs of it.
-
-Loading every page, body and the graph from the build cache takes seconds at 10,000 concepts, so
-each good build leaves, per page: its source, hashes of its fields, the shape of its body (links,
-wikilinks, anchors) and how its wikilinks resolved; what its view reads of the graph and which
-pages it shows; and for the site: the feed's entries and the keys the manifest uses. Each page's
-view waits in the view pack (view_pack.py), each listing's context beside it (State "contexts")."""
+"""The record of the last good build into a folder: what an edit needs of it, as loading every page,
+body and the graph takes seconds at 10,000 concepts. Per page: its source, field hashes, body shape,
+link resolutions, view stamp parts, and which pages show it; for the site: feed entries and keys."""
 from __future__ import annotations
 
 import pickle
@@ -46,8 +42,7 @@ class Known:
         return SourceFile(Path(path), shown, kind, slug)
 
     def packed(self) -> bytes:
-        """The Known as Record.pages keeps it: its fields as a plain tuple, which pickles ten times faster
-        than the dataclass (every good build packs every page)."""
+        """Its fields as a plain tuple, pickled: ten times faster than the dataclass, for every page of a build."""
         return pickle.dumps(tuple(vars(self).values()), protocol=pickle.HIGHEST_PROTOCOL)
 
     @classmethod
@@ -113,9 +108,7 @@ def snapshot(graph, bodies: dict, caches, config: SiteConfig, theme: Theme, view
 
 
 def listed(renderer, views) -> dict:
-    """What the card lane needs of the listings, to save beside the record: every page's card, under the
-    listings key; and, when this build rendered the listings, their contexts with cards as cardswap.Refs
-    and which listings hold each page's card, under the graph's key (cards aside, they follow from the graph)."""
+    """Every page's card under the listings key and, when rendered, the listings' contexts and who holds each card."""
     cards = {url: card_of(renderer.graph, url) for url in renderer.graph.pages}
     saved = {"cards": {"key": views.keys[SITE_WIDE], "cards": cards}}
     if renderer.contexts:
@@ -125,8 +118,7 @@ def listed(renderer, views) -> dict:
 
 
 def fingerprint(terms) -> str:
-    """A hash of search terms' pages, fields and words: the cache's terms are shared by every output
-    folder (other folders may be built with other options), so the lane checks they are this one's."""
+    """A hash of search terms, to check the shared cache's terms are the ones this folder's index came from."""
     return digest(terms.rows, *terms.words, *terms.words.values()) if terms is not None else ""
 
 

@@ -9,10 +9,9 @@ from dataclasses import dataclass, replace
 from conceptsite.diagnostics import Report
 from conceptsite.incremental.classify import Edit, convert
 from conceptsite.incremental.keys import body_outputs_key, listings_key, page_stamp, surroundings_key
-from conceptsite.incremental.manifest import SITE_WIDE, Manifest, view_key
+from conceptsite.incremental.manifest import SITE_WIDE, Manifest, pack_view, view_key
 from conceptsite.incremental.record import Known, Record, fingerprint, indexed
 from conceptsite.incremental.state import State
-from conceptsite.incremental.view_pack import ViewPack, pack_view
 from conceptsite.incremental.write import Same, WriteStats, write_changed
 from conceptsite.markdown.body_cache import BodyEntry, body_key
 from conceptsite.render.cards import swap, thaw
@@ -43,7 +42,7 @@ class Rerender:
     def __init__(self, state: State, record: Record):
         self.state, self.record, self.store = state, record, state.store
         self.manifest = Manifest(state)
-        self.shelf = ViewPack(state)
+        self.shelf = state.view_pack()
         self.stamps = dict(state.load("stamps"))  # a copy: a failed attempt must leave the state as it was
         self.report = Report()
         self.renderer = Renderer(make_environment(record.theme, self.store.folder), record.config, None, {}, self.report)
@@ -78,8 +77,7 @@ class Rerender:
         return Done(stats, record, self.listed, "fields" if cards else "prose")
 
     def _affected(self, edits: list[Edit], cards: dict) -> dict | None:
-        """url -> (Known, whether its view may show a changed card) of every page to stamp again: the edited
-        ones, those showing a changed card and those whose maps draw an edited page."""
+        """url -> (Known, may show a changed card) of the pages to stamp again: edited, showing or drawing a card."""
         affected = {e.known.url: (e.known, True) for e in edits}
         if cards:
             shown_by = pickle.loads(self.record.shown_by) if self.record.shown_by else None
@@ -95,8 +93,7 @@ class Rerender:
         return affected
 
     def _pages(self, knowns: dict, edits: dict, cards: dict, metas: dict) -> bool:
-        """Each page's new stamp, and its view with the new cards (and, when edited, its new fields and body)
-        rendered when it changed; False when a view or body cannot be had."""
+        """Each page's new stamp and, when its view changed, the page; False when a view or body is missing."""
         base, order = self.record.base, list(self.record.owns)
         for url, (known, carded) in list(knowns.items()):
             shown = [order[n] for n in known.shown]
@@ -135,8 +132,7 @@ class Rerender:
         return converted[0] if converted is not None else None
 
     def _listings(self, cards: dict, pages: dict, listings: str) -> bool:
-        """The listings that show a changed card rendered again, the data files patched, the others
-        kept as they are under the new listings key; False when the kept contexts are not this build's."""
+        """The listings showing a changed card rendered, the data files patched; False on stale contexts."""
         saved, kept = self.state.load("cards"), self.state.load("contexts")
         if saved.get("key") != self.record.listings or (kept.get("graph"), kept.get("base")) != (
                 self.record.graph, self.record.base):
@@ -161,8 +157,7 @@ class Rerender:
         return True
 
     def _search(self, edits: list[Edit], cards: dict):
-        """The search terms with the edited pages' words and rows, and the feed made again; None when
-        the cache's terms are not the ones this folder's search.json came from."""
+        """The search terms with the edits in, and the feed; None when the cache's terms are not this folder's."""
         search = self.state.load("search").get("terms")
         if search is None or fingerprint(search) != self.record.search:
             return None
@@ -175,8 +170,7 @@ class Rerender:
         return search
 
     def _journal(self, edits: list[Edit]) -> bool:
-        """Add the new page and body entries to the cache's journals; False when a journal would grow
-        too big, which only a whole save of the cache may do (then nothing is written)."""
+        """Add the new page and body entries to the cache's journals; False when one would outgrow its file."""
         allow = self.record.config.allow_html
         pages = self.store.journaled("pages", {e.known.where[0]: PageEntry(
             e.known.source, e.stat, e.known.digest, e.page, (), e.known.meta, page_frame(e.page)) for e in edits})

@@ -20,8 +20,7 @@ class Scan:
     roots: tuple[str, ...] = ()
 
     def updated(self, paths: set[str]) -> Scan:
-        """This scan with some paths stat'ed again (what a watcher saw change); a folder among them
-        (made, moved or gone, with who knows what inside) means a whole scan."""
+        """This scan with some paths stat'ed again; a folder among them (made, moved or gone) means a whole scan."""
         files = dict(self.files)
         for path in paths:
             if not path.startswith(tuple(root + os.sep for root in self.roots)) or os.path.isdir(path):
@@ -36,8 +35,7 @@ class Scan:
 
 def scan(content: Path, theme: tuple[Path, ...], drafts: bool, last: Scan | None = None,
          changed: set[str] | None = None) -> Scan:
-    """Stat everything a build reads; with the last scan of the same folders and the paths a watcher
-    saw change since, only those paths."""
+    """Stat everything a build reads; given the last scan and a watcher's changed paths, only those."""
     roots = tuple(str(folder.resolve()) for folder in (content, *theme))
     context = digest(generator_version(), build_date().isoformat(), f"drafts={drafts}", *roots)
     if last is not None and changed is not None and last.roots == roots:

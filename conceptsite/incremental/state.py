@@ -1,15 +1,12 @@
-"""The build state: everything the incremental engine keeps about one output folder between builds,
-under one registry of file names.
-
-The CLI makes a State for each run, which loads each part from the store when first asked for.
-The watch server makes one for its life, so between its builds every part is already in memory:
-the same code, the same files on disk."""
+"""The build state: all the engine keeps about one output folder, under one registry of file names.
+The CLI makes a State per run, loading each part when first asked; the watch server keeps one for its
+life, so its parts stay in memory: the same code, the same files."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from conceptsite.incremental.scan import Scan, scan
-from conceptsite.store import Store, digest
+from conceptsite.store import Pack, Store, digest
 
 # The registry: each part of one output folder's state, and the suffix of its file in the store.
 PARTS = {
@@ -18,7 +15,7 @@ PARTS = {
     "stamps": "-views",  # page output path -> (input stamp, view key)
     "cards": "-cards",  # every page's card, under the listings key
     "contexts": "-contexts",  # the listings' template contexts, and which hold each card
-    "shelf": "-shelf",  # view_pack.ViewPack's index; the pack file beside it is named from it
+    "shelf": "-shelf",  # the view pack's index (view_pack()); its pack files are named from it
 }
 # Shared by every output folder built with this cache (keyed by content, not by folder).
 SHARED = {"pages": "pages", "bodies": "bodies", "graph": "graph", "graph-key": "graph-key", "search": "search"}
@@ -57,3 +54,7 @@ class State:
         """What a build reads now, by stat: only the paths a watcher saw change, when it says which."""
         self._scan = scan(content, theme, drafts, self._scan, changed)
         return self._scan
+
+    def view_pack(self) -> Pack:
+        """Each page's last view (without its body), by view key, for re-rendering edits."""
+        return Pack(self.store, self.name("shelf"), self.load("shelf"), lambda saved: self.save("shelf", saved))

@@ -1,9 +1,6 @@
-"""The writer: every output folder changes through here, only where its files' bytes changed.
-
-An update stages each changed file beside its target, then renames them all in, so a failure while
-writing (a full disk, an exception) leaves the old output exactly as it was; only the renames, which
-allocate nothing, touch the live files. A build into a folder the state does not know writes a
-whole new folder beside it and swaps it in (build/output.py)."""
+"""The writer: a known output folder changes only here, where bytes changed: every change is staged
+beside its target, then all are renamed in, so a failure while writing (a full disk, an exception)
+leaves the old output as it was. An unknown folder is written whole and swapped in (build/output.py)."""
 from __future__ import annotations
 
 import os
@@ -59,18 +56,12 @@ def same_bytes(target: Path, data: bytes) -> bool:
 
 def write_changed(manifest: Manifest, files: dict[str, bytes], kept: set[str], copies: dict[str, Path],
                   keys: dict[str, str], staged: Path | None = None, notice_styles: bool = False) -> WriteStats:
-    """Update the output folder: stage every changed file beside its target, then rename them all in.
-
-    Staging first means a failure while writing (a full disk, an exception) leaves the old output
-    exactly as it was; only the renames, which allocate nothing, touch the live files. Pages the
-    render already wrote into the staging folder `staged` (Spilled) are renamed from there; those it
-    found unchanged on disk (Same) are left alone. With notice_styles, it tells which pages changed
-    only in a stylesheet's stamp (the watch server swaps the stylesheet instead of reloading them)."""
+    """Update the output folder: stage each changed file beside its target, then rename them all in."""
     out, old = manifest.out, manifest.entries
     entries = {SITE_WIDE: (keys[SITE_WIDE], None)} if SITE_WIDE in keys else {}
     for path in kept:
         entries[path] = old[path]
-    staged, total = _stage_all(out, _changed(out, old, files, copies, staged))
+    staged, total = _stage_all(out, _changed(manifest, files, copies, staged))
     written = tuple(sorted(target.relative_to(out).as_posix() for _, target in staged))
     restyled = tuple(_restyled(out, staged)) if notice_styles else ()
     manifest.state.forget("outputs")  # a crash from here on leaves no manifest, so the next build rewrites all
@@ -91,26 +82,20 @@ def _restyled(out: Path, staged: list[tuple[Path, Path]]):
                 yield target.relative_to(out).as_posix()
 
 
-def _changed(out: Path, old: dict, files: dict, copies: dict[str, Path], staged: Path | None):
-    """(path, bytes or the staged file) of each output whose bytes on disk differ from what this build
-    produced, one at a time."""
+def _changed(manifest: Manifest, files: dict, copies: dict[str, Path], staged: Path | None):
+    """(path, bytes or the staged file) of each output whose bytes on disk differ, one at a time."""
     for path, data in files.items():
-        if isinstance(data, Same):
-            continue
         if isinstance(data, Spilled):
             yield path, staged / path
-            continue
-        if not same_bytes(out / path, data):
+        elif not isinstance(data, Same) and not same_bytes(manifest.out / path, data):
             yield path, data
     for path, source in copies.items():
-        stamp = ("copy", _stat(source))
-        if old.get(path, (None,))[0] != stamp or not _intact_copy(out / path, old[path][1]):
+        if not manifest.intact(path, ("copy", _stat(source))):
             yield path, Path(source).read_bytes()
 
 
 def _stage_all(out: Path, changes) -> tuple[list[tuple[Path, Path]], int]:
-    """Write each change to a hidden temporary sibling (with the bytes written); on any failure
-    remove them all and re-raise."""
+    """Write each change to a hidden sibling; on any failure remove them all and re-raise."""
     staged: list[tuple[Path, Path]] = []
     made: list[Path] = []
     total = 0
@@ -157,8 +142,7 @@ def _make_parents(folder: Path, out: Path, made: list[Path]) -> None:
 
 def record_full_write(manifest: Manifest, files: dict, copies: dict[str, Path], keys: dict[str, str],
                       entries: dict | None = None) -> None:
-    """Remember every output as now written (after a whole-folder write, all of them), so the next
-    build can keep what is unchanged."""
+    """Remember every output as now written, so the next build can keep what is unchanged."""
     if entries is None:
         entries = {SITE_WIDE: (keys[SITE_WIDE], None)} if SITE_WIDE in keys else {}
     for path in files:
@@ -172,13 +156,6 @@ def record_full_write(manifest: Manifest, files: dict, copies: dict[str, Path], 
 def _stat(path: Path) -> tuple[int, int]:
     st = os.stat(path)
     return st.st_mtime_ns, st.st_size
-
-
-def _intact_copy(target: Path, recorded) -> bool:
-    try:
-        return _stat(target) == recorded
-    except OSError:
-        return False
 
 
 def _remove(out: Path, path: str) -> None:

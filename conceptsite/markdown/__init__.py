@@ -1,4 +1,4 @@
-"""Markdown to HTML: the converter, our extensions, and speedups/, the only place that touches
-library internals.
+"""Markdown to HTML: the converter, our extensions, body words, the body cache, and speedups/, the only
+place that touches library internals.
 
-May import: conceptsite.diagnostics, conceptsite.urls, conceptsite.source."""
+May import: the root modules, source."""

@@ -1,3 +1,3 @@
-"""Rendering: the theme, views, pages, listings, data files and the search index.
+"""Rendering: the theme, views and cards, pages, listings, maps, data files and the search index.
 
-May import: diagnostics, urls, source, markdown, graph."""
+May import: the root modules, source, markdown, graph."""

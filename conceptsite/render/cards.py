@@ -13,7 +13,7 @@ from conceptsite.render.views import Card
 
 
 @dataclass(frozen=True, slots=True)  # a site's listings hold tens of thousands
-class Ref:
+class CardRef:
     """A card in a kept listing context, by its page's URL (the cards themselves are kept once)."""
 
     url: str
@@ -21,27 +21,13 @@ class Ref:
 
 
 def freeze(value):
-    """A template context with every Card replaced by a Ref; plain data otherwise unchanged."""
-    return _walk(value, lambda card: Ref(card.url, card.reason))
+    """A template context with every Card replaced by a CardRef; plain data otherwise unchanged."""
+    return _walk(value, lambda card: CardRef(card.url, card.reason))
 
 
 def thaw(value, cards: dict):
-    """freeze() undone, with each Ref's card taken from cards (url -> Card)."""
-    return _walk(value, lambda ref: cards[ref.url] if not ref.reason else replace(cards[ref.url], reason=ref.reason), Ref)
-
-
-class Contexts:
-    """A site's listing contexts (path -> (template, url, frozen context)) and, once asked, which hold each card."""
-
-    def __init__(self, contexts: dict):
-        self.contexts = contexts
-        self._holders: dict | None = None
-
-    def holding(self, url: str) -> tuple:
-        """The paths of the listings that show this page's card."""
-        if self._holders is None:
-            self._holders = holders(self.contexts)
-        return self._holders.get(url, ())
+    """freeze() undone, with each CardRef's card taken from cards (url -> Card)."""
+    return _walk(value, lambda ref: cards[ref.url] if not ref.reason else replace(cards[ref.url], reason=ref.reason), CardRef)
 
 
 def holders(contexts: dict) -> dict:
@@ -54,8 +40,8 @@ def holders(contexts: dict) -> dict:
 
 
 def _refs(value):
-    """The URL of each Ref in a frozen context."""
-    if isinstance(value, Ref):
+    """The URL of each CardRef in a frozen context."""
+    if isinstance(value, CardRef):
         yield value.url
     elif isinstance(value, (tuple, list)):
         for item in value:

@@ -38,7 +38,7 @@ class Renderer:
         self.common = {"site": config, "year": self.today.year, "absolute_links": False}
         self.workers = plan.workers  # processes for the pages' own HTML
         self.search: SearchTerms | None = None  # the search terms, once body_outputs made them
-        # Each listing that shows cards, as (template, url, context with cards.Refs), by path: for the
+        # Each listing that shows cards, as (template, url, context with cards.CardRefs), by path: for the
         # engine's card edits (incremental/rerender.py)
         self.contexts: dict | None = {} if plan.keep_contexts else None
 
@@ -73,18 +73,15 @@ class Renderer:
         return out
 
     def _site_wide(self, _=None) -> dict:
-        workers, self.workers = self.workers, 1  # beside the page workers, not a second pool of them
-        try:
-            out = {}
-            if self.plan.keep_listings:
-                hidden_map_warning(self)
-            else:
-                out.update(self.listings())
-            if not self.plan.keep_bodies:
-                out.update(self.body_outputs())
-            return out
-        finally:
-            self.workers = workers
+        """The listings and the body outputs, unless kept; made in this process, beside the page workers."""
+        out = {}
+        if self.plan.keep_listings:
+            hidden_map_warning(self)
+        else:
+            out.update(self.listings())
+        if not self.plan.keep_bodies:
+            out.update(self.body_outputs())
+        return out
 
     def page_files(self, meanwhile=None) -> dict:
         """Each page's own HTML, but for pages kept as they are on disk; across processes when many.
@@ -99,10 +96,6 @@ class Renderer:
                     out[url + "index.html"] = data
         return out
 
-    def stale_pages(self) -> int:
-        """How many pages' views have to be made (the rest are known unchanged by their stamps)."""
-        return sum(1 for url in self.graph.pages if self.unchanged.stale(url + "index.html", self.plan.stamps.get(url)))
-
     def _across(self, fn, items: list, meanwhile=None):
         """fn over chunks of items, across self.workers processes, yielded chunk by chunk; each chunk's
         problems are reported here."""
@@ -111,12 +104,12 @@ class Renderer:
             yield result
 
     def _collecting(self, fn, part: list) -> tuple:
-        """fn(part) and the problems it found, kept apart so a forked worker can hand them back."""
-        report, self.report = self.report, Report()
-        try:
-            return fn(part), self.report.items
-        finally:
-            self.report = report
+        """fn(part) and the problems it found, taken off the report so a forked worker can hand them back."""
+        start = len(self.report.items)
+        result = fn(part)
+        problems = self.report.items[start:]
+        del self.report.items[start:]
+        return result, problems
 
     def _render_pages(self, urls: list[str]) -> list:
         """(url, kept, bytes or None, note, shelved view or None) for some pages; may run in a worker."""
@@ -154,7 +147,7 @@ class Renderer:
         return out
 
     def listing(self, template: str, page_url: str, **context) -> bytes | None:
-        """render() of a listing, whose context is kept (cards as cardswap.Refs) when self.contexts is a dict."""
+        """render() of a listing, whose context is kept (cards as cards.CardRefs) when self.contexts is a dict."""
         if self.contexts is not None:
             self.contexts[page_url + "index.html"] = (template, page_url, freeze(context))
         return self.render(template, page_url, **context)
@@ -193,24 +186,11 @@ class Renderer:
     def tag_pages(self) -> dict:
         """The tag index and one page per tag."""
         out = self.spill({"tags/index.html": self.render("tags.html", "tags/", tags=self.tag_views())})
-        for part, contexts in self._across(self._render_tags, list(self.graph.tags)):  # ~3 s at 10,000 concepts
-            out.update(part)
-            if self.contexts is not None:
-                self.contexts.update(contexts)
+        for tag, urls in self.graph.tags.items():  # ~3 s at 10,000 concepts, beside the page workers
+            url = tag_url(tag)
+            page = self.listing("tag.html", url, tag=tag, cards=[card_of(self.graph, u) for u in urls])
+            out.update(self.spill({url + "index.html": page}))
         return out
-
-    def _render_tags(self, tags: list[str]) -> tuple[dict, dict]:
-        """One page per tag, listing its pages' cards, and the contexts kept; may run in a worker."""
-        contexts, self.contexts = self.contexts, {} if self.contexts is not None else None
-        try:
-            out = {}
-            for tag in tags:
-                url = tag_url(tag)
-                cards = [card_of(self.graph, u) for u in self.graph.tags[tag]]
-                out[url + "index.html"] = self.listing("tag.html", url, tag=tag, cards=cards)
-            return self.spill(out), self.contexts
-        finally:
-            self.contexts = contexts
 
     def redirects(self) -> dict:
         """A small page at each old alias URL that points readers to the concept."""

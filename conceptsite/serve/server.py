@@ -12,7 +12,7 @@ from pathlib import Path
 
 from watchdog.observers import Observer
 
-from conceptsite.build import pipeline
+from conceptsite.build import memory, pipeline
 from conceptsite.build.output import UnsafeOutput, check_output
 from conceptsite.diagnostics import BuildFailed, Diagnostic
 from conceptsite.graph import health
@@ -68,7 +68,7 @@ class Preview:
         self.gate, self.events, self.stopping = Gate(busy=True), Broadcaster(), threading.Event()
         self.pending = Pending()
         self.status = Status(build=f"{secrets.token_hex(4)}-0")
-        self._graph = None  # the last good whole build's graph, for the health page
+        self._graph = None  # the last good build's graph, for the health page, when that build gathered one
         self._warnings: tuple = ()
         self._threads: list[threading.Thread] = []
         self._server = self._observer = None
@@ -138,7 +138,7 @@ class Preview:
             changed = set()
             if self.pending.wait(timeout=0.2):
                 self.gate.begin()
-                self.pending.settle()
+                self.pending.wait_until_quiet()
                 changed = self.pending.take()
                 if not changed or self.stopping.is_set():
                     self.gate.end()
@@ -177,17 +177,27 @@ class Preview:
         except Exception as exc:  # a file vanished mid-read, a full disk, or a bug of ours: report it, keep serving
             self._graph = None
             return None, (Diagnostic("conceptsite", 1, 1, "error", f"internal error: {type(exc).__name__}: {exc}"),)
-        if result.site is not None:
-            self._graph = result.site.graph
+        stats, whole = result.stats, result.site is not None
         self._print_warnings(result.warnings)
-        stats = result.stats
+        if whole:
+            self._graph = result.site.graph
+        elif result.kind != "unchanged":  # edits re-rendered alone change bodies and cards the graph holds
+            self._graph = None
+        if whole:
+            result = None
+            memory.trim()  # what the whole build freed goes back to the system, not held between builds
         return Delta(stats.written, stats.removed, stats.restyled), ()
 
     def health_report(self) -> bytes:
         """The graph-health report of the last build, when it was good (computed on request: it is not cheap at scale)."""
-        graph = self._graph
-        if graph is None:
+        if not self.status.has_site or self.status.diagnostics:
             return b"graph health: no report, as the last build failed (or none has finished yet); fix it and save\n"
+        graph = self._graph
+        if graph is None:  # the last build re-rendered edits alone: the graph as the sources are now
+            try:
+                graph = pipeline.gather(replace(self.options, out=None)).graph
+            except BuildFailed:
+                return b"graph health: no report, as the sources changed and no longer build; save again\n"
         return health.format_report(health.analyze(graph)).encode("utf-8")
 
     def _report_failure(self, what: str, took: str, had_site: bool) -> None:

@@ -40,7 +40,7 @@ class Pending:
         """True once something changed."""
         return self._ready.wait(timeout)
 
-    def settle(self) -> None:
+    def wait_until_quiet(self) -> None:
         """Wait until events stop for QUIET seconds (at most SETTLE_LIMIT), so a burst is one rebuild."""
         started = time.monotonic()
         while True:

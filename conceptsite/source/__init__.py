@@ -1,3 +1,3 @@
-"""Source files: discovery, front-matter, pages, site config and scaffolding.
+"""Source files: discovery, front-matter, pages, site config, the read stage and its page cache, scaffolding.
 
-May import: conceptsite.diagnostics, conceptsite.urls."""
+May import: the root modules (diagnostics, urls, store, parallel)."""

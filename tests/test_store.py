@@ -1,4 +1,4 @@
-"""The view pack: views by key in a pack file that grows by appending and is compacted when mostly dead."""
+"""store.Pack, as the engine keeps views in it (State.view_pack()): views by key in a pack file that grows by appending and is compacted when mostly dead."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conceptsite.incremental.state import State
 from conceptsite.store import Store
-from conceptsite.incremental.view_pack import ViewPack, pack_view
+from conceptsite.incremental.manifest import pack_view
 
 
 OUT = Path("/nonexistent/site")  # the output folder the pack belongs to (never written here)
@@ -20,8 +20,8 @@ class View:
     toc: str = ""
 
 
-def _shelf(tmp_path) -> ViewPack:
-    return ViewPack(State(Store(tmp_path, "v1"), OUT))
+def _shelf(tmp_path):
+    return State(Store(tmp_path, "v1"), OUT).view_pack()
 
 
 def _update(tmp_path, live: set, views: dict) -> None:
@@ -72,7 +72,7 @@ def test_a_blob_under_the_wrong_key_is_a_miss(tmp_path):
 
 
 def test_a_disabled_store_shelves_nothing(tmp_path):
-    shelf = ViewPack(State(Store(None, "v1"), OUT))
+    shelf = State(Store(None, "v1"), OUT).view_pack()
     shelf.put("a", pack_view("a", View("A")))
     shelf.update({"a"})
     assert shelf.get("a") is None and not list(tmp_path.iterdir())
@@ -89,15 +89,15 @@ def test_views_put_by_a_build_that_failed_are_dead_bytes(tmp_path):
 
 
 def test_a_first_build_puts_views_before_the_cache_folder_exists(tmp_path):
-    shelf = ViewPack(State(Store(tmp_path / "new" / "cache", "v1"), OUT))
+    shelf = State(Store(tmp_path / "new" / "cache", "v1"), OUT).view_pack()
     shelf.put("a", pack_view("a", View("A")))
     shelf.update({"a"})
-    assert ViewPack(State(Store(tmp_path / "new" / "cache", "v1"), OUT)).get("a") == View("A")
+    assert State(Store(tmp_path / "new" / "cache", "v1"), OUT).view_pack().get("a") == View("A")
 
 
 def test_packs_of_other_versions_are_removed(tmp_path):
     _update(tmp_path, {"a"}, {"a": View("A")})
-    shelf = ViewPack(State(Store(tmp_path, "v2"), OUT))  # a new conceptsite cannot read v1's index
+    shelf = State(Store(tmp_path, "v2"), OUT).view_pack()  # a new conceptsite cannot read v1's index
     shelf.put("a", pack_view("a", View("A2")))
     shelf.update({"a"})
-    assert len(_packs(tmp_path)) == 1 and ViewPack(State(Store(tmp_path, "v2"), OUT)).get("a") == View("A2")
+    assert len(_packs(tmp_path)) == 1 and State(Store(tmp_path, "v2"), OUT).view_pack().get("a") == View("A2")
