@@ -72,6 +72,7 @@ def _state(p) -> dict:
     manifest = Manifest(state)
     stamps = state.load("stamps")
     shelf = state.view_pack()
+    record = _unpickled(state.load("record")["record"])
     return {
         "outputs": _contents(p.out),
         "manifest": {path: entry[0] for path, entry in manifest.entries.items()},
@@ -79,8 +80,9 @@ def _state(p) -> dict:
         "views": {path: shelf.get(key) for path, (_, key) in stamps.items()},
         "pages": store.load_entries("pages"),
         "bodies": store.load_entries("bodies"),
-        "search": store.load("search")["terms"].to_json(),
-        "record": _unpickled(state.load("record")["record"]),
+        "search": state.load("search")["terms"].to_json(),
+        "search is the record's": state.load("search")["id"] == record.search,  # ids are made anew by each save
+        "record": replace(record, search=""),
         "cards": state.load("cards"),
         "contexts": state.load("contexts"),
     }

@@ -3,6 +3,7 @@ then write; the incremental engine (conceptsite/incremental/) decides what a bui
 knows has to do at all."""
 from __future__ import annotations
 
+import secrets
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -142,12 +143,13 @@ def gather(options: Options, timings: dict | None = None, state: State | None = 
     # Only after a good build, so a failed one leaves nothing new behind.
     caches.save(sources, pages, graph_key if built else None, graph)
     if renderer.search is not None and renderer.search is not plan.last_search:
-        (state or caches.store).save("search", {"terms": renderer.search})
+        (state or caches.store).save("search", {"terms": renderer.search, "id": secrets.token_hex(8)})
     copies = {f"assets/{name}": path for name, path in theme.assets.items()}
     copies.update({a.rel: a.path for a in sources.assets})
     increment = Increment(views, kept_outputs(views, plan))
     if views is not None and views.pack is not None:
-        record = snapshot(graph, bodies, caches, config, theme, views, renderer)
+        search_id = state.load("search").get("id", "") if renderer.search is not None else ""
+        record = snapshot(graph, bodies, caches, config, theme, views, renderer, search_id)
         increment = replace(increment, record=record, listings=listed(renderer, views))
     return Site(config, graph, bodies, files, copies, tuple(report.items), increment)
 

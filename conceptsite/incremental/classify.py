@@ -44,7 +44,7 @@ def classify(state: State, scan: Scan, strict: bool) -> Change:
     if not isinstance(record, Record) or record.context != scan.context or (strict and record.warnings):
         return Change(None, None)
     manifest = Manifest(state)
-    if not manifest.entries or not manifest.all_intact():  # an output gone or changed by hand: a whole build mends it
+    if not manifest.entries or not state.outputs_intact(manifest.all_intact):  # an output gone or changed by hand: a whole build mends it
         return Change(record, None)
     edits = find_edits(record, scan)
     return Change(record, tuple(edits) if edits is not None else None)

@@ -64,7 +64,7 @@ class Record:
     listings: str  # the listings' key
     feed: tuple  # Renderer.feed_entries()
     entries: int  # page-cache entries (drafts and broken files too), for the journal's size rule
-    search: str  # fingerprint() of the search terms this build's search.json came from
+    search: str  # the id saved with the search terms this build's search.json came from ("": unknown)
     graph: str = ""  # keys.graph_inputs()
     metas: dict | None = None  # url -> Known.meta, in the graph's order (the listings key covers them)
     # pickled: "cards" -> url -> the pages whose views show its card; "drawn" -> url -> the pages whose maps
@@ -81,7 +81,7 @@ def shape(body: Body) -> str:
     return digest(repr(body.links), repr(body.wikilinks), *sorted(body.ids))
 
 
-def snapshot(graph, bodies: dict, caches, config: SiteConfig, theme: Theme, views, renderer) -> Record:
+def snapshot(graph, bodies: dict, caches, config: SiteConfig, theme: Theme, views, renderer, search: str) -> Record:
     """The record of a build about to be written (the caller adds the scan and the warnings)."""
     known, inputs = [], views.inputs
     number = {url: n for n, url in enumerate(graph.pages)}  # small ints pickle in a byte or two, URLs in dozens
@@ -100,10 +100,9 @@ def snapshot(graph, bodies: dict, caches, config: SiteConfig, theme: Theme, view
             cards[other].append(n)
         for other in set(shown[inputs.cards[url]:]) - carded:
             drawn[other].append(n)
-    # When the search index was kept as it was, which terms made it is unknown here (the cache's may be another
-    # output folder's): an empty fingerprint, so the next edit goes the usual way once.
+    # Search terms kept as they were have an unknown id (""), so the next edit gathers the site once.
     return Record(*indexed(known), config, theme, inputs.base, views.keys[SITE_WIDE], tuple(renderer.feed_entries()),
-                  len(caches.pages.entries), fingerprint(renderer.search), inputs.graph, inputs.metas,
+                  len(caches.pages.entries), search, inputs.graph, inputs.metas,
                   pickle.dumps({k: dict(v) for k, v in shown_by.items()}, protocol=pickle.HIGHEST_PROTOCOL))
 
 
@@ -115,11 +114,6 @@ def listed(renderer, views) -> dict:
         saved["contexts"] = {"graph": views.inputs.graph, "base": views.inputs.base,
                              "contexts": renderer.contexts, "holders": holders(renderer.contexts)}
     return saved
-
-
-def fingerprint(terms) -> str:
-    """A hash of search terms, to check the shared cache's terms are the ones this folder's index came from."""
-    return digest(terms.rows, *terms.words, *terms.words.values()) if terms is not None else ""
 
 
 def indexed(known: list[Known]) -> tuple[dict, dict, dict]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import pickle
+import secrets
 from dataclasses import dataclass, replace
 
 from conceptsite.diagnostics import Report
 from conceptsite.incremental.classify import Edit, convert
 from conceptsite.incremental.keys import body_outputs_key, listings_key, page_stamp, surroundings_key
 from conceptsite.incremental.manifest import SITE_WIDE, Manifest, pack_view, view_key
-from conceptsite.incremental.record import Known, Record, fingerprint, indexed
+from conceptsite.incremental.record import Known, Record, indexed
 from conceptsite.incremental.state import State
 from conceptsite.incremental.write import Same, WriteStats, write_changed
 from conceptsite.markdown.body_cache import BodyEntry, body_key
@@ -70,10 +71,11 @@ class Rerender:
         self.keys.update(dict.fromkeys(("feed.xml", "search.json"), body_outputs_key(owns, listings)))
         if before_write is not None:
             before_write()
-        stats = self._write(search, notice_styles)
+        search_id = secrets.token_hex(8)
+        stats = self._write(search, search_id, notice_styles)
         pages, _, _ = indexed([known for known, _ in knowns.values()])
         record = replace(self.record, pages={**self.record.pages, **pages}, owns=owns, listings=listings,
-                         metas=metas, feed=self.feed, files=scan.files, search=fingerprint(search))
+                         metas=metas, feed=self.feed, files=scan.files, search=search_id)
         return Done(stats, record, self.listed, "fields" if cards else "prose")
 
     def _affected(self, edits: list[Edit], cards: dict) -> dict | None:
@@ -158,9 +160,10 @@ class Rerender:
 
     def _search(self, edits: list[Edit], cards: dict):
         """The search terms with the edits in, and the feed; None when the cache's terms are not this folder's."""
-        search = self.state.load("search").get("terms")
-        if search is None or fingerprint(search) != self.record.search:
+        saved = self.state.load("search")  # shared by every output folder: the id says whose they are
+        if saved.get("id") != self.record.search:
             return None
+        search = saved["terms"]
         for edit in edits:
             search = search.replaced(edit.known.url, edit.body.words)
         search = search.with_rows([e.page for e in edits if e.fields])
@@ -184,7 +187,7 @@ class Rerender:
         self.store.save_journal("bodies", bodies)
         return True
 
-    def _write(self, search, notice_styles: bool) -> WriteStats:
+    def _write(self, search, search_id: str, notice_styles: bool) -> WriteStats:
         """Write the changed outputs and the state the next build starts from."""
         self.state.forget("record")  # until the new record is saved
         kept = set(self.manifest.entries) - {SITE_WIDE} - set(self.files)
@@ -193,5 +196,5 @@ class Rerender:
         for key, view in self.views.items():
             self.shelf.put(key, pack_view(key, view))
         self.shelf.update({key for _, key in self.stamps.values()})
-        self.state.save("search", {"terms": search})
+        self.state.save("search", {"terms": search, "id": search_id})
         return stats

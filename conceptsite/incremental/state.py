@@ -11,7 +11,7 @@ from conceptsite.store import Pack, Store, digest
 # The registry: each part of one output folder's state, and the suffix of its file in the store.
 PARTS = {
     "outputs": "",  # manifest.Manifest: output path -> (key, (mtime_ns, size)) as written
-    "record": "-record",  # edits.Record: what an edit to a page needs of the last good build
+    "record": "-record",  # record.Record: what an edit to a page needs of the last good build
     "stamps": "-views",  # page output path -> (input stamp, view key)
     "cards": "-cards",  # every page's card, under the listings key
     "contexts": "-contexts",  # the listings' template contexts, and which hold each card
@@ -29,6 +29,7 @@ class State:
         self.prefix = "out-" + digest(str(self.out))[:16]
         self._held: dict = {}
         self._scan: Scan | None = None  # the last build's, held in memory only
+        self._trusted = False  # the outputs are as "outputs" records: checked on disk, or written since
 
     def name(self, part: str) -> str:
         """The store's file name of one part (the shelf's pack files start with it too)."""
@@ -43,11 +44,13 @@ class State:
     def save(self, part: str, data: dict) -> None:
         """Keep one part, in memory and in the store."""
         self._held[part] = data
+        self._trusted = self._trusted or part == "outputs"
         self.store.save(self.name(part), data)
 
     def forget(self, part: str) -> None:
         """Drop one part (before a write that would make it wrong)."""
         self._held.pop(part, None)
+        self._trusted = self._trusted and part != "outputs"
         self.store.forget(self.name(part))
 
     def rescan(self, content: Path, theme: tuple[Path, ...], drafts: bool, changed: set[str] | None = None) -> Scan:
@@ -58,3 +61,8 @@ class State:
     def view_pack(self) -> Pack:
         """Each page's last view (without its body), by view key, for re-rendering edits."""
         return Pack(self.store, self.name("shelf"), self.load("shelf"), lambda saved: self.save("shelf", saved))
+
+    def outputs_intact(self, check) -> bool:
+        """check() that the outputs are as recorded, once per State; then trusted while only it writes them."""
+        self._trusted = self._trusted or check()
+        return self._trusted

@@ -76,10 +76,9 @@ def write_changed(manifest: Manifest, files: dict[str, bytes], kept: set[str], c
 
 def _restyled(out: Path, staged: list[tuple[Path, Path]]):
     """The staged HTML pages that differ from the live ones only in a stylesheet's version stamp."""
-    for temp, target in staged:
-        if target.suffix == ".html" and target.is_file():
-            if _CSS_STAMP.sub(rb"\1", temp.read_bytes()) == _CSS_STAMP.sub(rb"\1", target.read_bytes()):
-                yield target.relative_to(out).as_posix()
+    unstamped = lambda path: _CSS_STAMP.sub(rb"\1", path.read_bytes())  # noqa: E731
+    return (target.relative_to(out).as_posix() for temp, target in staged
+            if target.suffix == ".html" and target.is_file() and unstamped(temp) == unstamped(target))
 
 
 def _changed(manifest: Manifest, files: dict, copies: dict[str, Path], staged: Path | None):
