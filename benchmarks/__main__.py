@@ -126,7 +126,7 @@ class Bench:
         self.record("one concept edited", self.build())
 
     def edit_fields(self, number: int) -> None:
-        """Change one concept's summary, then build: a card edit (the fast lane's second kind), not prose."""
+        """Change one concept's summary, then build: a card edit (the engine's second kind of edit), not prose."""
         path = sorted((self.project / "content" / "concepts").glob("*.md"))[(number * 37 + 50) % 100]
         text = path.read_text(encoding="utf-8")
         path.write_text(text.replace("\nsummary: ", f"\nsummary: Edited in run {number}. ", 1), encoding="utf-8")

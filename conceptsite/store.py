@@ -68,11 +68,14 @@ def atomic_write(path: Path, data: bytes | None = None, fill=None) -> None:
 class Store:
     """Pickled cache files in one folder, each tagged with a version; None disables the cache."""
 
-    def __init__(self, folder: Path | None, version: str):
+    def __init__(self, folder: Path | None, version: str, write_behind: bool = False):
         self.folder, self.version = folder, version
+        self._pending: dict | None = {} if write_behind else None  # name -> data that flush() writes
 
     def load(self, name: str) -> dict:
         """The saved mapping, or {} when missing, from another version, or unreadable."""
+        if self._pending and name in self._pending:
+            return self._pending[name]
         if self.folder is None:
             return {}
         try:
@@ -85,24 +88,36 @@ class Store:
         return {}
 
     def save(self, name: str, data: dict) -> None:
-        """Replace one cache file atomically; a cache that cannot be written is skipped."""
-        if self.folder is None:
-            return
+        """Replace one cache file atomically (with write_behind, at the next flush())."""
+        if self.folder is not None and self._pending is not None:
+            self._pending[name] = data
+        elif self.folder is not None:
+            self._write(name, data)
+
+    def _write(self, name: str, data: dict) -> None:
         try:
             saved = {"version": self.version, "data": data}
             atomic_write(self.folder / f"{name}.pickle",
                          fill=lambda handle: pickle.dump(saved, handle, protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:
+        except OSError:  # a cache that cannot be written is skipped: it only ever saves time
             pass
 
     def forget(self, name: str) -> None:
-        """Delete one cache file (before a write that would make it wrong)."""
+        """Delete one cache file (before a write that would make it wrong); at once, even with write_behind."""
+        if self._pending is not None:
+            self._pending.pop(name, None)
         if self.folder is not None:
             (self.folder / f"{name}.pickle").unlink(missing_ok=True)
 
     def has(self, name: str) -> bool:
         """True when a whole save of this file is there."""
-        return self.folder is not None and (self.folder / f"{name}.pickle").exists()
+        return self.folder is not None and (name in (self._pending or {}) or (self.folder / f"{name}.pickle").exists())
+
+    def flush(self, last: set = frozenset()) -> None:
+        """Write what save() held back (write_behind), the names in `last` after all others."""
+        pending, self._pending = self._pending, {} if self._pending is not None else None
+        for name in sorted(pending or {}, key=lambda name: name in last):
+            self._write(name, pending[name])
 
     def load_entries(self, name: str) -> dict:
         """Entries saved by save_entries: the last whole save with its journal applied."""

@@ -101,3 +101,22 @@ def test_packs_of_other_versions_are_removed(tmp_path):
     shelf.put("a", pack_view("a", View("A2")))
     shelf.update({"a"})
     assert len(_packs(tmp_path)) == 1 and State(Store(tmp_path, "v2"), OUT).view_pack().get("a") == View("A2")
+
+
+def test_a_write_behind_store_writes_at_flush_with_the_last_names_last(tmp_path, monkeypatch):
+    store = Store(tmp_path, "v1", write_behind=True)
+    store.save("outputs", {"a": 1})
+    store.save("stamps", {"b": 2})
+    assert store.load("outputs") == {"a": 1} and store.has("stamps")  # held, and read back as saved
+    assert not list(tmp_path.glob("*.pickle"))  # nothing on disk yet
+    Store(tmp_path, "v1").save("gone", {"c": 3})
+    store.forget("gone")  # forgetting is at once
+    assert not (tmp_path / "gone.pickle").exists()
+    written = []
+    real = Store._write
+    monkeypatch.setattr(Store, "_write", lambda self, name, data: written.append(name) or real(self, name, data))
+    store.flush(last={"outputs"})
+    assert written == ["stamps", "outputs"]
+    assert Store(tmp_path, "v1").load("outputs") == {"a": 1} and Store(tmp_path, "v1").load("stamps") == {"b": 2}
+    store.flush()
+    assert written == ["stamps", "outputs"]  # nothing held any more

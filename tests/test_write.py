@@ -18,9 +18,9 @@ def _folder(tmp_path, files: dict) -> Manifest:
     for rel, data in files.items():
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_bytes(data)
-    manifest = Manifest(State(Store(tmp_path / "cache", "v1"), out))
-    record_full_write(manifest, files, {}, {SITE_WIDE: "k"})
-    return manifest
+    state = State(Store(tmp_path / "cache", "v1"), out)
+    record_full_write(Manifest(state), files, {}, {SITE_WIDE: "k"})
+    return Manifest(state)  # a manifest describes the folder as it was when made
 
 
 def test_only_changed_files_are_written_and_gone_ones_removed(tmp_path):

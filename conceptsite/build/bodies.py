@@ -45,13 +45,11 @@ def convert_all(jobs: list[tuple[str, str]], index, allow_html: bool, workers: i
     return [item for part in map_chunks(convert, jobs, workers) for item in part]
 
 
-
 def _convert(jobs: list[tuple[str, str]], index, allow_html: bool) -> list[tuple]:
     recorder = Recorder(index)
     markup = Markup(recorder, allow_html=allow_html)
     out = []
     for text, url in jobs:
-        recorder.log = []
         body = markup.convert(text, url)
-        out.append((body, tuple(recorder.log)))
+        out.append((body, recorder.take()))
     return out

@@ -100,10 +100,10 @@ def theme_dirs(options: Options) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
     return layers(options.templates or project / "templates", options.static or project / "static")
 
 
-def cache_store(options: Options) -> Store:
+def cache_store(options: Options, write_behind: bool = False) -> Store:
     """The build cache for these options; a disabled store when --no-cache."""
     folder = (options.cache or options.content.resolve().parent / ".cache") if options.use_cache else None
-    return Store(folder, generator_version())
+    return Store(folder, generator_version(), write_behind)
 
 
 def gather(options: Options, timings: dict | None = None, state: State | None = None,

@@ -44,7 +44,7 @@ def classify(state: State, scan: Scan, strict: bool) -> Change:
     if not isinstance(record, Record) or record.context != scan.context or (strict and record.warnings):
         return Change(None, None)
     manifest = Manifest(state)
-    if not manifest.entries or not state.outputs_intact(manifest.all_intact):  # an output gone or changed by hand: a whole build mends it
+    if not manifest.entries or not state.outputs_intact(manifest.all_intact):  # gone or changed by hand: mend all
         return Change(record, None)
     edits = find_edits(record, scan)
     return Change(record, tuple(edits) if edits is not None else None)
@@ -96,7 +96,7 @@ def convert(known: Known, page: Page, allow_html: bool) -> tuple[Body, tuple] | 
     body = Markup(recorder, allow_html=allow_html).convert(page.body, page.url)
     if replay.missed or body.problems or shape(body) != known.shape:
         return None
-    return body, tuple(recorder.log)
+    return body, recorder.take()
 
 
 class _Replay:

@@ -66,3 +66,7 @@ class State:
         """check() that the outputs are as recorded, once per State; then trusted while only it writes them."""
         self._trusted = self._trusted or check()
         return self._trusted
+
+    def flush(self) -> None:
+        """Write what a write_behind store held back, the manifest last: until it is there, no build trusts the rest."""
+        self.store.flush(last={self.name("outputs")})

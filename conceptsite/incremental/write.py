@@ -148,8 +148,7 @@ def record_full_write(manifest: Manifest, files: dict, copies: dict[str, Path], 
         entries[path] = (keys.get(path, keys.get(SITE_WIDE, "")), _stat(manifest.out / path))
     for path, source in copies.items():
         entries[path] = (("copy", _stat(source)), _stat(manifest.out / path))
-    manifest.entries = entries
-    manifest.state.save("outputs", entries)
+    manifest.state.save("outputs", entries)  # a Manifest made from here on reads these
 
 
 def _stat(path: Path) -> tuple[int, int]:

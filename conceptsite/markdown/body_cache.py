@@ -33,6 +33,11 @@ class Recorder:
         """Did-you-mean text, as the index gives it."""
         return self.index.hint(name)
 
+    def take(self) -> tuple:
+        """The resolutions noted since the last take(), leaving the log empty for the next body."""
+        log, self.log = tuple(self.log), []
+        return log
+
 
 def body_key(text: str, url: str, allow_html: bool) -> str:
     """What a cached body is rendered from, besides how its wikilinks resolve."""

@@ -61,7 +61,7 @@ class Preview:
         # The preview folder's build state, kept in memory between builds: each rebuild does what the CLI's
         # `build` would (the first build over a folder a last server left keeps it all).
         self.options = replace(self.options, out=self.root, notice_styles=True)
-        store = pipeline.cache_store(self.options)
+        store = pipeline.cache_store(self.options, write_behind=True)
         self.state = State(store, self.root) if store.folder is not None else None
         self.hosts = allowed_hosts(settings.host, settings.port)
         self.wildcard = is_wildcard(settings.host)
@@ -165,6 +165,8 @@ class Preview:
             _line(f"rebuilt ({what}): {delta.pages} pages, {len(delta.written)} files written{removed}, {took}")
             self.events.publish({"type": "built", "build": self.status.build, "urls": delta.reload_urls(),
                                  "css": delta.stylesheets(), "all": not previous.has_site})
+        if self.state is not None:
+            self.state.flush()  # the state's files, once the tabs are told (its manifest was forgotten before writing)
 
     def _build(self, changed: set[str]) -> tuple[Delta | None, tuple]:
         """One build as the CLI's, over the kept state and the paths the watcher saw change."""
