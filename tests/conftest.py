@@ -19,6 +19,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 # Every incremental build in the suite also makes each view its stamp says is unchanged, and fails
 # if it is not (incremental.ViewKeys.check): the stamps must name everything a view reads.
 os.environ["CONCEPTSITE_CHECK_STAMPS"] = "1"
+# A vault of loose notes keeps its build cache in the user's cache folder (discover.work_folder): never the
+# real one from the suite.
+os.environ["XDG_CACHE_HOME"] = str(Path(os.environ.get("TMPDIR", "/tmp")) / f"conceptsite-tests-{os.getpid()}" / "xdg")
 
 from conceptsite import cli
 ROOT = Path(__file__).resolve().parent.parent

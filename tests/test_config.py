@@ -36,3 +36,13 @@ def test_bad_settings_are_placed(tmp_path):
 
 def test_base_path_of_root_site():
     assert SiteConfig(base_url="https://example.org").base_path == "/"
+
+
+def test_a_vault_without_site_yml_is_titled_by_its_folder(tmp_path):
+    vault = tmp_path / "Field Notes"
+    vault.mkdir()
+    (vault / "A note.md").write_text("A note.\n", encoding="utf-8")
+    config = read_config(vault / "site.yml", Report())
+    assert config.title == "Field Notes" and config.short_name == "FN"
+    (vault / "concepts").mkdir()  # a site with sections keeps the default title
+    assert read_config(vault / "site.yml", Report()).title == SiteConfig().title

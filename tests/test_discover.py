@@ -53,3 +53,40 @@ def test_show_path_is_relative_inside_the_working_folder_only(tmp_path, monkeypa
     assert show_path(tmp_path / "workshop" / "b.md") == str(tmp_path / "workshop" / "b.md")  # a look-alike prefix
     monkeypatch.chdir("/")
     assert show_path(tmp_path / "x.md") == str(tmp_path / "x.md").lstrip("/")
+
+
+def _files(root, names):
+    for name in names:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("A note.\n", encoding="utf-8")
+
+
+def test_a_folder_without_sections_is_a_vault_of_concepts(tmp_path):
+    vault = tmp_path / "My Vault"
+    _files(vault, ["Learning Rate.md", "optim/Adam.md", "optim/index.md", ".obsidian/app.json",
+                   ".trash/Old.md", "Templates/Daily.md", "deep/templates/Kept.md", "pic.png"])
+    found = discover(vault)
+    assert {(s.kind, s.slug) for s in found.pages} == {
+        ("concept", "learning-rate"), ("concept", "optim/adam"), ("concept", "optim"), ("concept", "deep/templates/kept")}
+    assert [a.rel for a in found.assets] == ["pic.png"]  # .obsidian/ and .trash/ are left out, as dot folders
+
+
+def test_folder_pages_are_their_folders_in_sections_too(tmp_path):
+    _files(tmp_path, ["concepts/optim/index.md", "concepts/optim/README.md", "concepts/nets/_index.md",
+                      "concepts/index.md", "README.md", "templates/kept.md"])
+    found = discover(tmp_path)
+    assert sorted((s.kind, s.slug) for s in found.pages) == [
+        ("concept", "index"), ("concept", "nets"), ("concept", "optim"), ("concept", "optim"),
+        ("page", "readme"), ("page", "templates/kept")]  # with sections, loose notes stay pages; the clash is the index's to report
+
+
+def test_a_vaults_work_folder_is_in_the_users_cache_and_a_projects_is_beside_content(tmp_path, monkeypatch):
+    from conceptsite.source.discover import work_folder
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    _files(tmp_path, ["project/content/concepts/a.md", "My Vault/a.md"])
+    assert work_folder(tmp_path / "project" / "content") == tmp_path / "project"
+    folder = work_folder(tmp_path / "My Vault")
+    assert folder.parent == tmp_path / "xdg" / "conceptsite" and folder.name.startswith("my-vault-")
+    assert work_folder(tmp_path / "My Vault") == folder != work_folder(tmp_path / "project" / "content")

@@ -40,3 +40,20 @@ def test_reused_template_environment_sees_template_edits(scratch_project):
     later = concept.stat().st_mtime_ns + 2_000_000_000  # an mtime the loader cannot mistake for the old one
     os.utime(concept, ns=(later, later))
     assert b"Edited marker" in pipeline.gather(options).files["concepts/alpha/index.html"]
+
+
+def test_a_vault_of_loose_notes_without_site_yml_builds(tmp_path):
+    vault = tmp_path / "Field Notes"
+    (vault / "optim").mkdir(parents=True)
+    (vault / ".obsidian").mkdir()
+    (vault / ".obsidian" / "app.json").write_text("{}")
+    (vault / "Learning Rate.md").write_text("---\ntitle: Learning Rate\ndate: 2025-01-02\n---\nHow far a step goes.\n")
+    (vault / "optim" / "index.md").write_text("---\ntitle: Optimisers\ndate: 2025-01-03\n---\nSee [[Adam]].\n")
+    (vault / "optim" / "Adam.md").write_text("---\ntitle: Adam\ndate: 2025-01-04\n---\nIt scales the [[Learning Rate]].\n")
+    out = tmp_path / "out"
+    result = pipeline.build(pipeline.Options(content=vault, out=out))
+    assert result.pages == 3 and not result.warnings
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Field Notes", "out"]  # no cache beside the vault
+    page = (out / "concepts" / "optim" / "adam" / "index.html").read_text()
+    assert "Field Notes" in page and 'href="../../learning-rate/"' in page
+    assert (out / "concepts" / "optim" / "index.html").is_file() and not (out / ".obsidian").exists()

@@ -735,3 +735,20 @@ def test_a_whole_rebuild_renders_only_the_pages_that_changed(live, monkeypatch):
         assert whole == [] and b"The renamed probe" in again.get("/concepts/")[1]  # from the kept contexts
     finally:
         again.stop()
+
+
+def test_serve_previews_a_vault_of_loose_notes_and_writes_nothing_beside_it(tmp_path):
+    vault = tmp_path / "Field Notes"
+    vault.mkdir()
+    (vault / "Learning Rate.md").write_text("---\ntitle: Learning Rate\ndate: 2025-01-02\n---\nHow far a step goes.\n")
+    live = Live(vault)
+    try:
+        status, body = live.get("/concepts/learning-rate/")
+        assert status == 200 and b"How far a step goes." in body and b"Field Notes" in body
+        stream = live.events()
+        live.write("Learning Rate.md", "---\ntitle: Learning Rate\ndate: 2025-01-02\n---\nA longer step now.\n")
+        stream.next(built_with("/concepts/learning-rate/"))
+        assert b"A longer step now." in live.get("/concepts/learning-rate/")[1]
+    finally:
+        live.stop()
+    assert [p.name for p in tmp_path.iterdir()] == ["Field Notes"]  # its cache and preview live elsewhere

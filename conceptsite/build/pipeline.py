@@ -29,7 +29,7 @@ from conceptsite.parallel import freeze_made, spaced_collections
 from conceptsite.render.pages import Renderer
 from conceptsite.render.theme import layers, load_theme, make_environment
 from conceptsite.source.config import SiteConfig, read_config
-from conceptsite.source.discover import discover, show_path
+from conceptsite.source.discover import discover, show_path, work_folder
 from conceptsite.source.page import Page
 from conceptsite.source.read import read_pages
 from conceptsite.store import Store
@@ -47,7 +47,7 @@ class Options:
     strict: bool = False
     templates: Path | None = None
     static: Path | None = None
-    cache: Path | None = None  # None: .cache/ beside content/
+    cache: Path | None = None  # None: .cache/ beside content/ (discover.work_folder)
     use_cache: bool = True  # False (--no-cache): neither read nor write the cache
     workers: int = 0  # processes for Markdown and page rendering on big builds; 0: one per core, 1: never fork
     notice_styles: bool = False  # tell which pages changed only in a stylesheet's stamp (the watch server)
@@ -96,13 +96,13 @@ class Result:
 
 def theme_dirs(options: Options) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
     """The templates folders and the static folders, each in search order (theme.layers)."""
-    project = options.content.resolve().parent
+    project = work_folder(options.content)
     return layers(options.templates or project / "templates", options.static or project / "static")
 
 
 def cache_store(options: Options, write_behind: bool = False) -> Store:
     """The build cache for these options; a disabled store when --no-cache."""
-    folder = (options.cache or options.content.resolve().parent / ".cache") if options.use_cache else None
+    folder = (options.cache or work_folder(options.content) / ".cache") if options.use_cache else None
     return Store(folder, generator_version(), write_behind)
 
 

@@ -21,7 +21,7 @@ from conceptsite.serve.http_server import Broadcaster, Gate, error_page, make_se
 from conceptsite.serve.policy import allowed_hosts, is_loopback, is_wildcard
 from conceptsite.serve.sync import Delta
 from conceptsite.serve.watch import Pending, Watcher
-from conceptsite.source.discover import show_path
+from conceptsite.source.discover import show_path, work_folder
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Settings:
     """What to preview and where."""
 
     content: Path
-    out: Path | None = None  # None: .serve-cache/ beside content/
+    out: Path | None = None  # None: .serve-cache/ beside content/ (discover.work_folder)
     host: str = "127.0.0.1"
     port: int = 8000
     drafts: bool = False
@@ -56,7 +56,7 @@ class Preview:
                                         cache=settings.cache, use_cache=settings.use_cache)
         templates, static = pipeline.theme_dirs(self.options)  # the site's own folders and the bundled theme's
         self.sources = _distinct([settings.content.resolve(), *templates, *static])
-        self.root = (settings.out or settings.content.resolve().parent / ".serve-cache").resolve()
+        self.root = (settings.out or work_folder(settings.content) / ".serve-cache").resolve()
         _check_out(self.root, self.sources)
         # The preview folder's build state, kept in memory between builds: each rebuild does what the CLI's
         # `build` would (the first build over a folder a last server left keeps it all).
@@ -78,7 +78,7 @@ class Preview:
         self._server = make_server(self, self.settings.host, self.settings.port)
         self.hosts = allowed_hosts(self.settings.host, self.port)
         self._observer = Observer()
-        cache = self.settings.cache or self.settings.content.resolve().parent / ".cache"
+        cache = self.settings.cache or work_folder(self.settings.content) / ".cache"
         watcher = Watcher(self.sources, self.pending, (self.root, cache.resolve()))
         for folder in self.sources:
             self._observer.schedule(watcher, str(folder), recursive=True)

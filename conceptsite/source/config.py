@@ -6,7 +6,7 @@ import zoneinfo
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from conceptsite.source.discover import show_path
+from conceptsite.source.discover import is_vault, show_path
 from conceptsite.diagnostics import Report, did_you_mean
 from conceptsite.source.frontmatter import FrontMatterError, load_yaml
 from conceptsite.source.page import byte_position, decode
@@ -56,9 +56,9 @@ KNOWN = set(_STRINGS) | {"footer", "nav", "allow_html"}
 
 
 def read_config(path: Path, report: Report) -> SiteConfig:
-    """Load site.yml, or the defaults when there is none."""
+    """Load site.yml, or the defaults when there is none (a vault of loose notes is titled by its folder)."""
     if not path.exists():
-        return with_short_name(SiteConfig())
+        return with_short_name(SiteConfig(title=path.parent.name) if is_vault(path.parent) else SiteConfig())
     shown = show_path(path)
     try:
         raw = path.read_bytes()

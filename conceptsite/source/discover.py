@@ -1,6 +1,7 @@
 """Find the site's sources: config, pages by section, and assets to copy."""
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import unicodedata
@@ -8,6 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SECTIONS = {"concepts": "concept", "writeups": "writeup", "projects": "project"}
+FOLDER_PAGES = ("index.md", "_index.md", "README.md")  # a note so named is the page of its folder
+# Folders of note templates (Obsidian's, Hugo's archetypes) hold no notes, in a vault of loose notes.
+VAULT_SKIPS = {"templates", "_templates", "archetypes"}
 _JUNK_NAMES = {"4913", ".DS_Store", "Thumbs.db", "desktop.ini"}
 _JUNK_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig")
 
@@ -85,32 +89,59 @@ class _Shown:
 
 
 def discover(content: Path) -> Sources:
-    """Walk the content folder in a stable order and classify every file."""
+    """Walk the content folder in a stable order and classify every file.
+
+    A folder with none of the section folders is a vault of notes: every note in it is a concept."""
     root = content.resolve()
+    vault = is_vault(root)
     shown = _Shown()
     pages, assets = [], []
-    for path, rel in _walk(root):
+    for path, rel in _walk(root, VAULT_SKIPS if vault else ()):
         if rel[-3:].lower() == ".md":
-            pages.append(_classify(path, rel, shown(path)))
+            pages.append(_classify(path, rel, shown(path), vault))
         elif rel != "site.yml":
             assets.append(Asset(path, rel))
     return Sources(root, root / "site.yml", tuple(pages), tuple(assets))
 
 
-def _walk(root: Path):
-    """(path, path relative to root with '/') of every file that is not junk, in a stable order."""
+def work_folder(content: Path) -> Path:
+    """Where builds of this content keep their cache and preview and look for templates/ and static/:
+    beside content/ in a project; for a vault of loose notes, a folder of its own in the user's cache,
+    as nothing may be written into or beside an author's vault (nor its parent's templates/ taken)."""
+    root = content.resolve()
+    if not is_vault(root):
+        return root.parent
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    mark = hashlib.blake2b(str(root).encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
+    return cache / "conceptsite" / f"{make_slug(root.name)}-{mark}"
+
+
+def is_vault(root: Path) -> bool:
+    """True for a folder of loose notes: it has notes but none of the section folders (concepts/, ...)."""
+    return not any((root / folder).is_dir() for folder in SECTIONS) and next(root.rglob("*.md"), None) is not None
+
+
+def _walk(root: Path, skips=()):
+    """(path, path relative to root with '/') of every file that is not junk, in a stable order; top
+    folders named in skips (compared case-insensitively) are left out."""
     base = str(root)
     for folder, dirs, files in os.walk(base):
-        dirs[:] = sorted(d for d in dirs if not is_junk(d))
+        top = folder == base
+        dirs[:] = sorted(d for d in dirs if not is_junk(d) and not (top and d.casefold() in skips))
         inside = folder[len(base) + 1:].replace(os.sep, "/")
         for name in sorted(files):
             if not is_junk(name):
                 yield Path(folder, name), f"{inside}/{name}" if inside else name
 
 
-def _classify(path: Path, rel: str, shown: str) -> SourceFile:
+def _classify(path: Path, rel: str, shown: str, vault: bool = False) -> SourceFile:
     first, _, rest = rel.partition("/")
-    stem = rest[:-3] if rest else ""
     if first in SECTIONS and rest:
-        return SourceFile(path, shown, SECTIONS[first], make_slug(stem))
-    return SourceFile(path, shown, "page", make_slug(rel[:-3]))
+        return SourceFile(path, shown, SECTIONS[first], make_slug(_stem(rest)))
+    return SourceFile(path, shown, "concept" if vault else "page", make_slug(_stem(rel)))
+
+
+def _stem(rel: str) -> str:
+    """A note's path without .md; a folder's own page (folder/index.md, _index.md, README.md) is the folder."""
+    folder, _, name = rel.rpartition("/")
+    return folder if folder and name in FOLDER_PAGES else rel[:-3]
