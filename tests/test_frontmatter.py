@@ -33,6 +33,14 @@ def test_dates_stay_strings_for_the_reader_to_check():
     assert split("---\ndate: 2024-02-30\n---\n").data["date"] == "2024-02-30"
 
 
+@pytest.mark.parametrize("value", ["2024-03-05T23:30:00+02:00", "2024-03-05 23:30", "2024-03-05T23:30:00.5Z",
+                                   "2024-03-05 23:30:00 -0500"])
+def test_date_times_stay_strings_in_both_readers(value):
+    text = f"created: {value}\nlast-modified: {value}"  # a key with '-' goes to the YAML loader
+    assert split(f"---\n{text}\n---\n").data == {"created": value, "last-modified": value}
+    assert frontmatter._quick(f"created: {value}", 2)[0] == frontmatter._load(f"created: {value}", 2)[0] == {"created": value}
+
+
 @pytest.mark.parametrize("text, line, col, words", [
     ("---\ntitle: [\n---\n", 3, 1, "invalid YAML"),
     ("---\n- a\n- b\n---\n", 2, 1, "must be a mapping"),

@@ -4,20 +4,22 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from conceptsite.source.discover import SourceFile, make_slug
 from conceptsite.diagnostics import Report, did_you_mean
+from conceptsite.source.fields import (ALIAS_KEYS, DATE_KEYS, HIDING, UPDATED_KEYS, URL_KEYS, SECTION_OF, bare_tag,
+                                       first_key, list_advice, own_url, parse_date, plain_permalink, split_tags,
+                                       first_sentence, heading_text, title_from_name)
 from conceptsite.source.frontmatter import FrontMatter, FrontMatterError, split
 
 RELATION_KEYS = ("related", "prerequisites", "contrasts", "examples", "part_of")
 KNOWN_KEYS = {
-    "title", "summary", "definition", "tags", "date", "updated", "read_time",
-    "draft", "aliases", "link", "status", "stack", *RELATION_KEYS,
+    "title", "summary", "description", "definition", "tags", "read_time", "link", "status", "stack",
+    *DATE_KEYS, *UPDATED_KEYS, *ALIAS_KEYS, *(key for key, _ in HIDING), *URL_KEYS, *RELATION_KEYS,
 }
-REQUIRED = {"concept": ("date",), "writeup": ("date",), "project": ("date",), "page": ()}
 MAX_BYTES = 2_000_000
 WORDS_PER_MINUTE = 200
 
@@ -52,6 +54,8 @@ class Page:
     body: str
     body_line: int
     tag_places: tuple = ()  # (line, col) of each tag, for messages about one tag
+    own_url: str = ""  # the URL its slug or permalink front-matter gives it, if any
+    extra: dict = field(default_factory=dict)  # front-matter keys this tool does not read, as written
 
     @property
     def kind(self) -> str:
@@ -66,7 +70,9 @@ class Page:
     @cached_property  # read over a million times in a 10,000-page build; frozen dataclasses allow it
     def url(self) -> str:
         """Site-relative URL path without a leading slash, e.g. 'concepts/relu/'."""
-        section = {"concept": "concepts", "writeup": "writeups", "project": "projects"}.get(self.kind)
+        if self.own_url:
+            return self.own_url
+        section = SECTION_OF.get(self.kind)
         return f"{section}/{self.slug}/" if section else f"{self.slug}/"
 
 
@@ -132,23 +138,21 @@ class _Checker:
             if str(key) not in KNOWN_KEYS:
                 hint = did_you_mean(str(key), KNOWN_KEYS)
                 self.report.warn(self.where, *self.fm.where(str(key)), f"unknown front-matter key '{key}'{hint}")
-        for key in REQUIRED[source.kind]:
-            if data.get(key) is None:
-                self.ok = False
-                self.report.error(self.where, 1, 1, f"missing required field '{key}'; add e.g. '{key}: {dt.date.today()}'")
         body, title = self._title_and_body(source)
         tags, tag_places = self.tags()
+        url = own_url(source.kind, source.slug, self.string("slug"), self.permalink())
         return Page(
             source=source,
             title=title,
-            summary=self.string("summary") or first_sentence(body),
+            summary=self.string("summary") or self.string("description") or first_sentence(body),
             definition=self.string("definition"),
             tags=tags,
-            date=self.date("date"),
-            updated=self.date("updated"),
+            date=self.date(first_key(data, DATE_KEYS)),
+            updated=self.date(first_key(data, UPDATED_KEYS)),
             read_time=self.read_time(body),
-            draft=self.boolean("draft"),
-            aliases=tuple(Ref(make_slug(r.target), r.line, r.col) for r in self.refs("aliases")),
+            # One rule for every way of keeping a note out, so the reader's --drafts check covers them all.
+            draft=any([self.boolean(key, not hides) == hides for key, hides in HIDING]),
+            aliases=self.aliases(None if url else source.slug),
             relations={key: self.refs(key) for key in RELATION_KEYS},
             link=self.url("link"),
             status=self.string("status"),
@@ -156,6 +160,8 @@ class _Checker:
             body=body,
             body_line=self.fm.body_line,
             tag_places=tag_places,
+            own_url=url,
+            extra={str(key): value for key, value in data.items() if str(key) not in KNOWN_KEYS},
         )
 
     def _title_and_body(self, source: SourceFile) -> tuple[str, str]:
@@ -164,25 +170,30 @@ class _Checker:
         if title:
             return body, title
         heading = re.match(r"[ \t\n]*#[ \t]+([^\n]*)\n?", body)
-        if heading and _heading_text(heading.group(1)):
-            return body[heading.end():], _heading_text(heading.group(1))
-        return body, source.slug.rsplit("/", 1)[-1].replace("-", " ").capitalize()
+        if heading and heading_text(heading.group(1)):
+            return body[heading.end():], heading_text(heading.group(1))
+        return body, title_from_name(source)
 
     def string(self, key: str) -> str:
         value = self.fm.data.get(key)
         if value is None:
             return ""
         if not isinstance(value, str):
-            self.fail(key, f"{key}: expected a string, got {_kind(value)} {value!r}; quote it")
+            # Quoting turns a number or true into text, but would keep a list's brackets in the text.
+            advice = list_advice(key, value) if isinstance(value, list) else "quote it"
+            self.fail(key, f"{key}: expected a string, got {_kind(value)} {value!r}; {advice}")
             return ""
         return value.strip()
 
-    def strings(self, key: str) -> tuple[str, ...]:
+    def strings(self, key: str, loose=None) -> tuple[str, ...]:
+        """A list of strings; with loose, a single string is also taken, as the list loose(string) makes."""
         value = self.fm.data.get(key)
         if value is None:
             return ()
+        if loose is not None and isinstance(value, str):
+            return tuple(loose(value))
         if not isinstance(value, list):
-            self.fail(key, f"{key} must be a list, e.g. {key}: [first, second]")
+            self.fail(key, f"{key} must be a list{' or a string' if loose else ''}, e.g. {key}: [first, second]")
             return ()
         out = []
         for i, item in enumerate(value):
@@ -195,35 +206,59 @@ class _Checker:
     def tags(self) -> tuple[tuple[str, ...], tuple]:
         """The page's tags, each once, and where each stands; a repeated tag is warned about and dropped."""
         tags, places = [], []
-        for i, tag in enumerate(self.strings("tags")):
+        loose = isinstance(self.fm.data.get("tags"), str)  # a string's tags all stand where the string does
+        for i, tag in enumerate(self.strings("tags", split_tags)):
+            tag = bare_tag(tag)
             if tag in tags:
-                self.report.warn(self.where, *self.fm.where("tags", i), f"tag '{tag}' is listed twice; remove this one")
-            else:
+                self.report.warn(self.where, *self.fm.where("tags", None if loose else i),
+                                 f"tag '{tag}' is listed twice; remove this one")
+            elif tag:
                 tags.append(tag)
-                places.append(self.fm.where("tags", i))
+                places.append(self.fm.where("tags", None if loose else i))
         return tuple(tags), tuple(places)
 
-    def refs(self, key: str) -> tuple[Ref, ...]:
-        names = self.strings(key)
-        return tuple(Ref(name, *self.fm.where(key, i)) for i, name in enumerate(names))
+    def refs(self, key: str, loose=None) -> tuple[Ref, ...]:
+        names = self.strings(key, loose)
+        return tuple(Ref(name, *self.fm.where(key, i if isinstance(self.fm.data[key], list) else None))
+                     for i, name in enumerate(names))
 
-    def date(self, key: str) -> dt.date | None:
-        value = self.fm.data.get(key)
+    def aliases(self, own: str | None) -> tuple[Ref, ...]:
+        """Other names of the page, each once, from aliases, alias and redirect_from (a string or a list each);
+        own, the slug that is already the page's URL, is left out (it adds nothing and would clash)."""
+        found = {}
+        for key in ALIAS_KEYS:
+            for ref in self.refs(key, lambda text: [text.strip()] if text.strip() else []):
+                # redirect_from holds old URLs ('/concepts/old/'); aliases are names inside the section.
+                name = ref.target.strip("/").removeprefix("concepts/") if key == "redirect_from" else ref.target
+                found.setdefault(make_slug(name), ref)
+        return tuple(Ref(slug, ref.line, ref.col) for slug, ref in found.items() if slug != own)
+
+    def permalink(self) -> str:
+        """The permalink when it is a plain path; any other is warned about and the page keeps its URL."""
+        value = self.string("permalink")
+        if value and not plain_permalink(value):
+            self.report.warn(self.where, *self.fm.where("permalink"), f"permalink: '{value}' is not a plain path "
+                             "like /terms/adam/ (letters, digits, '-', '_' and '/'), so the page keeps its own URL")
+            return ""
+        return value
+
+    def date(self, key: str | None) -> dt.date | None:
+        value = self.fm.data.get(key) if key else None
         if value is None:
             return None
         try:
-            if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-                return dt.date.fromisoformat(value.strip())
+            if isinstance(value, str):
+                return parse_date(value)
             raise ValueError("expected YYYY-MM-DD")
         except ValueError as exc:
             self.fail(key, f"{key}: '{value}' is not a valid date ({exc}); write it as YYYY-MM-DD")
             return None
 
-    def boolean(self, key: str) -> bool:
-        value = self.fm.data.get(key, False)
+    def boolean(self, key: str, default: bool = False) -> bool:
+        value = self.fm.data.get(key, default)
         if not isinstance(value, bool):
             self.fail(key, f"{key}: expected true or false, got {value!r}")
-            return False
+            return default
         return value
 
     def read_time(self, body: str) -> int:
@@ -243,32 +278,6 @@ class _Checker:
         return value
 
 
-def _heading_text(line: str) -> str:
-    """An ATX heading's text without its optional closing '#'s (which need a space before them, so 'C#' stays)."""
-    text = line.strip(" \t")
-    bare = text.rstrip("#")
-    if bare != text and (not bare or bare[-1] in " \t"):
-        text = bare.rstrip(" \t")
-    return text
-
-
 def _kind(value) -> str:
     names = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "a mapping"}
     return names.get(type(value), type(value).__name__)
-
-
-# Every bracketed part stops at the next bracket, so a run of thousands of '[' or '(' stays linear.
-_MD_NOISE = re.compile(r"\[\[([^\[\]|]+)\|?([^\[\]]*)\]\]|!?\[([^\[\]]*)\]\([^()]*\)|[`*_>#]|\$")
-
-
-def first_sentence(body: str) -> str:
-    """The first sentence of the first prose paragraph, with Markdown syntax removed."""
-    for block in re.split(r"\n\s*\n", body):
-        block = block.strip()
-        if not block or block.startswith(("#", "```", "~~~", "|", "$$", "<", "-", "*", "[^")):
-            continue
-        text = _MD_NOISE.sub(lambda m: m.group(2) or m.group(1) or m.group(3) or "", block)
-        text = " ".join(text.split())
-        match = re.match(r"(.+?[.!?])(\s|$)", text)
-        return match.group(1) if match else text
-    return ""

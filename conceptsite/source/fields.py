@@ -1,0 +1,118 @@
+"""Front-matter as people write it: the other names Obsidian, Jekyll, Hugo and Quartz give our fields,
+the looser shapes their values take (a tag string, a date-time), and the title and summary a note
+without them takes from its file name and body."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from conceptsite.source.discover import SourceFile, make_slug
+
+# Each field's names, ours first: when a note has more than one, the first found is read.
+DATE_KEYS = ("date", "created", "publishDate")
+UPDATED_KEYS = ("updated", "modified", "lastmod", "last-modified")
+ALIAS_KEYS = ("aliases", "alias", "redirect_from")
+# A note is left out (as a draft) when any of these keys holds its value.
+HIDING = (("draft", True), ("publish", False), ("published", False))
+URL_KEYS = ("slug", "permalink")
+SECTION_OF = {"concept": "concepts", "writeup": "writeups", "project": "projects"}
+
+# YYYY-MM-DD, then optionally a time ('T' or a space before it) and a zone (Z, +02:00, +0200, -05).
+_DATE_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?"
+                        r"(?: ?(?:[Zz]|[+-](\d{2})(?::?(\d{2}))?))?")
+_PLAIN_PATH = re.compile(r"[\w\-]+(/[\w\-]+)*")
+
+
+def first_key(data: dict, keys: tuple[str, ...]) -> str | None:
+    """The first of keys that the front-matter sets to something, or None."""
+    return next((key for key in keys if data.get(key) is not None), None)
+
+
+def parse_date(text: str) -> dt.date:
+    """The date of 'YYYY-MM-DD', alone or starting a date-time with or without a zone; the date is
+    kept as written, never moved to another zone. Raises ValueError."""
+    match = _DATE_TIME.fullmatch(text.strip())
+    if match is None:
+        raise ValueError("expected YYYY-MM-DD")
+    day, hour, minute, second, zone_hours, zone_minutes = match.groups()
+    if hour is not None:
+        dt.time(int(hour), int(minute), int(second or 0))  # raises on 25:00 or 10:61
+    if int(zone_hours or 0) > 23 or int(zone_minutes or 0) > 59:
+        raise ValueError("time zone out of range")
+    return dt.date.fromisoformat(day)
+
+
+def split_tags(text: str) -> list[str]:
+    """A tag string's tags: split at commas when it has any, else at spaces; a leading '#' dropped."""
+    parts = text.split(",") if "," in text else text.split()
+    return [tag for tag in (bare_tag(part) for part in parts) if tag]
+
+
+def bare_tag(text: str) -> str:
+    """A tag without the '#' Obsidian writes before it, or surrounding spaces; 'a/b' stays as written."""
+    return text.strip().lstrip("#").strip()
+
+
+def own_url(kind: str, slug: str, given_slug: str, permalink: str) -> str:
+    """The URL a note's slug or permalink front-matter gives it ('' for none): a permalink is a
+    path from the site's root, a slug replaces the file's name within its folder."""
+    if permalink:
+        return permalink.strip("/") + "/"
+    if not given_slug:
+        return ""
+    folder = slug.rpartition("/")[0]
+    path = f"{folder}/{make_slug(given_slug)}" if folder else make_slug(given_slug)
+    section = SECTION_OF.get(kind)
+    return f"{section}/{path}/" if section else f"{path}/"
+
+
+def plain_permalink(text: str) -> bool:
+    """True when a permalink is a plain folder path (/terms/adam/): no placeholders, no file name, no query."""
+    return bool(_PLAIN_PATH.fullmatch(text.strip("/")))
+
+
+def title_from_name(source: SourceFile) -> str:
+    """The title of a note with none: its file name as written ('RSS Feed'), or, for a name written as a
+    slug (lower case, no spaces), the slug made readable ('batch-norm' is 'Batch norm'), as before."""
+    last = source.slug.rsplit("/", 1)[-1]
+    shown = source.shown.replace("\\", "/")
+    parts = (shown[:-3] if shown[-3:].lower() == ".md" else shown).split("/")
+    # The file's own name, or its folder's for a folder's page (folder/index.md): whichever the slug came from.
+    name = next((part for part in reversed(parts[-2:]) if make_slug(part) == last), "")
+    if not name or (name == name.lower() and " " not in name):
+        return last.replace("-", " ").capitalize()
+    return unicodedata.normalize("NFC", name)
+
+
+def list_advice(key: str, value: list) -> str:
+    """What to write instead of a list where one value is wanted (quoting would keep the brackets)."""
+    if len(value) == 1 and isinstance(value[0], str):
+        return f"write it without brackets: {key}: {value[0]}"
+    return f"write a single value, e.g. {key}: {value[0] if value and isinstance(value[0], str) else 'text'}"
+
+
+def heading_text(line: str) -> str:
+    """An ATX heading's text without its optional closing '#'s (which need a space before them, so 'C#' stays)."""
+    text = line.strip(" \t")
+    bare = text.rstrip("#")
+    if bare != text and (not bare or bare[-1] in " \t"):
+        text = bare.rstrip(" \t")
+    return text
+
+
+# Every bracketed part stops at the next bracket, so a run of thousands of '[' or '(' stays linear.
+_MD_NOISE = re.compile(r"\[\[([^\[\]|]+)\|?([^\[\]]*)\]\]|!?\[([^\[\]]*)\]\([^()]*\)|[`*_>#]|\$")
+
+
+def first_sentence(body: str) -> str:
+    """The first sentence of the first prose paragraph, with Markdown syntax removed."""
+    for block in re.split(r"\n\s*\n", body):
+        block = block.strip()
+        if not block or block.startswith(("#", "```", "~~~", "|", "$$", "<", "-", "*", "[^")):
+            continue
+        text = _MD_NOISE.sub(lambda m: m.group(2) or m.group(1) or m.group(3) or "", block)
+        text = " ".join(text.split())
+        match = re.match(r"(.+?[.!?])(\s|$)", text)
+        return match.group(1) if match else text
+    return ""
