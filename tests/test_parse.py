@@ -1,7 +1,11 @@
 import datetime as dt
+import json
+import shutil
+from pathlib import Path
 
 import pytest
 
+from conceptsite.build import pipeline
 
 from conceptsite.source.discover import SourceFile, discover
 from conceptsite.diagnostics import Report
@@ -259,3 +263,36 @@ def test_a_list_where_one_value_is_wanted_is_not_told_to_quote_it(front, message
     _, problems = read(f"---\n{front}\n---\nBody")
     assert problems == [f"content/x.md:2:9: error: {message}"]
 
+
+VAULT = Path(__file__).parent / "sites" / "vault-frontmatter" / "content"
+STUB_STATIC = Path(__file__).parent / "sites" / "basic" / "static"
+
+
+def test_a_vault_in_other_tools_front_matter_builds_with_each_convention(tmp_path):
+    shutil.copytree(VAULT, tmp_path / "content")
+    out = tmp_path / "site"
+    result = pipeline.build(pipeline.Options(content=tmp_path / "content", out=out, static=STUB_STATIC,
+                                             use_cache=False, workers=1))
+    assert [d.message for d in result.warnings] == ["unknown front-matter key 'difficulty'"]
+    graph = json.loads((out / "graph.json").read_text(encoding="utf-8"))
+    nodes = {n["id"]: (n["title"], n["tags"]) for n in graph["nodes"]}
+    assert nodes == {
+        "concepts/rss-feed/": ("RSS Feed", []),  # no front-matter: the file's name as written
+        "concepts/gradient-clipping/": ("Gradient Clipping", []),  # its first heading
+        "concepts/weight-decay/": ("weight decay", ["optimization", "regularization/l2"]),  # a tag string, '#', nested
+        "concepts/learning-rate/": ("Learning rate", ["optimization", "training"]),  # a space-separated string
+        "concepts/lr-warmup/": ("Warmup", ["training"]),  # slug
+        "terms/momentum/": ("Momentum", ["optimization"]),  # permalink
+    }
+    summary = next(n["summary"] for n in graph["nodes"] if n["id"] == "concepts/weight-decay/")
+    assert summary == "Shrinks every weight a little at each step."  # description
+    for alias in ("step-size", "eta", "lr", "l2-penalty"):  # aliases, redirect_from and alias
+        assert (out / "concepts" / alias / "index.html").is_file(), alias
+    page = (out / "concepts/weight-decay/index.html").read_text(encoding="utf-8")
+    assert 'datetime="2024-11-03"' in page and 'datetime="2025-01-12"' in page  # created and lastmod, with times
+    page = (out / "terms/momentum/index.html").read_text(encoding="utf-8")
+    assert 'datetime="2024-09-09"' in page and 'datetime="2025-03-03"' in page  # created and last-modified
+    for path in out.rglob("*"):  # draft, publish: false and published: false: in no output at all
+        if path.is_file():
+            text = path.read_bytes()
+            assert b"Hidden by" not in text and b"hiddentag" not in text, path
