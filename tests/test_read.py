@@ -17,7 +17,7 @@ def project(tmp_path_factory) -> Path:
     root = corpus.generate(tmp_path_factory.mktemp("read") / "project", parallel.MIN_PAGES + 50)
     concepts = sorted((root / "content" / "concepts").glob("*.md"))
     concepts[3].write_text("---\ntitle: [unclosed\n---\nBody.\n")  # a YAML error
-    concepts[200].write_text("---\ntitle: No date\n---\nBody.\n")  # a missing field
+    concepts[200].write_text("---\ntitle: Bad date\ndate: 2025-13-01\n---\nBody.\n")  # a bad value (a missing date is fine now)
     return root
 
 
