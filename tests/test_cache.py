@@ -140,7 +140,7 @@ def test_failed_build_leaves_output_and_cache_untouched(scratch_project):
     p = _project(scratch_project)
     _build(p)
     before = _snapshot(p.out)
-    p.concept("beta", "title: Beta\nrelated: [nowhere]", "Beta body.")
+    p.concept("beta", "title: Beta\nrelated: nowhere", "Beta body.")  # relations must be a list: an error
     try:
         _build(p)
     except pipeline.BuildFailed:

@@ -21,9 +21,9 @@ def test_errors_are_listed_together_without_traceback_and_output_kept(scratch_pr
     assert result.code == 1 and "Traceback" not in result.err
     assert result.err.splitlines() == [
         "content/concepts/bad1.md:3:8: error: title: expected a string, got a boolean False; quote it",
-        "content/concepts/bad2.md:3:11: error: unknown concept 'goood' in related (did you mean 'good'?)",
+        "content/concepts/bad2.md:3:11: warning: no note named 'goood' in related (did you mean 'good'?)",
         "content/concepts/bad3.md:3:1: error: invalid YAML: did not find expected node content",
-        "build failed: 3 error(s); the previous output was left as it was",
+        "build failed: 2 error(s); the previous output was left as it was",
     ]
     assert scratch_project.read("concepts/good/index.html") == before
 
@@ -95,7 +95,7 @@ def test_the_entry_point_says_everything_and_exits_with_mains_status(scratch_pro
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # output into a pipe is buffered
     good = subprocess.run(args, capture_output=True, text=True, timeout=60, cwd=scratch_project.root, env=env)
     assert good.returncode == 0 and good.stdout.startswith("built 1 pages") and good.stdout.endswith("\n")
-    scratch_project.concept("broken", "title: Broken\nrelated: [nowhere]")
+    scratch_project.write("concepts/broken.md", "---\ntitle: [unclosed\n---\n")
     bad = subprocess.run(args, capture_output=True, text=True, timeout=60, cwd=scratch_project.root, env=env)
-    assert bad.returncode == 1 and "unknown concept 'nowhere'" in bad.stderr and bad.stderr.rstrip().endswith(
+    assert bad.returncode == 1 and "invalid YAML" in bad.stderr and bad.stderr.rstrip().endswith(
         "the previous output was left as it was")

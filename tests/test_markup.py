@@ -16,10 +16,11 @@ def test_wikilinks_resolve_relative_to_the_page(markup):
     assert body.wikilinks == ("concepts/relu/", "concepts/relu/")
 
 
-def test_unknown_wikilink_is_an_error_with_hint(markup):
+def test_a_dangling_wikilink_is_a_warning_with_hint_and_no_href(markup):
     body = markup.convert("see [[rellu]]", "concepts/a/")
-    assert '<span class="wikilink broken">rellu</span>' in body.html
-    assert body.problems[0].message == "unknown concept 'rellu' (did you mean 'relu'?)"
+    assert '<span class="wikilink broken" title="no note named \'rellu\' yet">rellu</span>' in body.html
+    assert body.problems[0].severity == "warning"
+    assert body.problems[0].message == "no note named 'rellu' (did you mean 'relu'?)"
     assert body.problems[0].needle == "[[rellu]]"
 
 

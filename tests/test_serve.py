@@ -421,7 +421,7 @@ def test_editor_saves_and_junk_files(live, capsys):
 def test_broken_file_shows_overlay_event_and_recovers(live, capsys):
     stream = live.events()
     good = page_of(live.get("/concepts/zz-alpha/")[1])
-    live.write("concepts/zz-alpha.md", ALPHA.format(body=LONG_BODY).replace("date: 2025", "related: [no-such-x]\ndate: 2025"))
+    live.write("concepts/zz-alpha.md", ALPHA.format(body=LONG_BODY).replace("date: 2025", "read_time: no-such-x\ndate: 2025"))
     event = stream.next(lambda m: m["type"] == "error")
     problem = next(d for d in event["diagnostics"] if d["severity"] == "error")
     assert problem["path"].endswith("zz-alpha.md") and problem["line"] == 4 and problem["col"] >= 1
@@ -438,7 +438,7 @@ def test_broken_file_shows_overlay_event_and_recovers(live, capsys):
 
 def test_a_failing_first_build_serves_an_error_page(tmp_path, example_builds):
     content = make_project(tmp_path, example_builds)
-    (content / "concepts" / "zz-beta.md").write_text(BETA.replace("[zz-alpha]", "[zz-missing]"))
+    (content / "concepts" / "zz-beta.md").write_text(BETA.replace("related: [zz-alpha]", "read_time: zz-missing"))
     server = Live(content)
     try:
         status, body = server.get("/concepts/zz-alpha/")

@@ -25,11 +25,12 @@ class Caches:
             return cls(store, None, None, None)
         return cls(store, PageCache(store), BodyCache(store), GraphCache(store))
 
-    def save(self, sources, pages: list, graph_key: str | None, graph) -> None:
-        """Keep what a good build made: entries of files still there, and a graph built now (its key given)."""
+    def save(self, sources, pages: list, graph_key: str | None, graph, problems: tuple = ()) -> None:
+        """Keep what a good build made: entries of files still there, and a graph built now (its key and
+        warnings given)."""
         if self.pages is None:
             return
         self.pages.save({str(s.path) for s in sources.pages})
         self.bodies.save({p.url for p in pages})
         if graph_key is not None:
-            self.graph.save(graph_key, graph)
+            self.graph.save(graph_key, graph, problems)

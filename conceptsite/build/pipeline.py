@@ -141,7 +141,7 @@ def gather(options: Options, timings: dict | None = None, state: State | None = 
             side.close()
     report.raise_if_failed(options.strict)
     # Only after a good build, so a failed one leaves nothing new behind.
-    caches.save(sources, pages, graph_key if built else None, graph)
+    caches.save(sources, pages, graph_key if built is not None else None, graph, built)
     if renderer.search is not None and renderer.search is not plan.last_search:
         (state or caches.store).save("search", {"terms": renderer.search, "id": secrets.token_hex(8)})
     copies = {f"assets/{name}": path for name, path in theme.assets.items()}
@@ -155,10 +155,17 @@ def gather(options: Options, timings: dict | None = None, state: State | None = 
 
 
 def find_graph(pages: list[Page], bodies: dict, index: Index, report: Report, cache: GraphCache | None,
-               key: str) -> tuple[Graph, bool]:
-    """The last build's graph when its inputs are the same (True: built now, worth saving)."""
-    graph = cache.get(key, {p.url: p for p in pages}) if cache is not None else None
-    return (graph, False) if graph is not None else (build_graph(pages, bodies, index, report), True)
+               key: str) -> tuple[Graph, tuple | None]:
+    """The last build's graph when its inputs are the same, its warnings shown again; else the graph
+    built now, with the problems its making gave (worth saving; None when it was the saved one)."""
+    found = cache.get(key, {p.url: p for p in pages}) if cache is not None else None
+    if found is not None:
+        report.items.extend(found[1])
+        return found[0], None
+    made = Report()
+    graph = build_graph(pages, bodies, index, made)
+    report.items.extend(made.items)
+    return graph, tuple(made.items)
 
 
 def build(options: Options, state: State | None = None, changed: set[str] | None = None,

@@ -15,14 +15,19 @@ class GraphCache:
         self.store = store
 
     def get(self, key: str, pages: dict):
-        """The saved graph with these pages, or None when it was built from other inputs."""
-        if self.store.load("graph-key").get("key") != key:
+        """(the saved graph with these pages, the warnings its making gave), or None when it was built
+        from other inputs."""
+        known = self.store.load("graph-key")
+        if known.get("key") != key:
             return None
         saved = self.store.load("graph").get("graph")
-        return with_pages(saved, pages) if saved is not None and saved.__class__.__name__ == "Graph" else None
+        if saved is None or saved.__class__.__name__ != "Graph":
+            return None
+        return with_pages(saved, pages), known.get("problems", ())
 
-    def save(self, key: str, graph) -> None:
-        """Remember a freshly built graph under the key of its inputs, with what rendering derived from it."""
+    def save(self, key: str, graph, problems: tuple = ()) -> None:
+        """Remember a freshly built graph under the key of its inputs, with what rendering derived from it
+        and the warnings its making gave (a build that reuses it shows them again)."""
         self.store.save("graph", {"graph": with_pages(graph, {})})
-        self.store.save("graph-key", {"key": key})
+        self.store.save("graph-key", {"key": key, "problems": problems})
 

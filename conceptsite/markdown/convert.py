@@ -218,9 +218,10 @@ class _WikiLink(InlineProcessor):
         target, label = m.group(1).strip(), (m.group(2) or "").strip()
         found = self.state.resolver.resolve(target)
         if found is None:
+            # A dangling link is a warning (--strict fails on it): notes link ahead to notes not written yet.
             hint = self.state.resolver.hint(target)
-            self.state.problems.append(Problem("error", f"unknown concept '{target}'{hint}", m.group(0)))
-            el = etree.Element("span", {"class": "wikilink broken"})
+            self.state.problems.append(Problem("warning", f"no note named '{target}'{hint}", m.group(0)))
+            el = etree.Element("span", {"class": "wikilink broken", "title": f"no note named '{target}' yet"})
             el.text = label or target
             return el, m.start(0), m.end(0)
         url, title = found
