@@ -6,7 +6,7 @@ import unicodedata
 from urllib.parse import unquote
 
 from conceptsite.source.discover import make_slug, show_path
-from conceptsite.diagnostics import Report, did_you_mean
+from conceptsite.diagnostics import Report, Suggester, did_you_mean
 from conceptsite.markdown.convert import Body
 from conceptsite.source.page import Page
 
@@ -33,6 +33,7 @@ class Index:
             self._add_names(page, report)
         _check_tags(pages, report)
         _check_assets(assets, self.by_url, report)
+        self.suggester = Suggester([page.slug for page in self.names.values()] + list(self.aliases))
 
     def _add_page(self, page: Page, report: Report) -> None:
         key = _fold(page.url)
@@ -83,8 +84,7 @@ class Index:
 
     def hint(self, name: str) -> str:
         """A did-you-mean suffix for an unknown concept name."""
-        candidates = [p.slug for p in self.names.values()] + list(self.aliases)
-        return did_you_mean(_fold(name), sorted(set(candidates)))
+        return self.suggester.hint(_fold(name))
 
 
 def _check_tags(pages: list[Page], report: Report) -> None:
@@ -139,22 +139,24 @@ def locate(page: Page, needle: str) -> tuple[int, int]:
 
 def check_links(pages: list[Page], bodies: dict[str, Body], known: set[str], report: Report) -> None:
     """Report internal links whose page or #anchor does not exist."""
+    suggest = Suggester(known)  # one index of the URLs for every broken link of the site
     for page in pages:
         body = bodies[page.url]
         for written in dict.fromkeys(body.links):
-            problem = _link_problem(page.url, written, bodies, known)
+            problem = _link_problem(page.url, written, bodies, known, suggest)
             if problem:
                 report.error(page.source.shown, *locate(page, written), problem)
 
 
-def _link_problem(from_url: str, written: str, bodies: dict[str, Body], known: set[str]) -> str:
+def _link_problem(from_url: str, written: str, bodies: dict[str, Body], known: set[str],
+                  suggest: Suggester) -> str:
     path, _, fragment = written.partition("#")
     path = unquote(path.split("?", 1)[0])
     target = _target_url(from_url, path)
     if target not in known and target + "/" in known:
         target += "/"
     if target not in known:
-        return f"broken link '{written}': no page or file at /{target}{did_you_mean(target, known)}"
+        return f"broken link '{written}': no page or file at /{target}{suggest.hint(target)}"
     ids = bodies[target].ids if target in bodies else None
     if fragment and ids is not None and unquote(fragment) not in ids:
         return f"broken link '{written}': /{target} has no heading '#{fragment}'{did_you_mean(fragment, ids)}"
