@@ -663,7 +663,7 @@ def test_open_tab_reloads_after_edit_keeps_scroll_and_shows_overlay(live, page):
     page.wait_for_function("() => document.body && document.body.textContent.includes('The browser saw this edit.')")
     assert page.evaluate("window.__marker") is None  # the tab reloaded itself
     page.wait_for_function(f"() => Math.abs(window.scrollY - {scrolled}) < 50")
-    live.write("concepts/zz-alpha.md", ALPHA.format(body=LONG_BODY).replace("date: 2025", "related: [nope-x]\ndate: 2025"))
+    live.write("concepts/zz-alpha.md", ALPHA.format(body=LONG_BODY).replace("date: 2025", "read_time: nope-x\ndate: 2025"))
     overlay = page.wait_for_selector(".conceptsite-overlay")
     assert "zz-alpha.md:4:" in overlay.text_content() and "nope-x" in overlay.text_content()
     assert page.evaluate("getComputedStyle(document.querySelector('.conceptsite-overlay')).position") == "fixed"
