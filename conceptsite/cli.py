@@ -107,7 +107,7 @@ def _serve(args) -> int:
 
 
 def _print_warnings(diagnostics) -> None:
-    for diagnostic in diagnostics:
+    for diagnostic in sorted(diagnostics):  # by file and position, as a failed build lists its problems
         print(diagnostic, file=sys.stderr)
 
 

@@ -44,10 +44,11 @@ def test_unknown_wikilink_is_placed_in_the_file(scratch_project):
 def test_broken_markdown_link_and_anchor(scratch_project):
     scratch_project.concept("alpha", body="## Real heading\n")
     scratch_project.concept("x", body="[a](/concepts/alpah/) and [b](/concepts/alpha/#real-headin)")
-    assert problems(scratch_project) == [
+    expected = [
         "4:5: broken link '/concepts/alpah/': no page or file at /concepts/alpah/ (did you mean 'concepts/alpha/'?)",
         "4:31: broken link '/concepts/alpha/#real-headin': /concepts/alpha/ has no heading '#real-headin' (did you mean 'real-heading'?)",
     ]
+    assert warnings(scratch_project) == expected and warnings(scratch_project, strict=True) == expected
 
 
 def test_relative_links_and_assets_resolve(scratch_project):

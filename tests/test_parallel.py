@@ -190,7 +190,7 @@ def test_link_problems_from_beside_the_build_come_as_from_the_build_itself(tmp_p
     for workers in (1, 2):
         with pytest.raises(pipeline.BuildFailed) as failed:
             pipeline.build(pipeline.Options(content=project / "content", out=tmp_path / f"site-{workers}",
-                                            use_cache=False, workers=workers))
+                                            use_cache=False, workers=workers, strict=True))  # broken links warn
         found[workers] = [str(d) for d in failed.value.diagnostics]
         assert len(made) == workers - 1  # the two-worker build checked its links beside the graph stage
     assert any("broken link '/concepts/gone/'" in d for d in found[1]) and found[2] == found[1]

@@ -213,7 +213,7 @@ class Preview:
 
     def _print_warnings(self, warnings: tuple) -> None:
         if warnings != self._warnings:
-            for warning in warnings:
+            for warning in sorted(warnings):  # by file and position, as the CLI prints them
                 print(warning, file=sys.stderr, flush=True)
         self._warnings = warnings
 
