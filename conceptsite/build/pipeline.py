@@ -132,7 +132,7 @@ def gather(options: Options, timings: dict | None = None, state: State | None = 
         config = check_nav(config, known, sources, report)
         report.raise_if_failed(options.strict)
         live = options.out.resolve() if staging is not None and in_place else None
-        views, plan = plan_render((graph, config, theme), caches, state, graph_key, options.workers,
+        views, plan = plan_render((graph, config, theme), caches, state, graph_key, options.workers, last,
                                   staging=staging, live=live, side=side)
         renderer = Renderer(make_environment(theme, caches.store.folder), config, graph, bodies, report, plan)
         files = clock("render", renderer.pages)

@@ -10,9 +10,9 @@ from conceptsite.render.pages import BODY_OUTPUTS
 from conceptsite.render.plan import RenderPlan
 
 
-def plan_render(site: tuple, caches, state: State | None, graph_key: str, workers: int,
+def plan_render(site: tuple, caches, state: State | None, graph_key: str, workers: int, last,
                 **where) -> tuple[ViewKeys | None, RenderPlan]:
-    """The renderer's plan: what it may keep and how many processes; `site` is (graph, config, theme)."""
+    """The renderer's plan: what it may keep, how many processes; `site` is (graph, config, theme)."""
     graph, config, theme = site
     if caches.pages is None:  # no cache: nothing is kept, and no state is left for edits
         return None, RenderPlan(workers=worker_count(workers, len(graph.pages)), **where)
@@ -23,7 +23,7 @@ def plan_render(site: tuple, caches, state: State | None, graph_key: str, worker
     keep_bodies = bool(manifest and all(manifest.intact(p, views.keys[p]) for p in BODY_OUTPUTS))
     stale = sum(1 for url in graph.pages if views.stale(url + "index.html", inputs.stamps.get(url)))
     return views, RenderPlan(views, inputs.stamps, bool(manifest and manifest.site_wide_intact(views.keys[SITE_WIDE])),
-                             keep_bodies, None if keep_bodies else last_search(caches.store, state),
+                             keep_bodies, None if keep_bodies else last,
                              keep_contexts=True, workers=worker_count(workers, stale), **where)
 
 

@@ -18,7 +18,7 @@ PARTS = {
     "shelf": "-shelf",  # the view pack's index (view_pack()); its pack files are named from it
 }
 # Shared by every output folder built with this cache (keyed by content, not by folder).
-SHARED = {"pages": "pages", "bodies": "bodies", "graph": "graph", "graph-key": "graph-key", "search": "search"}
+SHARED = {"pages", "bodies", "graph", "graph-key", "search"}
 
 
 class State:
@@ -33,7 +33,7 @@ class State:
 
     def name(self, part: str) -> str:
         """The store's file name of one part (the shelf's pack files start with it too)."""
-        return SHARED[part] if part in SHARED else self.prefix + PARTS[part]
+        return part if part in SHARED else self.prefix + PARTS[part]
 
     def load(self, part: str) -> dict:
         """One part as last saved ({} when missing); callers must not change what they get."""

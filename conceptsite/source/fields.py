@@ -7,7 +7,7 @@ import datetime as dt
 import re
 import unicodedata
 
-from conceptsite.source.discover import SourceFile, make_slug
+from conceptsite.source.discover import SECTIONS, SourceFile, make_slug
 
 # Each field's names, ours first: when a note has more than one, the first found is read.
 DATE_KEYS = ("date", "created", "publishDate")
@@ -16,7 +16,7 @@ ALIAS_KEYS = ("aliases", "alias", "redirect_from")
 # A note is left out (as a draft) when any of these keys holds its value.
 HIDING = (("draft", True), ("publish", False), ("published", False))
 URL_KEYS = ("slug", "permalink")
-SECTION_OF = {"concept": "concepts", "writeup": "writeups", "project": "projects"}
+SECTION_OF = {kind: folder for folder, kind in SECTIONS.items()}  # a kind's section folder
 
 # YYYY-MM-DD, then optionally a time ('T' or a space before it) and a zone (Z, +02:00, +0200, -05).
 _DATE_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?"
