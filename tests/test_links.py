@@ -96,3 +96,59 @@ def test_a_content_asset_where_a_theme_file_goes_is_an_error(scratch_project):
     scratch_project.write("assets/style.css", "body { color: red }")
     found = problems(scratch_project)
     assert len(found) == 1 and found[0].startswith("1:1: this file would be written to /assets/style.css, where the theme's ")
+
+
+def _wikilinks(project, url: str) -> list[tuple[str, str]]:
+    """(href, text) of each wikilink on the built page at url."""
+    import re
+    site = pipeline.gather(pipeline.Options(content=project.content))
+    assert not [d for d in site.warnings if "no note named" in d.message]
+    return re.findall(r'<a class="wikilink" href="([^"]*)">([^<]*)</a>', site.bodies[url].html)
+
+
+def test_wikilinks_reach_writeups_projects_and_loose_pages(scratch_project):
+    p = scratch_project
+    p.write("writeups/field-notes.md", "---\ntitle: Field Notes\ndate: 2025-01-02\n---\nText.\n")
+    p.write("projects/probe.md", "---\ntitle: Probe\ndate: 2025-01-02\n---\nText.\n")
+    p.write("about.md", "---\ntitle: About\n---\nText.\n")
+    p.concept("x", body="[[Field Notes]], [[probe]], [[about]] and [[writeups/field-notes]].")
+    assert _wikilinks(p, "concepts/x/") == [("../../writeups/field-notes/", "Field Notes"),
+                                             ("../../projects/probe/", "probe"), ("../../about/", "about"),
+                                             ("../../writeups/field-notes/", "Field Notes")]
+
+
+def test_a_bare_name_finds_the_note_with_the_shortest_path_and_a_path_picks_one(scratch_project):
+    p = scratch_project
+    p.concept("deep/er/adam", "title: Adam deep")
+    p.concept("optimizers/adam", "title: Adam shallow")
+    p.concept("x", body="[[adam]], [[er/adam]], [[deep/er/adam|full]] and [[concepts/optimizers/adam]].")
+    assert _wikilinks(p, "concepts/x/") == [("../optimizers/adam/", "adam"), ("../deep/er/adam/", "Adam deep"),
+                                             ("../deep/er/adam/", "full"), ("../optimizers/adam/", "Adam shallow")]
+
+
+def test_names_are_matched_without_case_or_unicode_form_and_show_as_typed(scratch_project):
+    p = scratch_project
+    p.concept("cafe", "title: Caf\u00e9 Culture")
+    p.concept("i18n", "title: Internationalization")
+    p.concept("learning-rate", "title: Learning Rate")
+    p.concept("x", body="[[CAFE\u0301 culture]], [[i18n]], [[learning-rate]] and [[Learning-Rate.md]].")
+    assert _wikilinks(p, "concepts/x/") == [("../cafe/", "CAFE\u0301 culture"), ("../i18n/", "i18n"),
+                                             ("../learning-rate/", "Learning Rate"),
+                                             ("../learning-rate/", "Learning-Rate.md")]
+
+
+def test_a_file_name_beats_another_notes_title(scratch_project):
+    p = scratch_project
+    p.concept("momentum-method", "title: Momentum")
+    p.concept("optimizers/momentum", "title: Heavy ball")
+    p.concept("x", body="[[momentum]] and [[momentum-method]].")
+    assert _wikilinks(p, "concepts/x/") == [("../optimizers/momentum/", "momentum"),
+                                             ("../momentum-method/", "Momentum")]
+
+
+def test_related_may_name_a_writeup(scratch_project):
+    p = scratch_project
+    p.write("writeups/story.md", "---\ntitle: Story\ndate: 2025-01-02\n---\nText.\n")
+    p.concept("x", "related: [Story]")
+    site = pipeline.gather(pipeline.Options(content=p.content))
+    assert site.graph.outgoing["concepts/x/"]["related"] == ("writeups/story/",) and not site.warnings

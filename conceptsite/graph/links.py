@@ -6,6 +6,7 @@ import unicodedata
 from urllib.parse import unquote
 
 from conceptsite.source.discover import make_slug, show_path
+from conceptsite.source.fields import SECTION_OF
 from conceptsite.diagnostics import Report, Suggester, did_you_mean
 from conceptsite.markdown.convert import Body
 from conceptsite.source.page import Page
@@ -18,7 +19,8 @@ GENERATED_FILES = ("404.html", "feed.xml", "sitemap.xml", "robots.txt", "graph.j
 
 
 class Index:
-    """Finds concepts by slug, title or alias, case-insensitively; detects clashing URLs."""
+    """Finds any note by path, file name, title or alias, case-insensitively and Unicode-normalised; detects
+    clashing URLs. A bare name finds a note in any folder, the shortest path winning ([[folder/note]] picks one)."""
 
     def __init__(self, pages: list[Page], report: Report, assets=()):
         self.by_url: dict[str, Page] = {}
@@ -26,14 +28,17 @@ class Index:
         self.aliases: dict[str, Page] = {}
         for page in pages:
             self._add_page(page, report)
-        concepts = [page for page in pages if page.kind == "concept" and self.by_url.get(_fold(page.url)) is page]
-        for page in concepts:  # slugs first: a slug names one page, so it wins over another page's title
-            self.names.setdefault(_fold(page.slug), page)
-        for page in concepts:
+        known = sorted((page for page in pages if self.by_url.get(_fold(page.url)) is page), key=_rank)
+        for page in known:  # whole paths first: a path names one page, so it wins over another page's title
+            self.names.setdefault(_fold(note_path(page)), page)
+        for page in known:  # then the ends of paths ('adam' of 'optimizers/adam'), shortest path first
+            for end in _path_ends(note_path(page)):
+                self.names.setdefault(_fold(end), page)
+        for page in known:
             self._add_names(page, report)
         _check_tags(pages, report)
         _check_assets(assets, self.by_url, report)
-        self.suggester = Suggester([page.slug for page in self.names.values()] + list(self.aliases))
+        self.suggester = Suggester([note_path(page) for page in known] + list(self.aliases))
 
     def _add_page(self, page: Page, report: Report) -> None:
         key = _fold(page.url)
@@ -54,7 +59,7 @@ class Index:
     def _add_names(self, page: Page, report: Report) -> None:
         title = _fold(page.title)
         other = self.names.setdefault(title, page)
-        if other is not page:
+        if other is not page and page.kind == other.kind == "concept":  # as before: two concepts, one name
             what = "slug" if _fold(other.slug) == title else "title"
             report.warn(page.source.shown, 1, 1, f"the title '{page.title}' is also the {what} of "
                         f"'{other.source.shown}', so [[{page.title}]] links there; link this page by its slug "
@@ -70,21 +75,51 @@ class Index:
             self.aliases[_fold(ref.target)] = page
 
     def find(self, name: str) -> Page | None:
-        """The concept a wikilink or relation names, by slug, title or alias."""
+        """The note a wikilink or relation names, by path, file name, title or alias."""
         key = _fold(name.strip().strip("/"))
+        if key.endswith(".md"):
+            key = key[:-3]
         if key.startswith("concepts/"):
             key = key[len("concepts/"):]
         found = self.names.get(key) or self.aliases.get(key)
         return found or self.names.get(make_slug(key)) or self.aliases.get(make_slug(key))  # [[notes 2]] -> notes-2
 
     def resolve(self, name: str):
-        """Markup's resolver: (url, title) of the named concept, or None."""
+        """Markup's resolver: (url, text to show) of the named note, or None. The text is what the author
+        typed, but a name typed as a slug or path ([[learning-rate]], [[optimizers/adam]]) shows the title."""
         page = self.find(name)
-        return (page.url, page.title) if page else None
+        if page is None:
+            return None
+        typed = name.strip()
+        return page.url, page.title if _typed_as_slug(typed) else typed
 
     def hint(self, name: str) -> str:
-        """A did-you-mean suffix for an unknown concept name."""
+        """A did-you-mean suffix for an unknown note name."""
         return self.suggester.hint(_fold(name))
+
+
+def note_path(page: Page) -> str:
+    """Where a note is, as links name it: a concept's slug ('optimizers/adam'), another note's section and slug
+    ('writeups/reading'), a loose page's slug ('about')."""
+    section = SECTION_OF.get(page.kind)
+    return f"{section}/{page.slug}" if section and page.kind != "concept" else page.slug
+
+
+def _rank(page: Page):
+    """Which of two notes a shared name means: the shorter path, then a concept, then the path's order."""
+    path = note_path(page)
+    return path.count("/"), page.kind != "concept", path
+
+
+def _path_ends(path: str) -> list[str]:
+    """The shorter paths that end a note's path: 'b/c' and 'c' of 'a/b/c'."""
+    parts = path.split("/")
+    return ["/".join(parts[i:]) for i in range(len(parts) - 1, 0, -1)]
+
+
+def _typed_as_slug(text: str) -> bool:
+    """True for a name written as a slug or path (lower case, '-' or '/' between words), not as prose."""
+    return ("-" in text or "/" in text) and make_slug(text) == text
 
 
 def _check_tags(pages: list[Page], report: Report) -> None:
