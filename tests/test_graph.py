@@ -1,4 +1,10 @@
+import pytest
+
 from conceptsite.build import pipeline
+from conceptsite.diagnostics import BuildFailed
+from conceptsite.render.views import tag_url
+
+
 def gather(project, strict=False):
     return pipeline.gather(pipeline.Options(content=project.content, strict=strict))
 
@@ -45,3 +51,59 @@ def test_wikilinks_resolve_by_title_alias_and_nested_slug(scratch_project):
     site = gather(p)
     assert site.bodies["concepts/user/"].wikilinks == ("concepts/optimizers/adam/",) * 4
     assert "concepts/adam-old/index.html" in site.files
+
+
+def test_a_parent_tag_holds_every_note_under_it_once(scratch_project):
+    p = scratch_project
+    p.concept("boxes", "title: Boxes\ntags: [ml/vision/detection, ml/vision]")
+    p.concept("conv", "title: Conv\ntags: [ml/vision]")
+    p.concept("tokens", "title: Tokens\ntags: [ml/nlp]")
+    p.concept("stew", "title: Stew\ntags: [cooking]")
+    tags = gather(p).graph.tags
+    assert list(tags) == ["cooking", "ml", "ml/nlp", "ml/vision", "ml/vision/detection"]  # no note is tagged ml
+    assert tags["ml"] == ("concepts/boxes/", "concepts/conv/", "concepts/tokens/")
+    assert tags["ml/vision"] == ("concepts/boxes/", "concepts/conv/")
+    assert tags["ml/vision/detection"] == ("concepts/boxes/",)
+
+
+def test_tag_children_are_each_parents_direct_children(scratch_project):
+    p = scratch_project
+    p.concept("boxes", "tags: [ml/vision/detection]")
+    p.concept("tokens", "tags: [ml/nlp, ml]")
+    p.concept("stew", "tags: [cooking]")
+    assert gather(p).graph.tag_children == {"ml": ("ml/nlp", "ml/vision"), "ml/vision": ("ml/vision/detection",)}
+
+
+def test_parent_child_and_dashed_tags_each_have_a_page_of_their_own(scratch_project):
+    p = scratch_project
+    p.concept("one", "title: One\ntags: [a, a-b]")
+    p.concept("two", "title: Two\ntags: [a/b, A/c]")  # A/c sits under the written 'a', not beside it
+    graph = gather(p).graph
+    assert list(graph.tags) == ["A/c", "a", "a-b", "a/b"]
+    assert graph.tags["a"] == ("concepts/one/", "concepts/two/")
+    assert graph.tag_children == {"a": ("A/c", "a/b")}
+    assert sorted(tag_url(t) for t in graph.tags) == ["tags/a-b/", "tags/a/", "tags/a/b/", "tags/a/c/"]
+
+
+def test_a_parent_no_note_carries_takes_one_spelling(scratch_project):
+    p = scratch_project
+    p.concept("one", "tags: [ml/nlp]")
+    p.concept("two", "tags: [ML/vision]")
+    graph = gather(p).graph
+    assert list(graph.tags) == ["ML", "ML/vision", "ml/nlp"]  # one page /tags/ml/, named as A-Z puts first
+    assert graph.tag_children == {"ML": ("ML/vision", "ml/nlp")}
+
+
+def test_a_tag_with_an_empty_part_stays_flat(scratch_project):
+    scratch_project.concept("odd", "tags: ['a//b', '/c', 'd/']")
+    graph = gather(scratch_project).graph
+    assert list(graph.tags) == ["/c", "a//b", "d/"] and graph.tag_children == {}
+
+
+def test_a_nested_tag_spelled_two_ways_still_fails_the_build(scratch_project):
+    scratch_project.concept("one", "tags: [ml/vision]")
+    scratch_project.concept("two", "tags: [ML/Vision]")
+    with pytest.raises(BuildFailed) as info:
+        gather(scratch_project)
+    [problem] = [d.message for d in info.value.diagnostics]
+    assert problem.startswith("tag 'ML/Vision' and tag 'ml/vision' (in ") and "the page /tags/ml/vision/;" in problem

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from conceptsite.diagnostics import Report
 from conceptsite.graph.links import Index
 from conceptsite.markdown.convert import Body
+from conceptsite.source.discover import make_slug
 from conceptsite.source.page import RELATION_KEYS, Page
 from conceptsite.graph.map_layout import concept_neighbours, neighbourhoods
 from conceptsite.graph.learning_paths import learning_paths
@@ -45,12 +46,13 @@ class Graph:
     edges: tuple[Edge, ...]
     outgoing: dict  # url -> {kind: (url, ...)}
     backlinks: dict  # url -> (url, ...) sorted by title
-    tags: dict  # tag -> (url, ...) sorted by title
+    tags: dict  # tag -> (url, ...) sorted by title: every note tagged it or a tag below it; parents no note carries too
     suggestions: dict  # url -> (Suggestion, ...)
     concepts: tuple[str, ...]  # concept urls A-Z by title
     paths: dict = field(default_factory=dict)  # url -> prerequisites, transitively, roots first
     positions: dict = field(default_factory=dict)  # (source, target, kind) -> (line, col) of a relation
     nearby: dict = field(default_factory=dict)  # concept url -> (one-hop, two-hop) urls its small map shows
+    tag_children: dict = field(default_factory=dict)  # tag -> its direct child tags A-Z ('a' -> 'a/b'), when it has any
 
     def neighbours(self, url: str) -> tuple[str | None, str | None]:
         """The previous and next concept in A-Z order."""
@@ -103,17 +105,19 @@ def build_graph(pages: list[Page], bodies: dict[str, Body], index: Index, report
     concepts = [p.url for p in pages if p.kind == "concept"]
     near = concept_neighbours(concepts, edges)
     backlinks = _backlinks(edges, title)
+    tags, tag_children = _tags(pages, title)
     graph = Graph(
         pages=by_url,
         edges=tuple(edges),
         outgoing=frozen_out,
         backlinks=backlinks,
-        tags=_tags(pages, title),
+        tags=tags,
         suggestions=_suggestions(pages, frozen_out, by_url, backlinks),
         concepts=tuple(sorted(concepts, key=title)),
         paths=learning_paths(frozen_out, by_url, positions, report),
         positions=positions,
         nearby=neighbourhoods(concepts, near, title),
+        tag_children=tag_children,
     )
     graph.derived("map_near", lambda _: near)  # the maps' node sizes read it too (neighbourhood._undirected)
     return graph
@@ -161,12 +165,36 @@ def _backlinks(edges: list[Edge], key) -> dict:
     return {url: tuple(sorted(found, key=key)) for url, found in sources.items()}
 
 
-def _tags(pages: list[Page], key) -> dict:
-    tagged = defaultdict(list)
+def tag_parent(tag: str) -> str | None:
+    """The tag a nested tag sits under ('ml/vision' for 'ml/vision/detection'); None for a top-level tag, and
+    for one with an empty part ('a//b', '/a', 'a/'), which stays a tag of its own as before."""
+    parts = tag.split("/")
+    if len(parts) < 2 or not all(part.strip() for part in parts):
+        return None
+    return "/".join(part.strip() for part in parts[:-1])
+
+
+def _tags(pages: list[Page], key) -> tuple[dict, dict]:
+    """tag -> the notes under it, and tag -> its child tags. A parent is named by slug, so it has one page:
+    a tag written on some note keeps its spelling ('ml' and 'ml/nlp'); a parent only implied by its
+    children takes the first spelling A-Z ('ML/vision' and 'ml/nlp' make one parent 'ML')."""
+    tagged = defaultdict(dict)  # tag -> {url: None}, pages in source order
     for page in pages:
-        for tag in dict.fromkeys(page.tags):
-            tagged[tag].append(page.url)
-    return {tag: tuple(sorted(urls, key=key)) for tag, urls in sorted(tagged.items())}
+        for tag in page.tags:
+            tagged[tag][page.url] = None
+    named = {}  # slug -> the tag with that page
+    for tag in sorted(tagged):
+        named.setdefault(make_slug(tag), tag)
+    under, children = {tag: dict(urls) for tag, urls in tagged.items()}, defaultdict(set)
+    for tag in sorted(tagged):
+        child, parent = tag, tag_parent(tag)
+        while parent is not None:
+            parent = named.setdefault(make_slug(parent), parent)
+            children[parent].add(child)
+            under.setdefault(parent, {}).update(tagged[tag])
+            child, parent = parent, tag_parent(parent)
+    tags = {tag: tuple(sorted(urls, key=key)) for tag, urls in sorted(under.items())}
+    return tags, {tag: tuple(sorted(kids)) for tag, kids in sorted(children.items())}
 
 
 def _suggestions(pages: list[Page], outgoing: dict, by_url: dict, backlinks: dict) -> dict:
