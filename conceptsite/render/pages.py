@@ -174,21 +174,33 @@ class Renderer:
         pages.sort(key=lambda p: (p.updated or p.date or dt.date.min, p.url), reverse=True)
         return [card_of(self.graph, p.url) for p in pages[:count]]
 
-    def tag_views(self, kind: str | None = None) -> list:
-        """Tags with how many pages (of one kind, when given) carry them."""
+    def tag_views(self, kind: str) -> list:
+        """Tags as written with how many pages of one kind carry them (not those under a child tag only)."""
         views = []
         for tag, urls in self.graph.tags.items():
-            count = sum(1 for u in urls if kind is None or self.graph.pages[u].kind == kind)
+            count = sum(1 for u in urls if self.graph.pages[u].kind == kind and tag in self.graph.pages[u].tags)
             if count:
                 views.append(TagView(tag, tag_url(tag), count))
         return views
 
+    def tag_tree(self) -> list:
+        """The top-level tags, each with its child tags nested; a count is of every page under the tag."""
+        tags, children = self.graph.tags, self.graph.tag_children
+        view = lambda tag: TagView(tag, tag_url(tag), len(tags[tag]), tuple(map(view, children.get(tag, ()))))  # noqa: E731
+        below = {child for kids in children.values() for child in kids}
+        return [view(tag) for tag in tags if tag not in below]
+
     def tag_pages(self) -> dict:
-        """The tag index and one page per tag."""
-        out = self.spill({"tags/index.html": self.render("tags.html", "tags/", tags=self.tag_views())})
-        for tag, urls in self.graph.tags.items():  # ~3 s at 10,000 concepts, beside the page workers
+        """The tag index and one page per tag, parents (a of a/b) listing their child tags and every page under them."""
+        out = self.spill({"tags/index.html": self.render("tags.html", "tags/", tags=self.tag_tree())})
+        tags = self.graph.tags
+        shown = lambda tag: TagView(tag, tag_url(tag), len(tags[tag]))  # noqa: E731
+        parents = {child: shown(tag) for tag, kids in self.graph.tag_children.items() for child in kids}
+        for tag, urls in tags.items():  # ~3 s at 10,000 concepts, beside the page workers
             url = tag_url(tag)
-            page = self.listing("tag.html", url, tag=tag, cards=[card_of(self.graph, u) for u in urls])
+            page = self.listing("tag.html", url, tag=tag, cards=[card_of(self.graph, u) for u in urls],
+                                children=[shown(c) for c in self.graph.tag_children.get(tag, ())],
+                                parent=parents.get(tag))
             out.update(self.spill({url + "index.html": page}))
         return out
 

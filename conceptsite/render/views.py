@@ -19,11 +19,12 @@ RELATION_TITLES = {
 
 @dataclass(frozen=True)
 class TagView:
-    """A tag and the URL of its page."""
+    """A tag and the URL of its page; in the tag index, with its child tags (the tree below it)."""
 
     name: str
     url: str
     count: int = 0
+    children: tuple[TagView, ...] = ()
 
 
 @dataclass(frozen=True)
