@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     except BuildFailed as failed:
         for diagnostic in failed.diagnostics:
             print(diagnostic, file=sys.stderr)
-        print(_failed_line(args, failed.diagnostics), file=sys.stderr)
+        print(_failed_line(args, failed), file=sys.stderr)
         return 1
     except (UnsafeOutput, scaffold.ScaffoldError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -54,14 +54,14 @@ def run() -> NoReturn:
     os._exit(code)
 
 
-def _failed_line(args, diagnostics) -> str:
+def _failed_line(args, failed: BuildFailed) -> str:
     """The summary after the diagnostics: how many of each, and that nothing was written."""
-    errors = sum(1 for d in diagnostics if d.severity == "error")
-    warnings = len(diagnostics) - errors
+    count = {kind: sum(1 for d in failed.diagnostics if d.severity == kind) for kind in ("error", "warning", "note")}
     verb = "check" if args.run is _check else "build"
-    line = f"{verb} failed: {errors} error(s)"
-    if args.strict and warnings:
-        line += f" and {warnings} warning(s), which --strict treats as errors"
+    line = f"{verb} failed: {count['error']} error(s)"
+    others = " and ".join(f"{count[kind]} {kind}(s)" for kind in ("warning", "note") if count[kind])
+    if failed.strict and others:  # --strict, or strict: true in site.yml
+        line += f" and {others}, which strict mode treats as errors"
     return line + ("; the previous output was left as it was" if verb == "build" else "")
 
 

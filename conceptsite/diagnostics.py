@@ -14,7 +14,7 @@ class Diagnostic:
     path: str
     line: int
     col: int
-    severity: str  # "error" or "warning"
+    severity: str  # "error", "warning" or "note" (a remark only --strict shows, and fails on)
     message: str
 
     def __str__(self) -> str:
@@ -24,9 +24,10 @@ class Diagnostic:
 class BuildFailed(Exception):
     """Raised when a stage found errors; carries all of them."""
 
-    def __init__(self, diagnostics: list[Diagnostic]):
+    def __init__(self, diagnostics: list[Diagnostic], strict: bool = False):
         super().__init__("\n".join(str(d) for d in diagnostics))
         self.diagnostics = diagnostics
+        self.strict = strict  # the run failed on warnings and notes too
 
 
 @dataclass
@@ -43,6 +44,10 @@ class Report:
         """Record a warning."""
         self.items.append(Diagnostic(str(path), line, col, "warning", _one_line(message)))
 
+    def note(self, path: Path | str, line: int, col: int, message: str) -> None:
+        """Record a note: a remark only a --strict run shows, as a failure."""
+        self.items.append(Diagnostic(str(path), line, col, "note", _one_line(message)))
+
     @property
     def errors(self) -> list[Diagnostic]:
         """The diagnostics that fail the build."""
@@ -53,7 +58,12 @@ class Report:
         failing = self.items if strict else self.errors
         if failing:
             # A template fault repeats once per page rendered with it; show it once.
-            raise BuildFailed(sorted(set(self.items), key=_sort_key))
+            raise BuildFailed(sorted(set(self.items if strict else shown(self.items)), key=_sort_key), strict)
+
+
+def shown(items) -> tuple[Diagnostic, ...]:
+    """The diagnostics a run without --strict prints: all but the notes."""
+    return tuple(d for d in items if d.severity != "note")
 
 
 _BREAKS = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")

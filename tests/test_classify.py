@@ -223,15 +223,44 @@ def test_added_files_templates_and_options_go_the_usual_way(project, tmp_path):
 
 
 def test_a_page_with_a_warning_or_a_strict_build_goes_the_usual_way(project):
-    _edit(project, "concepts/beta.md", "title: Beta", "title: Beta\ncolour: red")  # an unknown key warns
+    _edit(project, "concepts/beta.md", "title: Beta", "title: Beta\nrelated: [nowhere]")  # a dangling entry warns
     assert _build(project).kind == "whole"
     _edit(project, "concepts/beta.md", "zebra", "zebra again")
     assert _build(project).kind == "whole"  # beta had a warning last time
     _edit(project, "concepts/alpha.md", "more words", "other words")
-    assert _build(project).kind == "prose"  # alpha had none; beta's warning is shown again
+    result = _build(project)
+    assert result.kind == "prose" and len(result.warnings) == 1  # alpha had none; beta's warning is shown again
     _edit(project, "concepts/alpha.md", "other words", "more words")
     with pytest.raises(pipeline.BuildFailed):
         _build(project, strict=True)
+
+
+def test_unknown_keys_are_kept_quietly_and_only_strict_fails_on_them(project):
+    _edit(project, "concepts/beta.md", "title: Beta", "title: Beta\ncolour: red")  # another tool's key
+    result = _build(project)
+    assert result.kind == "whole" and result.warnings == ()
+    _edit(project, "concepts/beta.md", "zebra", "zebra again")
+    assert _build(project).kind == "prose"  # the same key, in the same place: the edit path
+    _edit(project, "concepts/beta.md", "colour: red", "colour: red\nmood: calm")
+    assert _build(project).kind == "whole"  # a new key: the record must learn it, for --strict
+    with pytest.raises(pipeline.BuildFailed) as failed:
+        _build(project, strict=True)
+    assert [(d.severity, d.message) for d in failed.value.diagnostics] == [
+        ("note", "unknown front-matter key 'colour'"), ("note", "unknown front-matter key 'mood'")]
+
+
+def test_strict_in_site_yml_fails_every_build_as_strict_does(project):
+    _edit(project, "concepts/beta.md", "title: Beta", "title: Beta\ncolour: red")
+    _build(project)
+    site_yml = project.content / "site.yml"
+    site_yml.write_text("title: Strict\nstrict: true\n")
+    with pytest.raises(pipeline.BuildFailed):
+        _build(project)
+    _edit(project, "concepts/beta.md", "colour: red\n", "")
+    assert _build(project).warnings == ()
+    _edit(project, "concepts/beta.md", "zebra", "[[nowhere]] zebra")
+    with pytest.raises(pipeline.BuildFailed):
+        _build(project)  # the edit path is strict too
 
 
 def test_a_lost_view_pack_or_record_means_a_whole_build(project):

@@ -35,12 +35,16 @@ def test_check_writes_nothing(scratch_project, run_cli):
     assert not scratch_project.out.exists()
 
 
-def test_strict_turns_warnings_into_errors(scratch_project, run_cli):
-    scratch_project.concept("alpha", "colour: red")
-    assert run_cli("check", "--content", scratch_project.content).code == 0
+def test_strict_turns_warnings_and_notes_into_errors(scratch_project, run_cli):
+    scratch_project.concept("alpha", "colour: red\nrelated: [nowhere]")
+    quiet = run_cli("check", "--content", scratch_project.content, cwd=scratch_project.root)
+    assert quiet.code == 0 and "colour" not in quiet.err and "nowhere" in quiet.err  # a note is not shown
     result = run_cli("check", "--strict", "--content", scratch_project.content, cwd=scratch_project.root)
     assert result.code == 1
-    assert "content/concepts/alpha.md:3:9: warning: unknown front-matter key 'colour'" in result.err
+    assert result.err.splitlines() == [
+        "content/concepts/alpha.md:3:9: note: unknown front-matter key 'colour'",
+        "content/concepts/alpha.md:4:11: warning: no note named 'nowhere' in related",
+        "check failed: 0 error(s) and 1 warning(s) and 1 note(s), which strict mode treats as errors"]
 
 
 def test_drafts_are_built_only_on_request(scratch_project, run_cli):

@@ -2,6 +2,7 @@
     UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
 then review the diff of tests/golden/ before committing it."""
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,14 @@ GOLDEN = HERE / "golden" / "basic"
 def built(tmp_path_factory):
     os.environ["SOURCE_DATE_EPOCH"] = "1764547200"  # 2025-12-01: pins the footer year
     try:
-        out = tmp_path_factory.mktemp("golden") / "site"
-        pipeline.build(pipeline.Options(content=SITE / "content", out=out))
+        # A copy outside git, its files' times pinned: a note without a date is dated by its last commit, or
+        # outside git by its file's time, and neither may move the snapshot.
+        site = tmp_path_factory.mktemp("golden")
+        shutil.copytree(SITE, site, dirs_exist_ok=True)
+        for path in site.rglob("*"):
+            os.utime(path, (1764547200, 1764547200))
+        out = site / "site"
+        pipeline.build(pipeline.Options(content=site / "content", out=out))
     finally:
         del os.environ["SOURCE_DATE_EPOCH"]
     return out

@@ -242,3 +242,83 @@ def test_file_dates_come_from_the_modification_time(tmp_path):
     moment = datetime.datetime(2019, 7, 8, 12, 0).timestamp()  # local noon
     os.utime(path, (moment, moment))
     assert file_dates(path) == dates("2019-07-08", "2019-07-08")
+
+
+# Builds: notes without dates take them from git, and the engine keeps them by HEAD.
+
+STUB_STATIC = __import__("pathlib").Path(__file__).parent / "sites" / "basic" / "static"
+
+
+def build(vault, out, **options):
+    from conceptsite.build import pipeline
+    return pipeline.build(pipeline.Options(content=vault, out=out, static=STUB_STATIC, **options))
+
+
+@pytest.fixture
+def vault(repo, tmp_path, monkeypatch):
+    """A vault of three notes in git, and a git on PATH that logs each run to tmp_path/git.log."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    shim = tmp_path / "bin"
+    shim.mkdir()
+    real = subprocess.run(["sh", "-c", "command -v git"], capture_output=True, text=True).stdout.strip()
+    (shim / "git").write_text(f'#!/bin/sh\necho "$@" >> "{tmp_path}/git.log"\nexec "{real}" "$@"\n')
+    (shim / "git").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{shim}{os.pathsep}{os.environ['PATH']}")
+    write(repo, "Alpha.md", "Alpha links to [[Beta]].\n")
+    write(repo, "Beta.md", "Beta text.\n")
+    write(repo, "Gamma.md", "---\ndate: 2019-09-09\nupdated: 2019-10-10\n---\nGamma keeps its own dates.\n")
+    commit(repo, "2021-03-04T23:30:00-05:00")
+    write(repo, "Beta.md", "Beta text, edited.\n")
+    commit(repo, "2022-06-07" + NOON)
+    return repo
+
+
+def git_runs(tmp_path) -> int:
+    log = tmp_path / "git.log"
+    return sum(" log " in line for line in log.read_text().splitlines()) if log.exists() else 0
+
+
+def times(page: str) -> list[str]:
+    import re
+    return re.findall(r'<time datetime="([\d-]+)"', page)
+
+
+def test_notes_without_dates_are_dated_by_their_first_and_last_commit(vault, tmp_path):
+    out = tmp_path / "site"
+    build(vault, out)
+    beta = (out / "concepts/beta/index.html").read_text(encoding="utf-8")
+    gamma = (out / "concepts/gamma/index.html").read_text(encoding="utf-8")
+    assert 'Updated <time datetime="2022-06-07">' in beta and "2021-03-04" in times(beta)  # its own zone's day
+    assert 'Updated <time datetime="2019-10-10">' in gamma and "2022-06-07" not in gamma  # front-matter wins
+
+
+def test_a_warm_build_runs_no_git_and_writes_nothing(vault, tmp_path):
+    out = tmp_path / "site"
+    build(vault, out)
+    assert git_runs(tmp_path) == 1  # one git log for the whole history
+    again = build(vault, out)
+    assert again.kind == "unchanged" and again.stats.files == 0 and git_runs(tmp_path) == 1
+    (vault / "Alpha.md").write_text("Alpha links to [[Beta]].\n\nMore prose.\n", encoding="utf-8")
+    assert build(vault, out).kind == "prose" and git_runs(tmp_path) == 1  # an edit reads the kept dates
+
+
+def test_a_commit_that_changes_only_dates_rewrites_only_those_pages(vault, tmp_path):
+    out = tmp_path / "site"
+    (vault / "Alpha.md").write_text("Alpha links to [[Beta]], edited.\n", encoding="utf-8")
+    build(vault, out)
+    commit(vault, "2023-08-09" + NOON)  # the file is as it was built; only its updated date moves
+    result = build(vault, out)
+    assert result.kind == "whole" and git_runs(tmp_path) == 2
+    assert 'Updated <time datetime="2023-08-09">' in (out / "concepts/alpha/index.html").read_text(encoding="utf-8")
+    # Its page, and the feed and home page, which list what was updated last: nothing else.
+    assert result.stats.written == ("concepts/alpha/index.html", "feed.xml", "index.html")
+
+
+def test_outside_git_a_missing_date_is_the_files_modification_day(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    note = write(tmp_path / "notes", "Loose.md", "No dates here.\n")
+    os.utime(note, (1700000000, 1700000000))  # 2023-11-14 in every zone from UTC-12 to UTC+9
+    out = tmp_path / "site"
+    build(tmp_path / "notes", out)
+    page = (out / "concepts/loose/index.html").read_text(encoding="utf-8")
+    assert times(page) == ["2023-11-14"]  # the date; no updated date from a file's time

@@ -16,7 +16,7 @@ from conceptsite.source.read import read_pages
 def read(text, kind="concept", slug="x", shown=None):
     report = Report()
     raw = text if isinstance(text, bytes) else text.encode()
-    page = read_page(SourceFile(None, shown or f"content/{slug}.md", kind, slug), raw, report)
+    page = read_page(SourceFile(Path("/nonexistent", slug + ".md"), shown or f"content/{slug}.md", kind, slug), raw, report)
     return page, [str(d) for d in report.items]
 
 
@@ -54,7 +54,7 @@ def test_read_time_is_computed_from_words():
     ("read_time: -1", "content/x.md:3:12: error: read_time: expected a whole number of minutes, got -1"),
     ("draft: maybe", "content/x.md:3:8: error: draft: expected true or false, got 'maybe'"),
     ("link: javascript:alert(1)", "content/x.md:3:7: error: link: 'javascript:alert(1)' must start with https://, http://, mailto: or /"),
-    ("tittle: x", "content/x.md:3:9: warning: unknown front-matter key 'tittle' (did you mean 'title'?)"),
+    ("tittle: x", "content/x.md:3:9: note: unknown front-matter key 'tittle' (did you mean 'title'?)"),
 ])
 def test_bad_values_are_reported_at_their_position(front, message):
     _, problems = read(f"---\ndate: 2025-01-01\n{front}\n---\nBody")
@@ -240,10 +240,10 @@ def test_a_permalink_that_is_not_a_plain_path_is_warned_about_and_ignored(value)
 def test_unknown_keys_are_kept_as_extra():
     page, problems = read("---\ntitle: T\ncolour: red\nrelated_terms: [a, b]\nweight: 3\n---\nBody")
     assert page.extra == {"colour": "red", "related_terms": ["a", "b"], "weight": 3}
-    # Still warned about (so --strict catches a typo): strict is not known when a page is read.
-    assert problems == ["content/x.md:3:9: warning: unknown front-matter key 'colour'",
-                        "content/x.md:4:16: warning: unknown front-matter key 'related_terms' (did you mean 'related'?)",
-                        "content/x.md:5:9: warning: unknown front-matter key 'weight'"]
+    # Notes: only a strict run shows them (and fails), so another tool's keys build quietly.
+    assert problems == ["content/x.md:3:9: note: unknown front-matter key 'colour'",
+                        "content/x.md:4:16: note: unknown front-matter key 'related_terms' (did you mean 'related'?)",
+                        "content/x.md:5:9: note: unknown front-matter key 'weight'"]
 
 
 def test_keys_read_under_other_names_are_not_unknown():
@@ -273,7 +273,7 @@ def test_a_vault_in_other_tools_front_matter_builds_with_each_convention(tmp_pat
     out = tmp_path / "site"
     result = pipeline.build(pipeline.Options(content=tmp_path / "content", out=out, static=STUB_STATIC,
                                              use_cache=False, workers=1))
-    assert [d.message for d in result.warnings] == ["unknown front-matter key 'difficulty'"]
+    assert result.warnings == ()  # its unknown key 'difficulty' is a note, shown only by --strict
     graph = json.loads((out / "graph.json").read_text(encoding="utf-8"))
     nodes = {n["id"]: (n["title"], n["tags"]) for n in graph["nodes"]}
     assert nodes == {

@@ -12,7 +12,7 @@ from conceptsite.render.theme import BUNDLED
 
 
 def _project(p):
-    p.concept("alpha", "title: Alpha\ncolour: red", "Alpha links to [[beta]].")  # colour: an unknown key, a warning
+    p.concept("alpha", "title: Alpha\nrelated: [nowhere]", "Alpha links to [[beta]].")  # a dangling entry: a warning
     p.concept("beta", "title: Beta", "Beta body.")
     return p
 
@@ -33,7 +33,7 @@ def test_second_build_is_skipped_and_replays_the_warnings(scratch_project):
     second = _build(p)
     assert first.site is not None and second.site is None
     assert second.stats.files == 0 and second.pages == first.pages == 2
-    assert second.warnings == first.warnings and any("colour" in w.message for w in second.warnings)
+    assert second.warnings == first.warnings and any("nowhere" in w.message for w in second.warnings)
 
 
 def test_strict_fails_on_replayed_warnings(scratch_project):

@@ -12,7 +12,7 @@ from conceptsite.build import output
 from conceptsite.build.bodies import render_bodies
 from conceptsite.build.caches import Caches
 from conceptsite.build.linkcheck import beside_graph, check_nav, find_link_problems, known_urls
-from conceptsite.diagnostics import BuildFailed, Diagnostic, Report
+from conceptsite.diagnostics import BuildFailed, Diagnostic, Report, shown
 from conceptsite.graph.graph_cache import GraphCache
 from conceptsite.graph.links import Index, check_theme_clashes
 from conceptsite.graph.model import Graph, build_graph
@@ -31,10 +31,11 @@ from conceptsite.render.theme import layers, load_theme, make_environment
 from conceptsite.source.config import SiteConfig, read_config
 from conceptsite.source.discover import discover, show_path, work_folder
 from conceptsite.source.page import Page
+from conceptsite.source.history import dates_of_notes
 from conceptsite.source.read import read_pages
 from conceptsite.store import Store
 
-STAGES = ("discover", "config", "read", "index", "markup", "graph", "links", "render", "write")
+STAGES = ("discover", "config", "dates", "read", "index", "markup", "graph", "links", "render", "write")
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,8 @@ def gather(options: Options, timings: dict | None = None, state: State | None = 
     theme, caches = load_theme(*theme_dirs(options)), Caches.open(cache_store(options))
     sources = clock("discover", discover, options.content)
     config = clock("config", read_config, sources.config, report)
-    pages = clock("read", read_pages, sources, options.drafts, report, caches.pages, options.workers)
+    dates = clock("dates", dates_of_notes, options.content, state or caches.store)
+    pages = clock("read", read_pages, sources, options.drafts, report, caches.pages, options.workers, dates)
     index = clock("index", Index, pages, report, sources.assets)
     check_theme_clashes(sources.assets, theme.assets, report)
     bodies = clock("markup", render_bodies, pages, index, config, report, caches.bodies, options.workers)
@@ -130,7 +132,8 @@ def gather(options: Options, timings: dict | None = None, state: State | None = 
         graph, built = clock("graph", find_graph, pages, bodies, index, report, caches.graph, graph_key)
         clock("links", find_link_problems, side, pages, bodies, known, report)
         config = check_nav(config, known, sources, report)
-        report.raise_if_failed(options.strict)
+        strict = options.strict or config.strict
+        report.raise_if_failed(strict)
         live = options.out.resolve() if staging is not None and in_place else None
         views, plan = plan_render((graph, config, theme), caches, state, graph_key, options.workers, last,
                                   staging=staging, live=live, side=side)
@@ -139,7 +142,7 @@ def gather(options: Options, timings: dict | None = None, state: State | None = 
     finally:
         if side is not None:
             side.close()
-    report.raise_if_failed(options.strict)
+    report.raise_if_failed(strict)
     # Only after a good build, so a failed one leaves nothing new behind.
     caches.save(sources, pages, graph_key if built is not None else None, graph, built)
     if renderer.search is not None and renderer.search is not plan.last_search:
@@ -202,12 +205,12 @@ def _apply_edits(state: State, scan: Scan, options: Options, before_write) -> Re
         return None
     record = change.record
     if not change.edits:
-        return Result(None, 0.0, WriteStats(0, 0), {}, len(record.pages), record.warnings, "unchanged")
+        return Result(None, 0.0, WriteStats(0, 0), {}, len(record.pages), shown(record.warnings), "unchanged")
     done = Rerender(state, record).run(change.edits, scan, options.notice_styles, before_write)
     if done is None:
         return None
     _remember(state, scan, done.record, done.listings)
-    return Result(None, 0.0, done.stats, {}, len(done.record.pages), done.record.warnings, done.kind)
+    return Result(None, 0.0, done.stats, {}, len(done.record.pages), shown(done.record.warnings), done.kind)
 
 
 def _whole(options: Options, state: State | None, scan: Scan | None, started: float, before_write) -> Result:
@@ -224,7 +227,7 @@ def _whole(options: Options, state: State | None, scan: Scan | None, started: fl
         if staging is not None:
             staging.discard()
         raise
-    result = Result(site, time.perf_counter() - started, stats, timings, len(site.graph.pages), site.warnings)
+    result = Result(site, time.perf_counter() - started, stats, timings, len(site.graph.pages), shown(site.warnings))
     increment = site.increment
     if state is not None and increment.views is not None:
         state.save("stamps", increment.views.stamps)

@@ -3,8 +3,10 @@ edits to pages that keep the graph as it was, prose or the fields only cards sho
 with no problem, which rerender.py renders from the record; or anything else (gather the whole site)."""
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, replace
 
+from conceptsite.diagnostics import shown
 from conceptsite.incremental.keys import own_key
 from conceptsite.incremental.manifest import Manifest
 from conceptsite.incremental.record import Known, Record, shape
@@ -41,41 +43,49 @@ class Change:
 def classify(state: State, scan: Scan, strict: bool) -> Change:
     """Compare what a build reads now with the record of the last good build into this folder."""
     record = state.load("record").get("record")
+    strict = strict or (isinstance(record, Record) and record.config.strict)  # --strict, or strict: true in site.yml
     if not isinstance(record, Record) or record.context != scan.context or (strict and record.warnings):
         return Change(None, None)
     manifest = Manifest(state)
     if not manifest.entries or not state.outputs_intact(manifest.all_intact):  # gone or changed by hand: mend all
         return Change(record, None)
-    edits = find_edits(record, scan)
+    # Notes' git dates as the last build read them: HEAD is as it was then, or scan.context would differ.
+    edits = find_edits(record, scan, state.load("history").get("dates", {}))
     return Change(record, tuple(edits) if edits is not None else None)
 
 
-def find_edits(record: Record, scan: Scan) -> list[Edit] | None:
+def find_edits(record: Record, scan: Scan, dates: dict) -> list[Edit] | None:
     """The changed files as edits ([] when none changed), or None when any change is something else."""
     if scan.files.keys() != record.files.keys():
         return None  # a file was added or removed
     changed = [path for path, stat in scan.files.items() if record.files[path] != stat]
     if len(changed) > LIMIT:
         return None
-    noisy = {d.path for d in record.warnings}
+    noisy = {d.path for d in shown(record.warnings)}
+    notes = defaultdict(list)  # an edit may keep a page's notes (its unknown keys), as they were, in place
+    for d in record.warnings:
+        if d.severity == "note":
+            notes[d.path].append(d)
     edits = []
     for path in changed:
         url = record.sources.get(path)
         known = Known.unpacked(record.pages[url]) if url is not None else None
         quiet = known is not None and known.where[1] not in noisy
-        edit = redo(known, scan.files[path], record.config.allow_html) if quiet else None
+        edit = redo(known, scan.files[path], record.config.allow_html, tuple(notes[known.where[1]]),
+                    dates.get(known.where[0])) if quiet else None
         if edit is None:
             return None
         edits.append(edit)
     return edits
 
 
-def redo(known: Known, stat: tuple, allow_html: bool) -> Edit | None:
-    """Read and convert an edited page again; None unless the graph would not change and it has no problem."""
-    found = reread(known.source)
-    if found is None:
+def redo(known: Known, stat: tuple, allow_html: bool, notes: tuple = (), dates=None) -> Edit | None:
+    """Read and convert an edited page again; None unless the graph would not change and it has no problem
+    (and the same notes as last time, which the record keeps for --strict)."""
+    found = reread(known.source, dates)
+    if found is None or found[2] != notes:
         return None
-    raw, page = found
+    raw, page, _ = found
     meta = page_meta(page)
     # A plain page with a summary is searchable and one without is not: a summary edit there goes the usual way.
     if meta != known.meta and (page.kind == "page" or page_frame(page) != known.frame):

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from conceptsite.incremental.keys import generator_version
 from conceptsite.render.theme import build_date
+from conceptsite.source.discover import is_junk
+from conceptsite.source.history import find_repository, read_head
 from conceptsite.store import digest
 
 
@@ -37,7 +39,8 @@ def scan(content: Path, theme: tuple[Path, ...], drafts: bool, last: Scan | None
          changed: set[str] | None = None) -> Scan:
     """Stat everything a build reads; given the last scan and a watcher's changed paths, only those."""
     roots = tuple(str(folder.resolve()) for folder in (content, *theme))
-    context = digest(generator_version(), build_date().isoformat(), f"drafts={drafts}", *roots)
+    # HEAD too: a commit can change the dates of notes (history.py) without touching a file here.
+    context = digest(generator_version(), build_date().isoformat(), f"drafts={drafts}", _head(content), *roots)
     if last is not None and changed is not None and last.roots == roots:
         return replace(last.updated(changed), context=context)
     return scan_folders(roots, context)
@@ -51,10 +54,16 @@ def scan_folders(roots: tuple[str, ...], context: str) -> Scan:
     return Scan(context, files, roots)
 
 
+def _head(content: Path) -> str:
+    """The commit HEAD names in the repository holding content ('' outside git), read without running git."""
+    root = find_repository(content)
+    return (read_head(root) if root is not None else None) or ""
+
+
 def _listing(root: str):
-    """(path, (mtime_ns, size)) for each file under root, in a stable order."""
+    """(path, (mtime_ns, size)) for each file under root that discover reads, in a stable order."""
     for folder, dirs, files in os.walk(root):
-        dirs.sort()
+        dirs[:] = sorted(d for d in dirs if not is_junk(d))  # .git/ above all: a vault's history is not read
         for name in sorted(files):
             path = os.path.join(folder, name)
             yield path, _stat(path)  # None: vanished mid-walk, so the scan differs from a complete one

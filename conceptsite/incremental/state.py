@@ -18,7 +18,7 @@ PARTS = {
     "shelf": "-shelf",  # the view pack's index (view_pack()); its pack files are named from it
 }
 # Shared by every output folder built with this cache (keyed by content, not by folder).
-SHARED = {"pages", "bodies", "graph", "graph-key", "search"}
+SHARED = {"pages", "bodies", "graph", "graph-key", "search", "history"}  # history: notes' git dates, by HEAD
 
 
 class State:

@@ -41,6 +41,7 @@ class SiteConfig:
         NavItem("Projects", "/projects/", "P"), NavItem("About", "/about/", "A"),
     )
     allow_html: bool = False
+    strict: bool = False  # warnings fail every build of the site, as --strict makes them
     nav_from_file: bool = False  # a default nav drops links to pages the site lacks
 
     @property
@@ -52,7 +53,8 @@ class SiteConfig:
 
 
 _STRINGS = ("title", "author", "short_name", "tagline", "base_url", "language", "timezone", "timezone_label")
-KNOWN = set(_STRINGS) | {"footer", "nav", "allow_html"}
+_BOOLEANS = ("allow_html", "strict")
+KNOWN = set(_STRINGS) | set(_BOOLEANS) | {"footer", "nav"}
 
 
 def read_config(path: Path, report: Report) -> SiteConfig:
@@ -96,8 +98,7 @@ class _Reader:
         if "nav" in self.data:
             values["nav"] = self.nav()
             values["nav_from_file"] = True
-        if "allow_html" in self.data:
-            values["allow_html"] = self.boolean("allow_html")
+        values.update({key: self.boolean(key) for key in _BOOLEANS if key in self.data})
         config = SiteConfig(**{k: v for k, v in values.items() if v not in ("", None)})
         self.check_timezone(config.timezone)
         if "base_url" in self.data and not re.match(r"https?://[^/?#\s]+", config.base_url):

@@ -243,3 +243,20 @@ def _read_text(path: Path) -> str | None:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
+
+
+def dates_of_notes(content: Path, keeper) -> dict[str, FileDates]:
+    """The git dates of every committed file under content, by absolute path ({} outside git). keeper (the
+    build's store or state) keeps them under HEAD's commit id, so while HEAD stays, no git process runs."""
+    root = find_repository(content)
+    head = read_head(root) if root is not None else None
+    if head is None:
+        return {}
+    folder = Path(content).resolve()
+    key = (head, str(folder))
+    saved = keeper.load("history")
+    if saved.get("key") == key:
+        return saved["dates"]
+    dates = {os.path.join(folder, name): span for name, span in read_history(root, folder).items()}
+    keeper.save("history", {"key": key, "dates": dates})
+    return dates

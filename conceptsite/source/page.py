@@ -9,11 +9,12 @@ from functools import cached_property
 from pathlib import Path
 
 from conceptsite.source.discover import SourceFile, make_slug
-from conceptsite.diagnostics import Report, did_you_mean
+from conceptsite.diagnostics import Diagnostic, Report, did_you_mean
 from conceptsite.source.fields import (ALIAS_KEYS, DATE_KEYS, HIDING, UPDATED_KEYS, URL_KEYS, SECTION_OF, bare_tag,
                                        first_key, list_advice, own_url, parse_date, plain_permalink, split_tags,
                                        first_sentence, heading_text, title_from_name)
 from conceptsite.source.frontmatter import FrontMatter, FrontMatterError, split
+from conceptsite.source.history import FileDates, file_dates
 
 RELATION_KEYS = ("related", "prerequisites", "contrasts", "examples", "part_of")
 KNOWN_KEYS = {
@@ -84,8 +85,9 @@ def decode(raw: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_page(source: SourceFile, raw: bytes, report: Report) -> Page | None:
-    """Parse and check one page; problems go to the report and give None."""
+def read_page(source: SourceFile, raw: bytes, report: Report, dates: FileDates | None = None) -> Page | None:
+    """Parse and check one page; problems go to the report and give None. dates: the file's from git, for
+    the dates its front-matter does not give (outside git, a missing date is the file's modification day)."""
     where = source.shown
     if len(raw) > MAX_BYTES:
         report.error(where, 1, 1, f"file is too large ({len(raw):,} bytes; the limit is {MAX_BYTES:,}); "
@@ -100,20 +102,31 @@ def read_page(source: SourceFile, raw: bytes, report: Report) -> Page | None:
         report.error(where, exc.line, exc.col, exc.message)
         return None
     checker = _Checker(fm, where, report)
-    page = checker.page(source)
+    page = checker.page(source, dates)
     return page if checker.ok else None
 
 
-def reread(source: SourceFile) -> tuple[bytes, Page] | None:
-    """A page's file and the page as it is on disk now, or None if it cannot be read or has any problem
-    (the watch server's and the CLI's fast lanes then build the usual way)."""
+def reread(source: SourceFile, dates: FileDates | None = None) -> tuple[bytes, Page, tuple[Diagnostic, ...]] | None:
+    """A page's file, the page as it is on disk now and its notes, or None if it cannot be read or has any
+    warning or error (the engine then builds the usual way)."""
     try:
         raw = Path(source.path).read_bytes()
     except OSError:
         return None
     report = Report()
-    page = read_page(source, raw, report)
-    return (raw, page) if page is not None and not report.items else None
+    page = read_page(source, raw, report, dates)
+    notes = tuple(d for d in report.items if d.severity == "note")
+    return (raw, page, notes) if page is not None and len(notes) == len(report.items) else None
+
+
+def _created(source: SourceFile, dates: FileDates | None) -> dt.date | None:
+    """A note's date when its front-matter gives none: its first commit, else its file's modification day."""
+    if dates is not None:
+        return dates.created
+    try:
+        return file_dates(source.path).created
+    except OSError:  # a page read from bytes alone
+        return None
 
 
 def byte_position(raw: bytes, offset: int) -> tuple[int, int]:
@@ -132,12 +145,13 @@ class _Checker:
         self.ok = False
         self.report.error(self.where, *self.fm.where(key, index), message)
 
-    def page(self, source: SourceFile) -> Page:
+    def page(self, source: SourceFile, dates: FileDates | None) -> Page:
         data = self.fm.data
         for key in data:
             if str(key) not in KNOWN_KEYS:
                 hint = did_you_mean(str(key), KNOWN_KEYS)
-                self.report.warn(self.where, *self.fm.where(str(key)), f"unknown front-matter key '{key}'{hint}")
+                # Notes carry keys of other tools (kept as page.extra): only --strict asks about them.
+                self.report.note(self.where, *self.fm.where(str(key)), f"unknown front-matter key '{key}'{hint}")
         body, title = self._title_and_body(source)
         tags, tag_places = self.tags()
         url = own_url(source.kind, source.slug, self.string("slug"), self.permalink())
@@ -147,8 +161,8 @@ class _Checker:
             summary=self.string("summary") or self.string("description") or first_sentence(body),
             definition=self.string("definition"),
             tags=tags,
-            date=self.date(first_key(data, DATE_KEYS)),
-            updated=self.date(first_key(data, UPDATED_KEYS)),
+            date=self.date(first_key(data, DATE_KEYS)) or _created(source, dates),
+            updated=self.date(first_key(data, UPDATED_KEYS)) or (dates.updated if dates else None),
             read_time=self.read_time(body),
             # One rule for every way of keeping a note out, so the reader's --drafts check covers them all.
             draft=any([self.boolean(key, not hides) == hides for key, hides in HIDING]),

@@ -20,6 +20,7 @@ class PageEntry:
     diagnostics: tuple[Diagnostic, ...]
     meta: str = ""  # hash of the page without its body text: what the listings read
     frame: str = ""  # the same without the fields only cards and its own page show: what the graph reads
+    dates: object = None  # history.FileDates from git it was read with, or None
 
 
 def page_meta(page) -> str:
@@ -45,22 +46,24 @@ class PageCache:
         self.entries: dict[str, PageEntry] = store.load_entries("pages")
         self.changed: set[str] = set()
 
-    def read(self, source: SourceFile, parse) -> PageEntry:
-        """The entry for one source file; parse(raw, report) makes a page on a miss."""
+    def read(self, source: SourceFile, parse, dates=None) -> PageEntry:
+        """The entry for one source file, with its dates from git; parse(source, raw, report, dates) makes a
+        page on a miss."""
         key = str(source.path)
         entry = self.entries.get(key)
         st = source.path.stat()
         stat = (st.st_mtime_ns, st.st_size)
-        if entry is not None and entry.source == source and entry.stat == stat:
+        same = entry is not None and entry.source == source and entry.dates == dates
+        if same and entry.stat == stat:
             return entry
         raw = source.path.read_bytes()
         found = digest(raw)
-        if entry is not None and entry.source == source and entry.digest == found:
+        if same and entry.digest == found:
             entry = replace(entry, stat=stat)
         else:
             report = Report()
-            page = parse(source, raw, report)
-            entry = PageEntry(source, stat, found, page, tuple(report.items), page_meta(page), page_frame(page))
+            page = parse(source, raw, report, dates)
+            entry = PageEntry(source, stat, found, page, tuple(report.items), page_meta(page), page_frame(page), dates)
         self.entries[key] = entry
         self.changed.add(key)
         return entry

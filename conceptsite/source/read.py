@@ -25,12 +25,14 @@ class Parsed:
 
 
 def read_pages(sources: Sources, drafts: bool, report: Report, cache: PageCache | None = None,
-               workers: int = 1) -> list[Page]:
-    """Read and check every page (through the cache when given); drafts are left out unless asked for."""
+               workers: int = 1, dates: dict | None = None) -> list[Page]:
+    """Read and check every page (through the cache when given); drafts are left out unless asked for.
+    dates: history.FileDates from git by absolute path, for pages whose front-matter gives none."""
+    dates = dates or {}
     if cache is not None:
-        found = [_read_one(s, cache) for s in sources.pages]
+        found = [_read_one(s, cache, dates.get(str(s.path))) for s in sources.pages]
     else:
-        found = _read_all(sources.pages, worker_count(workers, len(sources.pages)))
+        found = _read_all(sources.pages, worker_count(workers, len(sources.pages)), dates)
     pages = []
     for source, entry in zip(sources.pages, found):
         if isinstance(entry, str):
@@ -42,18 +44,18 @@ def read_pages(sources: Sources, drafts: bool, report: Report, cache: PageCache 
     return pages
 
 
-def _read_all(sources: list[SourceFile], workers: int) -> list:
+def _read_all(sources: list[SourceFile], workers: int, dates: dict) -> list:
     """An entry (or the reason it could not be read) for each file, in order, across processes when many."""
-    return [item for part in map_chunks(lambda part: [_read_one(s, None) for s in part], sources, workers)
-            for item in part]
+    read = lambda part: [_read_one(s, None, dates.get(str(s.path))) for s in part]  # noqa: E731
+    return [item for part in map_chunks(read, sources, workers) for item in part]
 
 
-def _read_one(source: SourceFile, cache: PageCache | None):
+def _read_one(source: SourceFile, cache: PageCache | None, dates=None):
     """The cache's entry, or a Parsed; the reason as text when the file cannot be read."""
     try:
         if cache is not None:
-            return cache.read(source, read_page)
+            return cache.read(source, read_page, dates)
         report = Report()
-        return Parsed(read_page(source, source.path.read_bytes(), report), tuple(report.items))
+        return Parsed(read_page(source, source.path.read_bytes(), report, dates), tuple(report.items))
     except OSError as exc:
         return exc.strerror or str(exc)
