@@ -152,3 +152,8 @@ def test_related_may_name_a_writeup(scratch_project):
     p.concept("x", "related: [Story]")
     site = pipeline.gather(pipeline.Options(content=p.content))
     assert site.graph.outgoing["concepts/x/"]["related"] == ("writeups/story/",) and not site.warnings
+
+
+def test_a_link_to_a_parent_tag_no_note_carries_resolves(scratch_project):
+    scratch_project.concept("alpha", "tags: [ml/vision/detection]", body="[ml](/tags/ml/) and [v](/tags/ml/vision/)")
+    assert warnings(scratch_project) == []

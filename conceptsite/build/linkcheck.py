@@ -8,6 +8,7 @@ from conceptsite.source.config import SiteConfig
 from conceptsite.source.discover import Sources, show_path
 from conceptsite.diagnostics import Report
 from conceptsite.graph.links import check_links
+from conceptsite.graph.model import tag_parent
 from conceptsite.parallel import Beside, worker_count
 from conceptsite.source.page import Page
 from conceptsite.render.pages import SECTION_URLS
@@ -22,11 +23,21 @@ def known_urls(pages: list[Page], sources: Sources, theme: Theme) -> set[str]:
     known.update(SECTION_URLS.values())
     known.update(("concepts/map/", "concepts.json"))  # the concept map and the export
     known.update(p.url for p in pages)
-    known.update(tag_url(t) for p in pages for t in p.tags)
+    known.update(tag_url(t) for t in _with_parents({t for p in pages for t in p.tags}))
     known.update(f"concepts/{r.target}/" for p in pages for r in p.aliases)
     known.update(a.rel for a in sources.assets)
     known.update(f"assets/{name}" for name in theme.versions)
     return known
+
+
+def _with_parents(tags: set[str]) -> set[str]:
+    """The tags and every tag above them ('ml' and 'ml/vision' of 'ml/vision/detection'): each has a page."""
+    found = set()
+    for tag in tags:
+        while tag is not None and tag not in found:
+            found.add(tag)
+            tag = tag_parent(tag)
+    return found
 
 
 def check_nav(config: SiteConfig, known: set[str], sources: Sources, report: Report) -> SiteConfig:
