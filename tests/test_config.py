@@ -46,3 +46,30 @@ def test_a_vault_without_site_yml_is_titled_by_its_folder(tmp_path):
     assert config.title == "Field Notes" and config.short_name == "FN"
     (vault / "concepts").mkdir()  # a site with sections keeps the default title
     assert read_config(vault / "site.yml", Report()).title == SiteConfig().title
+
+
+def test_sections_map_folders_to_kinds_and_url_folders(tmp_path):
+    config, problems = read(tmp_path, "sections:\n  _terms: {kind: concept, url: /terms/}\n  posts: writeups\n"
+                                      "  notes/loose: page\n")
+    assert problems == []
+    assert [(s.folder, s.kind, s.url) for s in config.sections] == [
+        ("_terms", "concept", "terms"), ("posts", "writeup", ""), ("notes/loose", "page", "")]
+
+
+def test_bad_sections_and_keys_are_placed_and_explained(tmp_path):
+    _, problems = read(tmp_path, "sections:\n  a: glossary\n  b: {kind: concept, url: '/:title/'}\n"
+                                 "keys:\n  relatd: related_terms\n  summary: excerpt\n")
+    # Placed at the start of the setting's mapping: positions are kept for top-level keys and list items.
+    assert problems == [
+        "2:3: error: sections: 'a' needs a kind (concept, writeup, project or page) and may have a url, "
+        "a plain folder path such as terms",
+        "2:3: error: sections: 'b' needs a kind (concept, writeup, project or page) and may have a url, "
+        "a plain folder path such as terms",
+        "5:3: error: keys: 'relatd: related_terms' must map one of our front-matter keys (such as related or summary) "
+        "to the name your notes use (did you mean 'related'?)",
+    ]
+
+
+def test_a_key_map_reads_other_names_as_ours(tmp_path):
+    config, problems = read(tmp_path, "keys:\n  related: related_terms\n  summary: excerpt\n")
+    assert problems == [] and config.keys == (("related", "related_terms"), ("summary", "excerpt"))

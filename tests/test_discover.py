@@ -90,3 +90,31 @@ def test_a_vaults_work_folder_is_in_the_users_cache_and_a_projects_is_beside_con
     folder = work_folder(tmp_path / "My Vault")
     assert folder.parent == tmp_path / "xdg" / "conceptsite" and folder.name.startswith("my-vault-")
     assert work_folder(tmp_path / "My Vault") == folder != work_folder(tmp_path / "project" / "content")
+
+
+def test_sections_from_site_yml_place_notes_and_leave_the_rest_loose(tmp_path):
+    from conceptsite.source.discover import Section
+
+    _files(tmp_path, ["_terms/Adam.md", "_terms/optim/index.md", "posts/2024/Intro.md", "about.md", "concepts/x.md"])
+    found = discover(tmp_path, (Section("_terms", "concept", "terms"), Section("posts/2024", "writeup")))
+    assert sorted((s.kind, s.slug, s.base) for s in found.pages) == [
+        ("concept", "adam", "terms"), ("concept", "optim", "terms"), ("page", "about", ""),
+        ("page", "concepts/x", ""), ("writeup", "intro", "")]
+
+
+def test_a_glossary_keeps_its_own_urls_and_key_names(scratch_project):
+    from conceptsite.build import pipeline
+
+    p = scratch_project
+    p.write("site.yml", "title: Glossary\nsections:\n  _terms: {kind: concept, url: terms}\n"
+                        "keys:\n  related: related_terms\n  summary: excerpt\n")
+    p.write("_terms/adam.md", "---\ntitle: Adam\nexcerpt: An adaptive optimizer.\nrelated_terms: [SGD]\n---\n"
+                              "Builds on [plain SGD](/terms/sgd/) and [[sgd]].\n")
+    p.write("_terms/sgd.md", "---\ntitle: SGD\n---\nThe plain one.\n")
+    p.write("index.md", "---\ntitle: Start\n---\nSee [the terms](/terms/adam/).\n")
+    site = pipeline.gather(pipeline.Options(content=p.content))
+    assert site.warnings == ()
+    adam = site.graph.pages["terms/adam/"]
+    assert adam.kind == "concept" and adam.summary == "An adaptive optimizer."
+    assert site.graph.outgoing["terms/adam/"]["related"] == ("terms/sgd/",)
+    assert 'href="../sgd/"' in site.bodies["terms/adam/"].html and "index/" in site.graph.pages

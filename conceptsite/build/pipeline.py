@@ -35,7 +35,7 @@ from conceptsite.source.history import dates_of_notes
 from conceptsite.source.read import read_pages
 from conceptsite.store import Store
 
-STAGES = ("discover", "config", "dates", "read", "index", "markup", "graph", "links", "render", "write")
+STAGES = ("config", "discover", "dates", "read", "index", "markup", "graph", "links", "render", "write")
 
 
 @dataclass(frozen=True)
@@ -116,10 +116,11 @@ def gather(options: Options, timings: dict | None = None, state: State | None = 
     is written there as soon as it is rendered (Site.files holds write.Spilled for it)."""
     clock, report = _Clock({} if timings is None else timings), Report()
     theme, caches = load_theme(*theme_dirs(options)), Caches.open(cache_store(options))
-    sources = clock("discover", discover, options.content)
-    config = clock("config", read_config, sources.config, report)
+    config = clock("config", read_config, options.content / "site.yml", report)
+    sources = clock("discover", discover, options.content, config.sections)
     dates = clock("dates", dates_of_notes, options.content, state or caches.store)
-    pages = clock("read", read_pages, sources, options.drafts, report, caches.pages, options.workers, dates)
+    pages = clock("read", read_pages, sources, options.drafts, report, caches.pages, options.workers, dates,
+                  config.keys)
     index = clock("index", Index, pages, report, sources.assets)
     check_theme_clashes(sources.assets, theme.assets, report)
     bodies = clock("markup", render_bodies, pages, index, config, report, caches.bodies, options.workers)

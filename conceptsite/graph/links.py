@@ -6,7 +6,7 @@ import unicodedata
 from urllib.parse import unquote
 
 from conceptsite.source.discover import make_slug, show_path
-from conceptsite.source.fields import SECTION_OF
+from conceptsite.source.fields import section_url
 from conceptsite.diagnostics import Report, Suggester, did_you_mean
 from conceptsite.markdown.convert import Body
 from conceptsite.source.page import Page
@@ -101,7 +101,7 @@ class Index:
 def note_path(page: Page) -> str:
     """Where a note is, as links name it: a concept's slug ('optimizers/adam'), another note's section and slug
     ('writeups/reading'), a loose page's slug ('about')."""
-    section = SECTION_OF.get(page.kind)
+    section = section_url(page.source)
     return f"{section}/{page.slug}" if section and page.kind != "concept" else page.slug
 
 

@@ -71,7 +71,7 @@ def find_edits(record: Record, scan: Scan, dates: dict) -> list[Edit] | None:
         url = record.sources.get(path)
         known = Known.unpacked(record.pages[url]) if url is not None else None
         quiet = known is not None and known.where[1] not in noisy
-        edit = redo(known, scan.files[path], record.config.allow_html, tuple(notes[known.where[1]]),
+        edit = redo(known, scan.files[path], record.config, tuple(notes[known.where[1]]),
                     dates.get(known.where[0])) if quiet else None
         if edit is None:
             return None
@@ -79,10 +79,10 @@ def find_edits(record: Record, scan: Scan, dates: dict) -> list[Edit] | None:
     return edits
 
 
-def redo(known: Known, stat: tuple, allow_html: bool, notes: tuple = (), dates=None) -> Edit | None:
+def redo(known: Known, stat: tuple, config, notes: tuple = (), dates=None) -> Edit | None:
     """Read and convert an edited page again; None unless the graph would not change and it has no problem
     (and the same notes as last time, which the record keeps for --strict)."""
-    found = reread(known.source, dates)
+    found = reread(known.source, dates, config.keys)
     if found is None or found[2] != notes:
         return None
     raw, page, _ = found
@@ -90,7 +90,7 @@ def redo(known: Known, stat: tuple, allow_html: bool, notes: tuple = (), dates=N
     # A plain page with a summary is searchable and one without is not: a summary edit there goes the usual way.
     if meta != known.meta and (page.kind == "page" or page_frame(page) != known.frame):
         return None
-    converted = convert(known, page, allow_html)
+    converted = convert(known, page, config.allow_html)
     if converted is None:
         return None
     body, resolutions = converted

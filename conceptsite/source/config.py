@@ -6,10 +6,11 @@ import zoneinfo
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from conceptsite.source.discover import is_vault, show_path
+from conceptsite.source.discover import Section, is_vault, show_path
 from conceptsite.diagnostics import Report, did_you_mean
 from conceptsite.source.frontmatter import FrontMatterError, load_yaml
-from conceptsite.source.page import byte_position, decode
+from conceptsite.source.fields import plain_permalink
+from conceptsite.source.page import KNOWN_KEYS, byte_position, decode
 
 RESERVED_KEYS = {"T", "/", "?"}
 
@@ -42,6 +43,8 @@ class SiteConfig:
     )
     allow_html: bool = False
     strict: bool = False  # warnings fail every build of the site, as --strict makes them
+    sections: tuple[Section, ...] = ()  # folders of notes of one kind ('' = the usual concepts/, writeups/, ...)
+    keys: tuple[tuple[str, str], ...] = ()  # (our front-matter key, the name the notes use for it)
     nav_from_file: bool = False  # a default nav drops links to pages the site lacks
 
     @property
@@ -54,7 +57,9 @@ class SiteConfig:
 
 _STRINGS = ("title", "author", "short_name", "tagline", "base_url", "language", "timezone", "timezone_label")
 _BOOLEANS = ("allow_html", "strict")
-KNOWN = set(_STRINGS) | set(_BOOLEANS) | {"footer", "nav"}
+KNOWN = set(_STRINGS) | set(_BOOLEANS) | {"footer", "nav", "sections", "keys"}
+KINDS = {"concept": "concept", "writeup": "writeup", "project": "project", "page": "page"}
+KINDS.update({f"{name}s": kind for name, kind in KINDS.items()})  # 'concepts' reads as 'concept' too
 
 
 def read_config(path: Path, report: Report) -> SiteConfig:
@@ -99,6 +104,8 @@ class _Reader:
             values["nav"] = self.nav()
             values["nav_from_file"] = True
         values.update({key: self.boolean(key) for key in _BOOLEANS if key in self.data})
+        values["sections"] = self.sections() if "sections" in self.data else None
+        values["keys"] = self.keys() if "keys" in self.data else None
         config = SiteConfig(**{k: v for k, v in values.items() if v not in ("", None)})
         self.check_timezone(config.timezone)
         if "base_url" in self.data and not re.match(r"https?://[^/?#\s]+", config.base_url):
@@ -127,6 +134,36 @@ class _Reader:
             self.fail(key, f"{key} must be a list of strings")
             return []
         return value
+
+    def mapping(self, key: str, example: str) -> dict:
+        value = self.data.get(key)
+        if not isinstance(value, dict) or not all(isinstance(name, str) for name in value):
+            self.fail(key, f"{key} must be a mapping such as {example}")
+            return {}
+        return value
+
+    def sections(self) -> tuple[Section, ...]:
+        found = []
+        for folder, value in self.mapping("sections", "{terms: {kind: concept, url: terms}}").items():
+            kind, url = (value, "") if isinstance(value, str) else (
+                (value.get("kind"), value.get("url", "")) if isinstance(value, dict) else (None, ""))
+            if not isinstance(kind, str) or kind.lower() not in KINDS or not isinstance(url, str) or (
+                    url.strip("/") and not plain_permalink(url)):
+                self.fail("sections", f"sections: '{folder}' needs a kind (concept, writeup, project or page) and "
+                                      "may have a url, a plain folder path such as terms")
+                continue
+            found.append(Section(folder.strip("/"), KINDS[kind.lower()], url.strip("/")))
+        return tuple(found)
+
+    def keys(self) -> tuple[tuple[str, str], ...]:
+        found = []
+        for ours, theirs in self.mapping("keys", "{related: related_terms}").items():
+            if ours not in KNOWN_KEYS or not isinstance(theirs, str):
+                self.fail("keys", f"keys: '{ours}: {theirs}' must map one of our front-matter keys (such as related "
+                                  f"or summary) to the name your notes use{did_you_mean(ours, KNOWN_KEYS)}")
+                continue
+            found.append((ours, theirs))
+        return tuple(found)
 
     def nav(self) -> tuple[NavItem, ...]:
         items, keys = [], set()

@@ -24,6 +24,16 @@ class SourceFile:
     shown: str  # how diagnostics name it
     kind: str  # concept, writeup, project or page
     slug: str  # path inside its section, URL-safe, without .md
+    base: str = ""  # the URL folder its section puts it under, when site.yml sets one ('terms'); else its kind's
+
+
+@dataclass(frozen=True)
+class Section:
+    """A folder of notes that site.yml makes one kind of page, under a URL folder of its own ('' for the kind's)."""
+
+    folder: str  # as written under the content folder, '/' between parts
+    kind: str
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,16 +98,20 @@ class _Shown:
         return text[len(self.prefix):] if text.startswith(self.prefix) else text
 
 
-def discover(content: Path) -> Sources:
+def discover(content: Path, sections: tuple[Section, ...] = ()) -> Sources:
     """Walk the content folder in a stable order and classify every file.
 
-    A folder with none of the section folders is a vault of notes: every note in it is a concept."""
+    With sections from site.yml, notes in their folders are of their kinds and all others loose pages.
+    Without, a folder with none of the section folders is a vault of notes: every note in it is a concept."""
     root = content.resolve()
     vault = is_vault(root)
     shown = _Shown()
     pages, assets = [], []
+    ordered = sorted(sections, key=lambda s: -len(s.folder))  # the deepest folder that holds a note wins
     for path, rel in _walk(root, VAULT_SKIPS if vault else ()):
-        if rel[-3:].lower() == ".md":
+        if rel[-3:].lower() == ".md" and ordered:
+            pages.append(_place(path, rel, shown(path), ordered))
+        elif rel[-3:].lower() == ".md":
             pages.append(_classify(path, rel, shown(path), vault))
         elif rel != "site.yml":
             assets.append(Asset(path, rel))
@@ -139,6 +153,14 @@ def _classify(path: Path, rel: str, shown: str, vault: bool = False) -> SourceFi
     if first in SECTIONS and rest:
         return SourceFile(path, shown, SECTIONS[first], make_slug(_stem(rest)))
     return SourceFile(path, shown, "concept" if vault else "page", make_slug(_stem(rel)))
+
+
+def _place(path: Path, rel: str, shown: str, sections: list[Section]) -> SourceFile:
+    """A note under site.yml's sections: of the kind of the folder holding it, else a loose page."""
+    for section in sections:
+        if rel.startswith(section.folder + "/"):
+            return SourceFile(path, shown, section.kind, make_slug(_stem(rel[len(section.folder) + 1:])), section.url)
+    return SourceFile(path, shown, "page", make_slug(_stem(rel)))
 
 
 def _stem(rel: str) -> str:

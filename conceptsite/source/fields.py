@@ -8,6 +8,8 @@ import re
 import unicodedata
 
 from conceptsite.source.discover import SECTIONS, SourceFile, make_slug
+from conceptsite.source.frontmatter import FrontMatter
+from conceptsite.source.history import FileDates, file_dates
 
 # Each field's names, ours first: when a note has more than one, the first found is read.
 DATE_KEYS = ("date", "created", "publishDate")
@@ -22,6 +24,31 @@ SECTION_OF = {kind: folder for folder, kind in SECTIONS.items()}  # a kind's sec
 _DATE_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?"
                         r"(?: ?(?:[Zz]|[+-](\d{2})(?::?(\d{2}))?))?")
 _PLAIN_PATH = re.compile(r"[\w\-]+(/[\w\-]+)*")
+
+
+def rename_keys(fm: FrontMatter, keys: tuple[tuple[str, str], ...]) -> FrontMatter:
+    """The front-matter with site.yml's key map applied: each (ours, theirs) reads theirs as ours, where
+    the note does not set ours itself; positions move with the values, so messages point at theirs."""
+    moved = [(ours, theirs) for ours, theirs in keys if theirs in fm.data and ours not in fm.data]
+    if not moved:
+        return fm
+    data, positions, items = dict(fm.data), dict(fm.positions), dict(fm.items)
+    for ours, theirs in moved:
+        data[ours] = data.pop(theirs)
+        for table in (positions, items):
+            if theirs in table:
+                table[ours] = table.pop(theirs)
+    return FrontMatter(data, positions, items, fm.body, fm.body_line)
+
+
+def created_date(source: SourceFile, dates: FileDates | None) -> dt.date | None:
+    """A note's date when its front-matter gives none: its first commit, else its file's modification day."""
+    if dates is not None:
+        return dates.created
+    try:
+        return file_dates(source.path).created
+    except OSError:  # a page read from bytes alone
+        return None
 
 
 def first_key(data: dict, keys: tuple[str, ...]) -> str | None:
@@ -54,16 +81,21 @@ def bare_tag(text: str) -> str:
     return text.strip().lstrip("#").strip()
 
 
-def own_url(kind: str, slug: str, given_slug: str, permalink: str) -> str:
+def section_url(source: SourceFile) -> str:
+    """The URL folder of a note's section: site.yml's for its folder, else its kind's ('' for a loose page)."""
+    return source.base or SECTION_OF.get(source.kind, "")
+
+
+def own_url(source: SourceFile, given_slug: str, permalink: str) -> str:
     """The URL a note's slug or permalink front-matter gives it ('' for none): a permalink is a
     path from the site's root, a slug replaces the file's name within its folder."""
     if permalink:
         return permalink.strip("/") + "/"
     if not given_slug:
         return ""
-    folder = slug.rpartition("/")[0]
+    folder = source.slug.rpartition("/")[0]
     path = f"{folder}/{make_slug(given_slug)}" if folder else make_slug(given_slug)
-    section = SECTION_OF.get(kind)
+    section = section_url(source)
     return f"{section}/{path}/" if section else f"{path}/"
 
 

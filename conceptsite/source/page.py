@@ -10,11 +10,12 @@ from pathlib import Path
 
 from conceptsite.source.discover import SourceFile, make_slug
 from conceptsite.diagnostics import Diagnostic, Report, did_you_mean
-from conceptsite.source.fields import (ALIAS_KEYS, DATE_KEYS, HIDING, UPDATED_KEYS, URL_KEYS, SECTION_OF, bare_tag,
-                                       first_key, list_advice, own_url, parse_date, plain_permalink, split_tags,
-                                       first_sentence, heading_text, title_from_name)
+from conceptsite.source.fields import (ALIAS_KEYS, DATE_KEYS, HIDING, UPDATED_KEYS, URL_KEYS, bare_tag,
+                                       created_date, first_key, list_advice, own_url, parse_date, plain_permalink,
+                                       split_tags, first_sentence, heading_text, rename_keys, section_url,
+                                       title_from_name)
 from conceptsite.source.frontmatter import FrontMatter, FrontMatterError, split
-from conceptsite.source.history import FileDates, file_dates
+from conceptsite.source.history import FileDates
 
 RELATION_KEYS = ("related", "prerequisites", "contrasts", "examples", "part_of")
 KNOWN_KEYS = {
@@ -73,7 +74,7 @@ class Page:
         """Site-relative URL path without a leading slash, e.g. 'concepts/relu/'."""
         if self.own_url:
             return self.own_url
-        section = SECTION_OF.get(self.kind)
+        section = section_url(self.source)
         return f"{section}/{self.slug}/" if section else f"{self.slug}/"
 
 
@@ -85,9 +86,11 @@ def decode(raw: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_page(source: SourceFile, raw: bytes, report: Report, dates: FileDates | None = None) -> Page | None:
+def read_page(source: SourceFile, raw: bytes, report: Report, dates: FileDates | None = None,
+              keys: tuple = ()) -> Page | None:
     """Parse and check one page; problems go to the report and give None. dates: the file's from git, for
-    the dates its front-matter does not give (outside git, a missing date is the file's modification day)."""
+    the dates its front-matter does not give (outside git, a missing date is the file's modification day);
+    keys: site.yml's key map, (our name, the name the notes use) pairs."""
     where = source.shown
     if len(raw) > MAX_BYTES:
         report.error(where, 1, 1, f"file is too large ({len(raw):,} bytes; the limit is {MAX_BYTES:,}); "
@@ -101,12 +104,13 @@ def read_page(source: SourceFile, raw: bytes, report: Report, dates: FileDates |
     except FrontMatterError as exc:
         report.error(where, exc.line, exc.col, exc.message)
         return None
-    checker = _Checker(fm, where, report)
+    checker = _Checker(rename_keys(fm, keys), where, report)
     page = checker.page(source, dates)
     return page if checker.ok else None
 
 
-def reread(source: SourceFile, dates: FileDates | None = None) -> tuple[bytes, Page, tuple[Diagnostic, ...]] | None:
+def reread(source: SourceFile, dates: FileDates | None = None,
+           keys: tuple = ()) -> tuple[bytes, Page, tuple[Diagnostic, ...]] | None:
     """A page's file, the page as it is on disk now and its notes, or None if it cannot be read or has any
     warning or error (the engine then builds the usual way)."""
     try:
@@ -114,19 +118,9 @@ def reread(source: SourceFile, dates: FileDates | None = None) -> tuple[bytes, P
     except OSError:
         return None
     report = Report()
-    page = read_page(source, raw, report, dates)
+    page = read_page(source, raw, report, dates, keys)
     notes = tuple(d for d in report.items if d.severity == "note")
     return (raw, page, notes) if page is not None and len(notes) == len(report.items) else None
-
-
-def _created(source: SourceFile, dates: FileDates | None) -> dt.date | None:
-    """A note's date when its front-matter gives none: its first commit, else its file's modification day."""
-    if dates is not None:
-        return dates.created
-    try:
-        return file_dates(source.path).created
-    except OSError:  # a page read from bytes alone
-        return None
 
 
 def byte_position(raw: bytes, offset: int) -> tuple[int, int]:
@@ -154,14 +148,14 @@ class _Checker:
                 self.report.note(self.where, *self.fm.where(str(key)), f"unknown front-matter key '{key}'{hint}")
         body, title = self._title_and_body(source)
         tags, tag_places = self.tags()
-        url = own_url(source.kind, source.slug, self.string("slug"), self.permalink())
+        url = own_url(source, self.string("slug"), self.permalink())
         return Page(
             source=source,
             title=title,
             summary=self.string("summary") or self.string("description") or first_sentence(body),
             definition=self.string("definition"),
             tags=tags,
-            date=self.date(first_key(data, DATE_KEYS)) or _created(source, dates),
+            date=self.date(first_key(data, DATE_KEYS)) or created_date(source, dates),
             updated=self.date(first_key(data, UPDATED_KEYS)) or (dates.updated if dates else None),
             read_time=self.read_time(body),
             # One rule for every way of keeping a note out, so the reader's --drafts check covers them all.

@@ -21,6 +21,7 @@ class PageEntry:
     meta: str = ""  # hash of the page without its body text: what the listings read
     frame: str = ""  # the same without the fields only cards and its own page show: what the graph reads
     dates: object = None  # history.FileDates from git it was read with, or None
+    keys: tuple = ()  # site.yml's key map it was read with
 
 
 def page_meta(page) -> str:
@@ -46,14 +47,14 @@ class PageCache:
         self.entries: dict[str, PageEntry] = store.load_entries("pages")
         self.changed: set[str] = set()
 
-    def read(self, source: SourceFile, parse, dates=None) -> PageEntry:
-        """The entry for one source file, with its dates from git; parse(source, raw, report, dates) makes a
-        page on a miss."""
+    def read(self, source: SourceFile, parse, dates=None, keys: tuple = ()) -> PageEntry:
+        """The entry for one source file, with its dates from git and site.yml's key map; parse(source, raw,
+        report, dates, keys) makes a page on a miss."""
         key = str(source.path)
         entry = self.entries.get(key)
         st = source.path.stat()
         stat = (st.st_mtime_ns, st.st_size)
-        same = entry is not None and entry.source == source and entry.dates == dates
+        same = entry is not None and entry.source == source and entry.dates == dates and entry.keys == keys
         if same and entry.stat == stat:
             return entry
         raw = source.path.read_bytes()
@@ -62,8 +63,9 @@ class PageCache:
             entry = replace(entry, stat=stat)
         else:
             report = Report()
-            page = parse(source, raw, report, dates)
-            entry = PageEntry(source, stat, found, page, tuple(report.items), page_meta(page), page_frame(page), dates)
+            page = parse(source, raw, report, dates, keys)
+            entry = PageEntry(source, stat, found, page, tuple(report.items), page_meta(page), page_frame(page), dates,
+                              keys)
         self.entries[key] = entry
         self.changed.add(key)
         return entry

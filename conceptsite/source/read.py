@@ -25,14 +25,15 @@ class Parsed:
 
 
 def read_pages(sources: Sources, drafts: bool, report: Report, cache: PageCache | None = None,
-               workers: int = 1, dates: dict | None = None) -> list[Page]:
+               workers: int = 1, dates: dict | None = None, keys: tuple = ()) -> list[Page]:
     """Read and check every page (through the cache when given); drafts are left out unless asked for.
-    dates: history.FileDates from git by absolute path, for pages whose front-matter gives none."""
+    dates: history.FileDates from git by absolute path, for pages whose front-matter gives none;
+    keys: site.yml's key map."""
     dates = dates or {}
     if cache is not None:
-        found = [_read_one(s, cache, dates.get(str(s.path))) for s in sources.pages]
+        found = [_read_one(s, cache, dates.get(str(s.path)), keys) for s in sources.pages]
     else:
-        found = _read_all(sources.pages, worker_count(workers, len(sources.pages)), dates)
+        found = _read_all(sources.pages, worker_count(workers, len(sources.pages)), dates, keys)
     pages = []
     for source, entry in zip(sources.pages, found):
         if isinstance(entry, str):
@@ -44,18 +45,18 @@ def read_pages(sources: Sources, drafts: bool, report: Report, cache: PageCache 
     return pages
 
 
-def _read_all(sources: list[SourceFile], workers: int, dates: dict) -> list:
+def _read_all(sources: list[SourceFile], workers: int, dates: dict, keys: tuple) -> list:
     """An entry (or the reason it could not be read) for each file, in order, across processes when many."""
-    read = lambda part: [_read_one(s, None, dates.get(str(s.path))) for s in part]  # noqa: E731
+    read = lambda part: [_read_one(s, None, dates.get(str(s.path)), keys) for s in part]  # noqa: E731
     return [item for part in map_chunks(read, sources, workers) for item in part]
 
 
-def _read_one(source: SourceFile, cache: PageCache | None, dates=None):
+def _read_one(source: SourceFile, cache: PageCache | None, dates=None, keys: tuple = ()):
     """The cache's entry, or a Parsed; the reason as text when the file cannot be read."""
     try:
         if cache is not None:
-            return cache.read(source, read_page, dates)
+            return cache.read(source, read_page, dates, keys)
         report = Report()
-        return Parsed(read_page(source, source.path.read_bytes(), report, dates), tuple(report.items))
+        return Parsed(read_page(source, source.path.read_bytes(), report, dates, keys), tuple(report.items))
     except OSError as exc:
         return exc.strerror or str(exc)
