@@ -114,3 +114,34 @@ def _segments(path: str) -> list[str]:
     if parts and not parts[-1]:  # the one trailing slash of a folder URL
         parts.pop()
     return parts
+
+
+_FILE_NAME = re.compile(r"[^/]*\.([A-Za-z0-9]{1,10})")
+PAGE_SUFFIXES = {"md", "html", "htm"}  # links to pages, whose URLs are not their files'
+
+
+def beside_file(link: str) -> bool:
+    """True for a relative link to a file ('pic.png', 'img/a.pdf#page=2'), which is found from the folder of
+    the note that links it, as editors and other tools find it; not for a page's URL ('../relu/')."""
+    if link.startswith(("/", "#", "?")):
+        return False
+    path = link.split("#", 1)[0].split("?", 1)[0]
+    name = _FILE_NAME.fullmatch(path.rpartition("/")[2])
+    return name is not None and name.group(1).lower() not in PAGE_SUFFIXES
+
+
+def link_target(page_url: str, folder: str, path: str) -> str:
+    """The site path a link's path part leads to, from the page at page_url whose file is in folder: a file
+    beside the note from that folder, a page's URL from the page's own."""
+    if not path:
+        return page_url
+    if path.startswith("/"):
+        joined = path[1:]
+    elif beside_file(path):
+        joined = posixpath.join(folder, path)
+    else:
+        base = page_url.rstrip("/") if page_url.endswith("/") else posixpath.dirname(page_url)
+        joined = posixpath.join(base, path)
+    normal = posixpath.normpath(joined) if joined else ""
+    normal = "" if normal == "." else normal
+    return normal + "/" if (path.endswith("/") and normal) else normal

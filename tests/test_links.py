@@ -157,3 +157,19 @@ def test_related_may_name_a_writeup(scratch_project):
 def test_a_link_to_a_parent_tag_no_note_carries_resolves(scratch_project):
     scratch_project.concept("alpha", "tags: [ml/vision/detection]", body="[ml](/tags/ml/) and [v](/tags/ml/vision/)")
     assert warnings(scratch_project) == []
+
+
+def test_files_beside_a_note_are_found_from_its_folder(scratch_project):
+    p = scratch_project
+    p.write("concepts/optim/diagram.png", "png")
+    p.write("concepts/optim/index.md", "---\ntitle: Optim\ndate: 2025-01-01\n---\n![d](diagram.png)\n")
+    p.write("concepts/optim/adam.png", "png")
+    p.write("concepts/optim/adam.md", "---\ntitle: Adam\ndate: 2025-01-01\n---\n![a](adam.png) [pdf](adam.png#x)"
+                                      " [up](../) [missing](nope.png)\n")
+    site = pipeline.gather(pipeline.Options(content=p.content))
+    assert 'src="diagram.png"' in site.bodies["concepts/optim/"].html  # a page bundle: its page is its folder
+    adam = site.bodies["concepts/optim/adam/"].html
+    assert 'src="../adam.png"' in adam and 'href="../adam.png#x"' in adam and 'href="../"' in adam
+    assert [d.message for d in site.warnings] == [
+        "broken link 'nope.png': no page or file at /concepts/optim/nope.png (did you mean 'concepts/optim/adam.png'?)"]
+    assert [(d.line, d.col) for d in site.warnings] == [(5, 54)]

@@ -48,7 +48,7 @@ def test_convert_all_keeps_order_and_resolutions():
         def hint(self, name):
             return ""
 
-    jobs = [(f"Page {i} links [[x]].", f"concepts/p{i}/") for i in range(7)]
+    jobs = [(f"Page {i} links [[x]].", f"concepts/p{i}/", "concepts") for i in range(7)]
     single = bodies.convert_all(jobs, Names(), False, 1)
     forked = bodies.convert_all(jobs, Names(), False, 2)
     assert single == forked

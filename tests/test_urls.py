@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import posixpath
 
+import pytest
+
 from urllib.parse import quote
 
 from hypothesis import given
@@ -86,3 +88,19 @@ def test_the_shared_folder_links_are_bounded(monkeypatch):
     for n in range(20):
         assert relative_url(f"concepts/p{n}/", f"tags/t{n}/") == f"../../tags/t{n}/"
     assert 0 < len(urls._folder_links) <= 5
+
+
+@pytest.mark.parametrize("link, beside", [
+    ("pic.png", True), ("img/a.PDF#page=2", True), ("../attachments/x.svg?v=1", True), ("data.tar.gz", True),
+    ("../relu/", False), ("/images/fig.png", False), ("#top", False), ("other.md", False), ("page.html", False),
+    ("relu", False), ("v1.2/", False),
+])
+def test_a_relative_link_to_a_file_is_found_beside_the_note(link, beside):
+    assert urls.beside_file(link) is beside
+
+
+def test_link_targets_of_files_follow_the_notes_folder_and_of_pages_its_url():
+    assert urls.link_target("concepts/optim/adam/", "concepts/optim", "adam.png") == "concepts/optim/adam.png"
+    assert urls.link_target("concepts/optim/adam/", "concepts/optim", "../relu/") == "concepts/optim/relu/"
+    assert urls.link_target("terms/adam/", "_terms", "../img/a.png") == "img/a.png"
+    assert urls.link_target("concepts/a/", "concepts", "") == "concepts/a/"

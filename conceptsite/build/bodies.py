@@ -17,13 +17,13 @@ def render_bodies(pages: list[Page], index: Index, config: SiteConfig, report: R
     body problems placed at their line and column."""
     found, todo = {}, []
     for page in pages:
-        key = body_key(page.body, page.url, config.allow_html)
+        key = body_key(page.body, page.url, config.allow_html, page.source.folder)
         body = cache.get(page.url, key, index) if cache is not None else None
         if body is None:
             todo.append((page, key))
         else:
             found[page.url] = body
-    jobs = [(page.body, page.url) for page, _ in todo]
+    jobs = [(page.body, page.url, page.source.folder) for page, _ in todo]
     for (page, key), (body, resolutions) in zip(todo, convert_all(jobs, index, config.allow_html,
                                                                   worker_count(workers, len(jobs)))):
         found[page.url] = body
@@ -39,17 +39,17 @@ def render_bodies(pages: list[Page], index: Index, config: SiteConfig, report: R
     return bodies
 
 
-def convert_all(jobs: list[tuple[str, str]], index, allow_html: bool, workers: int) -> list[tuple]:
-    """(body, resolutions) for each (text, url), in order, using `workers` processes."""
+def convert_all(jobs: list[tuple[str, str, str]], index, allow_html: bool, workers: int) -> list[tuple]:
+    """(body, resolutions) for each (text, url, folder), in order, using `workers` processes."""
     convert = lambda part: _convert(part, index, allow_html)  # noqa: E731
     return [item for part in map_chunks(convert, jobs, workers) for item in part]
 
 
-def _convert(jobs: list[tuple[str, str]], index, allow_html: bool) -> list[tuple]:
+def _convert(jobs: list[tuple[str, str, str]], index, allow_html: bool) -> list[tuple]:
     recorder = Recorder(index)
     markup = Markup(recorder, allow_html=allow_html)
     out = []
-    for text, url in jobs:
-        body = markup.convert(text, url)
+    for text, url, folder in jobs:
+        body = markup.convert(text, url, folder)
         out.append((body, recorder.take()))
     return out

@@ -1,11 +1,11 @@
 """Name resolution and link checking: every reference in the site is resolved at build time."""
 from __future__ import annotations
 
-import posixpath
 import unicodedata
 from urllib.parse import unquote
 
 from conceptsite.source.discover import make_slug, show_path
+from conceptsite.urls import link_target
 from conceptsite.source.fields import section_url
 from conceptsite.diagnostics import Report, Suggester, did_you_mean
 from conceptsite.markdown.convert import Body
@@ -179,16 +179,16 @@ def check_links(pages: list[Page], bodies: dict[str, Body], known: set[str], rep
     for page in pages:
         body = bodies[page.url]
         for written in dict.fromkeys(body.links):
-            problem = _link_problem(page.url, written, bodies, known, suggest)
+            problem = _link_problem(page, written, bodies, known, suggest)
             if problem:
                 report.warn(page.source.shown, *locate(page, written), problem)
 
 
-def _link_problem(from_url: str, written: str, bodies: dict[str, Body], known: set[str],
+def _link_problem(page: Page, written: str, bodies: dict[str, Body], known: set[str],
                   suggest: Suggester) -> str:
     path, _, fragment = written.partition("#")
     path = unquote(path.split("?", 1)[0])
-    target = _target_url(from_url, path)
+    target = link_target(page.url, page.source.folder, path)
     if target not in known and target + "/" in known:
         target += "/"
     if target not in known:
@@ -197,16 +197,3 @@ def _link_problem(from_url: str, written: str, bodies: dict[str, Body], known: s
     if fragment and ids is not None and unquote(fragment) not in ids:
         return f"broken link '{written}': /{target} has no heading '#{fragment}'{did_you_mean(fragment, ids)}"
     return ""
-
-
-def _target_url(from_url: str, path: str) -> str:
-    if not path:
-        return from_url
-    if path.startswith("/"):
-        joined = path[1:]
-    else:
-        base = from_url.rstrip("/") if from_url.endswith("/") else posixpath.dirname(from_url)
-        joined = posixpath.join(base, path)
-    normal = posixpath.normpath(joined) if joined else ""
-    normal = "" if normal == "." else normal
-    return normal + "/" if (path.endswith("/") and normal) else normal

@@ -103,7 +103,7 @@ def convert(known: Known, page: Page, allow_html: bool) -> tuple[Body, tuple] | 
     """A page's body made again, its wikilinks answered as last time; None on a problem, a new name or shape."""
     replay = _Replay(known.resolutions)
     recorder = Recorder(replay)
-    body = Markup(recorder, allow_html=allow_html).convert(page.body, page.url)
+    body = Markup(recorder, allow_html=allow_html).convert(page.body, page.url, page.source.folder)
     if replay.missed or body.problems or shape(body) != known.shape:
         return None
     return body, recorder.take()

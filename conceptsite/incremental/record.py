@@ -88,7 +88,7 @@ def snapshot(graph, bodies: dict, caches, config: SiteConfig, theme: Theme, view
     for url, page in graph.pages.items():
         entry, resolutions = caches.pages.entries[str(page.source.path)], caches.bodies.entries[url].resolutions
         source = page.source
-        known.append(Known(url, (str(source.path), source.shown, source.kind, source.slug, source.base), entry.meta, entry.frame,
+        known.append(Known(url, (str(source.path), source.shown, source.kind, source.slug, source.base, source.folder), entry.meta, entry.frame,
                            shape(bodies[url]), resolutions, entry.digest, inputs.owns[url],
                            inputs.surroundings[url], inputs.answers[url],
                            tuple(map(number.__getitem__, inputs.shown[url]))))

@@ -178,7 +178,7 @@ class Rerender:
         pages = self.store.journaled("pages", {e.known.where[0]: PageEntry(
             e.known.source, e.stat, e.known.digest, e.page, (), e.known.meta, page_frame(e.page)) for e in edits})
         bodies = self.store.journaled("bodies", {e.known.url: BodyEntry(
-            body_key(e.page.body, e.known.url, allow), e.known.resolutions, e.body) for e in edits})
+            body_key(e.page.body, e.known.url, allow, e.page.source.folder), e.known.resolutions, e.body) for e in edits})
         if not (fits(pages, self.record.entries) and fits(bodies, len(self.record.pages))):
             return False
         if not (self.store.has("pages") and self.store.has("bodies")):

@@ -39,9 +39,9 @@ class Recorder:
         return log
 
 
-def body_key(text: str, url: str, allow_html: bool) -> str:
+def body_key(text: str, url: str, allow_html: bool, folder: str = "") -> str:
     """What a cached body is rendered from, besides how its wikilinks resolve."""
-    return digest(text, url, str(allow_html))
+    return digest(text, url, str(allow_html), folder)
 
 
 class BodyCache:

@@ -19,7 +19,7 @@ from conceptsite.markdown import speedups
 from conceptsite.markdown.deadline import TimeUp, within
 from conceptsite.markdown.runaway import find_runaways
 from conceptsite.markdown.words import word_counts
-from conceptsite.urls import relative_url
+from conceptsite.urls import beside_file, link_target, relative_url
 
 
 
@@ -65,6 +65,7 @@ class _State:
 
     resolver: Resolver
     page_url: str = ""
+    folder: str = ""  # the source file's folder under content/, which files beside it are relative to
     links: list = field(default_factory=list)
     wikilinks: list = field(default_factory=list)
     problems: list = field(default_factory=list)
@@ -100,10 +101,12 @@ class Markup:
         self.toc_marker = self.toc_pass.marker  # the text a paragraph must be to become the table of contents
         return md
 
-    def convert(self, text: str, page_url: str) -> Body:
-        """Render one page body that will be published at page_url."""
+    def convert(self, text: str, page_url: str, folder: str | None = None) -> Body:
+        """Render one page body that will be published at page_url, from a file in folder (by default, the
+        folder of the page's URL)."""
         state = self.state
         state.page_url = page_url
+        state.folder = page_url.rstrip("/") if folder is None else folder
         state.links, state.wikilinks, state.problems, state.ids = [], [], [], set()
         self.md.reset()
         # A '[TOC]' paragraph can only come from those very characters in the source (escaped or
@@ -262,3 +265,7 @@ class _LinkPass(Treeprocessor):
             self.state.links.append(value)
             if value.startswith("/"):
                 el.attrib[attr] = relative_url(self.state.page_url, value[1:])
+            elif beside_file(value):  # 'pic.png', 'img/pic.png': beside the note's file, wherever its page is
+                cut = min((i for i in (value.find("#"), value.find("?")) if i >= 0), default=len(value))
+                target = link_target(self.state.page_url, self.state.folder, value[:cut])
+                el.attrib[attr] = relative_url(self.state.page_url, target) + value[cut:]

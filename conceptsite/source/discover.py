@@ -25,6 +25,7 @@ class SourceFile:
     kind: str  # concept, writeup, project or page
     slug: str  # path inside its section, URL-safe, without .md
     base: str = ""  # the URL folder its section puts it under, when site.yml sets one ('terms'); else its kind's
+    folder: str = ""  # the folder holding the file, under the content folder ('concepts/optim'): files beside it
 
 
 @dataclass(frozen=True)
@@ -151,16 +152,17 @@ def _walk(root: Path, skips=()):
 def _classify(path: Path, rel: str, shown: str, vault: bool = False) -> SourceFile:
     first, _, rest = rel.partition("/")
     if first in SECTIONS and rest:
-        return SourceFile(path, shown, SECTIONS[first], make_slug(_stem(rest)))
-    return SourceFile(path, shown, "concept" if vault else "page", make_slug(_stem(rel)))
+        return SourceFile(path, shown, SECTIONS[first], make_slug(_stem(rest)), "", rel.rpartition("/")[0])
+    return SourceFile(path, shown, "concept" if vault else "page", make_slug(_stem(rel)), "", rel.rpartition("/")[0])
 
 
 def _place(path: Path, rel: str, shown: str, sections: list[Section]) -> SourceFile:
     """A note under site.yml's sections: of the kind of the folder holding it, else a loose page."""
     for section in sections:
         if rel.startswith(section.folder + "/"):
-            return SourceFile(path, shown, section.kind, make_slug(_stem(rel[len(section.folder) + 1:])), section.url)
-    return SourceFile(path, shown, "page", make_slug(_stem(rel)))
+            slug = make_slug(_stem(rel[len(section.folder) + 1:]))
+            return SourceFile(path, shown, section.kind, slug, section.url, rel.rpartition("/")[0])
+    return SourceFile(path, shown, "page", make_slug(_stem(rel)), "", rel.rpartition("/")[0])
 
 
 def _stem(rel: str) -> str:
