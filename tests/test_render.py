@@ -123,3 +123,15 @@ def test_a_summary_edit_rewrites_the_parent_tag_pages_showing_it(tmp_path):
     pipeline.build(pipeline.Options(content=content, out=scratch, use_cache=False, workers=1))
     for tag in ("ml", "ml/vision", "ml/nlp", "cooking"):
         assert (out / "tags" / tag / "index.html").read_bytes() == (scratch / "tags" / tag / "index.html").read_bytes()
+
+
+def test_front_matter_keys_of_other_tools_reach_templates_as_page_extra(scratch_project):
+    p = scratch_project
+    p.concept("alpha", "colour: teal\nsources: [a book, a paper]\nrating: {stars: 4}")
+    (p.root / "templates").mkdir()
+    (p.root / "templates" / "concept.html").write_text(
+        '{% extends "article.html" %}{% block main %}<p id="x">{{ page.extra.colour }} '
+        '{{ page.extra.sources | join(" & ") }} {{ page.extra.rating.stars }} {{ page.extra.get("none", "-") }}</p>'
+        '{% endblock %}', encoding="utf-8")
+    pipeline.build(pipeline.Options(content=p.content, out=p.out))
+    assert '<p id="x">teal a book &amp; a paper 4 -</p>' in (p.out / "concepts/alpha/index.html").read_text()

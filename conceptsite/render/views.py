@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from conceptsite.source.discover import make_slug
 from conceptsite.graph.model import Graph
@@ -63,6 +63,8 @@ class PageView:
     status: str
     stack: tuple[str, ...]
     neighbourhood: str = ""  # inline SVG of the concept's one- and two-hop neighbours
+    # Front-matter keys conceptsite does not read, as written, for a theme's own use (page.extra.colour).
+    extra: dict = field(default_factory=dict, hash=False)
 
 
 @functools.lru_cache(maxsize=None)  # called for every tag of every card; a site has few distinct tags
@@ -140,4 +142,5 @@ def page_view(page: Page, body: Body, graph: Graph) -> PageView:
         next=card_of(graph, next_url) if next_url else None,
         link=page.link, status=page.status, stack=page.stack,
         neighbourhood=neighbourhood_svg(graph, page.url) if page.kind == "concept" else "",
+        extra=page.extra,
     )
