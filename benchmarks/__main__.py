@@ -11,16 +11,18 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import corpus, hugo, search_bench, serve_latency
+from . import corpus, hugo, search_bench, serve_latency, vault
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CORPUS, RESULTS = HERE / "corpus", HERE / "results"
-GROUPS = ("builds", "serve", "search")
+GROUPS = ("builds", "serve", "search", "vault")
+DEFAULT_GROUPS = GROUPS[:3]  # vault: five builds a run, and two git vaults to make once
 SERVE_ROWS = {"disk": "serve: edit -> page on disk", "browser": "serve: edit -> browser"}
 
 
@@ -57,15 +59,17 @@ class Sample:
         return "; ".join(n for n in (failed, self.note) if n)
 
 
-def run(cmd: list[str], cwd: Path) -> tuple[float, float]:
-    """Run one command; wall seconds and its peak RSS in MB (via wait4, so per child, not cumulative)."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
+def run(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float]:
+    """Run one command (in env, if given); wall seconds and its peak RSS in MB (via wait4, so per child, not
+    cumulative). stderr goes to a file: a pipe, read only after the wait, fills with warnings and stalls it."""
+    with tempfile.TemporaryFile() as stderr:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        stderr.seek(0)
+        err = stderr.read().decode(errors="replace")
     if proc.returncode != 0:
         raise SystemExit(f"benchmark command failed ({proc.returncode}): {' '.join(cmd)}\n{err[-3000:]}")
     return seconds, usage.ru_maxrss / 1024
@@ -80,7 +84,7 @@ def has_cache_flags() -> bool:
 class Bench:
     """The measurements for one corpus size."""
 
-    def __init__(self, project: Path, runs: int, cache_flags: bool, groups=GROUPS, edits: int = 5,
+    def __init__(self, project: Path, runs: int, cache_flags: bool, groups=DEFAULT_GROUPS, edits: int = 5,
                  budget: float = 60, timeout: float = 120):
         self.project, self.runs, self.cache_flags, self.groups = project, runs, cache_flags, groups
         self.edits, self.budget, self.timeout = edits, budget, timeout
@@ -215,6 +219,7 @@ class Bench:
     def measure(self, binary: str | None) -> dict[str, Sample]:
         """Every measurement, the builds interleaved run by run so noise spreads evenly; the watch
         server once at the end (its edits are its samples)."""
+        vaults = vault.Runs(self.project, run, self.record) if "vault" in self.groups else None
         concepts = self.project / "content" / "concepts"
         originals = {p: p.read_bytes() for p in concepts.glob("*.md")}
         template = self.project / "templates" / "concept.html"
@@ -232,15 +237,19 @@ class Bench:
                     self.edit_fields(number)
                     self.edit_tags(number)
                     self.edit_template(number)
-                elif number == 0:
+                elif number == 0 and "search" in self.groups:
                     self.build()  # search needs the site built from today's sources and theme
                 if "search" in self.groups:
                     self.search()
+                if vaults:
+                    vaults.once()
         finally:
             for path, data in originals.items():
                 if path.read_bytes() != data:
                     path.write_bytes(data)
             template.write_bytes(template_text)
+        if vaults:
+            vaults.finish(self.samples)
         if "serve" in self.groups:
             self.serve(binary)
         return self.samples
@@ -266,7 +275,8 @@ def refresh_theme(project: Path) -> Path:
 def table(results: dict[int, dict[str, Sample]]) -> str:
     """Medians per size: whole-site times with ratios to the copy floor and to Hugo's clean build,
     latencies with their ratio to Hugo's own (hugo server), and a note per row where there is one."""
-    lines = [f"{'pages':>6}  {'measurement':<28}{'median':>10}{'n':>5}{'ms/page':>9}{'x floor':>9}{'x hugo':>8}"
+    width = max([28] + [len(name) + 1 for samples in results.values() for name in samples])
+    lines = [f"{'pages':>6}  {'measurement':<{width}}{'median':>10}{'n':>5}{'ms/page':>9}{'x floor':>9}{'x hugo':>8}"
              f"{'peak MB':>9}  note"]
     for size, samples in results.items():
         floor = samples["floor: copy sources"].median() if "floor: copy sources" in samples else None
@@ -279,7 +289,8 @@ def table(results: dict[int, dict[str, Sample]]) -> str:
                      f"{median / size * 1000:.3f}" if whole else "-",
                      f"{median / floor:.1f}" if whole and floor else "-",
                      f"{median / base:.3f}" if sample.values and base else "-", f"{peak:.0f}" if peak else "-"]
-            lines.append(f"{size:>6}  {name:<28}" + "".join(f"{c:>{w}}" for c, w in zip(cells, (10, 5, 9, 9, 8, 9)))
+            lines.append(f"{size:>6}  {name:<{width}}"
+                         + "".join(f"{c:>{w}}" for c, w in zip(cells, (10, 5, 9, 9, 8, 9)))
                          + (f"  {sample.remarks()}" if sample.remarks() else ""))
     return "\n".join(lines)
 
@@ -321,8 +332,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (medians are reported)")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of a cold build per size")
     parser.add_argument("--no-hugo", action="store_true", help="skip Hugo even when it is installed")
-    parser.add_argument("--only", default=",".join(GROUPS),
-                        help=f"comma-separated groups to measure, of {', '.join(GROUPS)} (default: all)")
+    parser.add_argument("--only", default=",".join(DEFAULT_GROUPS), help=f"comma-separated groups to measure, "
+                        f"of {', '.join(GROUPS)} (default: {', '.join(DEFAULT_GROUPS)})")
     parser.add_argument("--edits", type=int, default=5, help="watch-server edits per latency row")
     parser.add_argument("--serve-budget", type=float, default=60,
                         help="seconds of edits per latency row before it stops (it takes at least one)")
