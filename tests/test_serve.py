@@ -752,3 +752,32 @@ def test_serve_previews_a_vault_of_loose_notes_and_writes_nothing_beside_it(tmp_
     finally:
         live.stop()
     assert [p.name for p in tmp_path.iterdir()] == ["Field Notes"]  # its cache and preview live elsewhere
+
+
+def test_a_commit_moves_a_vaults_dates_in_the_preview(tmp_path, monkeypatch):
+    (tmp_path / "gitconfig").write_text("")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    vault = tmp_path / "Notes"
+    vault.mkdir()
+
+    def git(*args, when):
+        env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_NAME": "A",
+               "GIT_AUTHOR_EMAIL": "a@example.org", "GIT_COMMITTER_NAME": "A", "GIT_COMMITTER_EMAIL": "a@example.org"}
+        subprocess.run(["git", *args], cwd=vault, env=env, check=True, capture_output=True)
+
+    git("-c", "init.defaultBranch=main", "init", "-q", when="2020-01-01T12:00:00Z")
+    (vault / "Step Size.md").write_text("How far a step goes.\n")
+    git("add", "-A", when="2021-02-03T12:00:00Z")
+    git("commit", "-q", "-m", "first", when="2021-02-03T12:00:00Z")
+    (vault / "Step Size.md").write_text("How far a step goes, edited.\n")
+    live = Live(vault)
+    try:
+        page = live.get("/concepts/step-size/")[1].decode()
+        assert 'Updated <time datetime="2021-02-03">' in page
+        stream = live.events()
+        git("commit", "-q", "-am", "second", when="2024-05-06T12:00:00Z")  # no note changes; HEAD does
+        stream.next(built_with("/concepts/step-size/"))
+        assert 'Updated <time datetime="2024-05-06">' in live.get("/concepts/step-size/")[1].decode()
+    finally:
+        live.stop()

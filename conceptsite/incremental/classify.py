@@ -95,7 +95,7 @@ def redo(known: Known, stat: tuple, config, notes: tuple = (), dates=None) -> Ed
         return None
     body, resolutions = converted
     file = digest(raw)
-    edited = replace(known, meta=meta, digest=file, resolutions=resolutions, own=own_key(file, resolutions))
+    edited = replace(known, meta=meta, digest=file, resolutions=resolutions, own=own_key(file, resolutions, dates))
     return Edit(edited, page, body, stat, fields=meta != known.meta)
 
 

@@ -53,8 +53,9 @@ class Keys:
 def output_keys(graph: Graph, page_cache: PageCache, body_cache: BodyCache, config: SiteConfig,
                 theme: Theme, graph_key: str) -> Keys:
     """The keys of every output and the stamps of every page."""
-    owns = {url: own_key(page_cache.entries[str(p.source.path)].digest, body_cache.entries[url].resolutions)
-            for url, p in graph.pages.items()}
+    entries = page_cache.entries
+    owns = {url: own_key(entries[str(p.source.path)].digest, body_cache.entries[url].resolutions,
+                         entries[str(p.source.path)].dates) for url, p in graph.pages.items()}
     base = digest(generator_version(), tree_version(*theme.folders), repr(config),
                   str(build_date().year))
     metas = {url: page_cache.entries[str(p.source.path)].meta for url, p in graph.pages.items()}
@@ -74,9 +75,9 @@ def listings_key(base: str, graph_key: str, metas: dict) -> str:
     return digest(base, graph_key, " ".join(metas.values()))
 
 
-def own_key(file_digest: str, resolutions: tuple) -> str:
-    """A key of a page's own file and how its wikilinks resolved."""
-    return digest(file_digest, repr(resolutions))
+def own_key(file_digest: str, resolutions: tuple, dates=None) -> str:
+    """A key of a page's own file, the dates git gave it and how its wikilinks resolved."""
+    return digest(file_digest, repr(resolutions), repr(dates))
 
 
 def body_outputs_key(owns: dict, listings: str) -> str:

@@ -27,6 +27,9 @@ class Scan:
         for path in paths:
             if not path.startswith(tuple(root + os.sep for root in self.roots)) or os.path.isdir(path):
                 return scan_folders(self.roots, self.context)
+            root = next(root for root in self.roots if path.startswith(root + os.sep))
+            if any(is_junk(part) for part in path[len(root) + 1:].split(os.sep)):  # as _listing: .git/HEAD is no input
+                continue
             stat = _stat(path)
             if stat is not None:
                 files[path] = stat

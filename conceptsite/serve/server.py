@@ -22,6 +22,7 @@ from conceptsite.serve.policy import allowed_hosts, is_loopback, is_wildcard
 from conceptsite.serve.sync import Delta
 from conceptsite.serve.watch import Pending, Watcher
 from conceptsite.source.discover import show_path, work_folder
+from conceptsite.source.history import git_folder
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,12 @@ class Preview:
         self.hosts = allowed_hosts(self.settings.host, self.port)
         self._observer = Observer()
         cache = self.settings.cache or work_folder(self.settings.content) / ".cache"
-        watcher = Watcher(self.sources, self.pending, (self.root, cache.resolve()))
+        git = git_folder(self.settings.content)
+        watcher = Watcher(self.sources, self.pending, (self.root, cache.resolve()), git)
         for folder in self.sources:
             self._observer.schedule(watcher, str(folder), recursive=True)
+        if git is not None and not any(git.is_relative_to(folder) for folder in self.sources):
+            self._observer.schedule(watcher, str(git), recursive=True)
         self._observer.start()
         self._spawn(self._build_loop)
         self._spawn(lambda: self._server.serve_forever(poll_interval=0.1))

@@ -65,8 +65,9 @@ class Pending:
 class Watcher(FileSystemEventHandler):
     """Turns file system events into pending paths, leaving out editor junk and our own reads."""
 
-    def __init__(self, roots: list[Path], pending: Pending, ignored: tuple[Path, ...] = ()):
+    def __init__(self, roots: list[Path], pending: Pending, ignored: tuple[Path, ...] = (), git: Path | None = None):
         self.roots, self.pending, self.ignored = roots, pending, ignored  # ignored: folders we write ourselves
+        self.git = git  # the content's git directory: a commit moves HEAD or a ref, and notes' dates with it
 
     def on_any_event(self, event) -> None:
         """Record the paths of one event that matter."""
@@ -89,6 +90,9 @@ class Watcher(FileSystemEventHandler):
         path = Path(path)
         if any(path.is_relative_to(folder) for folder in self.ignored):
             return False
+        if self.git is not None and path.is_relative_to(self.git):
+            parts = path.relative_to(self.git).parts
+            return bool(parts) and parts[0] in ("HEAD", "refs", "packed-refs") and path.suffix != ".lock"
         for root in self.roots:
             if path == root or path.is_relative_to(root):
                 return not any(is_junk(part) for part in path.relative_to(root).parts)

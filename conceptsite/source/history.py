@@ -59,6 +59,12 @@ def find_repository(folder: Path) -> Path | None:
     return None
 
 
+def git_folder(content: Path) -> Path | None:
+    """The git directory of the repository holding content (where HEAD and the refs move), or None."""
+    root = find_repository(content)
+    return _find_git_dir(root) if root is not None else None
+
+
 def read_head(root: Path) -> str | None:
     """The commit id HEAD points to, read from the files under .git without running git."""
     git_dir = _find_git_dir(Path(root))
