@@ -90,7 +90,7 @@ def _check(args) -> int:
     if getattr(args, "graph", False):
         from conceptsite.graph import health  # only this flag needs it
 
-        print(health.format_report(health.analyze(result.site.graph)), end="")
+        print(health.format_report(health.analyze(result.site.graph, result.warnings)), end="")
     return 0
 
 

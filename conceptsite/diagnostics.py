@@ -21,6 +21,16 @@ class Diagnostic:
         return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
 
 
+# How the warnings about links that lead nowhere begin: `check --graph` lists them apart.
+NO_NOTE = "no note named"
+BROKEN_LINK = "broken link"
+
+
+def about_dangling_link(d: Diagnostic) -> bool:
+    """True for a warning about a wikilink, relation or Markdown link that leads nowhere."""
+    return d.message.startswith((NO_NOTE, BROKEN_LINK))
+
+
 class BuildFailed(Exception):
     """Raised when a stage found errors; carries all of them."""
 

@@ -94,7 +94,7 @@ def test_most_and_least_linked(scratch_project):
 
 def test_cli_prints_a_deterministic_report(scratch_project, run_cli):
     p = scratch_project
-    p.concept("a", "title: A\nrelated: [b]", body="Mentions B here.")
+    p.concept("a", "title: A\nrelated: [b]", body="Mentions B here, and [[Bee]], and [x](/nowhere/).")
     p.concept("b", "title: B")
     p.concept("lonely", "title: Lonely")
     first = run_cli("check", "--graph", "--content", "content", cwd=p.root)
@@ -111,6 +111,9 @@ def test_cli_prints_a_deterministic_report(scratch_project, run_cli):
         "  content/concepts/a.md:1:1: no definition or summary in the front matter",
         "  content/concepts/b.md:1:1: no definition or summary in the front matter",
         "  content/concepts/lonely.md:1:1: no definition or summary in the front matter",
+        "links to no note, page or heading: 2",
+        "  content/concepts/a.md:6:22: no note named 'Bee'",
+        "  content/concepts/a.md:6:39: broken link '/nowhere/': no page or file at /nowhere/",
         "most linked:",
         "  1 in  B  (content/concepts/b.md)",
         "  0 in  A  (content/concepts/a.md)",

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from conceptsite.diagnostics import about_dangling_link
 from conceptsite.graph.model import Graph
 from conceptsite.source.page import Page, first_sentence
 
@@ -51,12 +52,13 @@ class Health:
     one_way: tuple[Finding, ...]
     mentions: tuple[Finding, ...]
     missing: tuple[Finding, ...]
+    dangling: tuple[Finding, ...]  # links that lead nowhere: the build's warnings about them
     most_linked: tuple[tuple[int, str, str], ...]  # (links in, title, path)
     least_linked: tuple[tuple[int, str, str], ...]
 
 
-def analyze(graph: Graph) -> Health:
-    """Compute every finding from a built graph."""
+def analyze(graph: Graph, warnings=()) -> Health:
+    """Compute every finding from a built graph, and the build's warnings about links that lead nowhere."""
     concepts = [graph.pages[url] for url in graph.concepts]
     counts = sorted((len(graph.backlinks.get(p.url, ())), p.title.casefold(), p.title, p.source.shown) for p in concepts)
     most = sorted(counts, key=lambda c: (-c[0], c[1], c[3]))[:TOP]
@@ -67,6 +69,8 @@ def analyze(graph: Graph) -> Health:
         one_way=tuple(sorted(_one_way(graph, concepts), key=_order)),
         mentions=tuple(sorted(unlinked_mentions(graph), key=_order)),
         missing=tuple(sorted(_missing(concepts), key=_order)),
+        dangling=tuple(sorted({Finding(d.path, d.line, d.col, d.message) for d in warnings if about_dangling_link(d)},
+                              key=_order)),
         most_linked=tuple((n, title, path) for n, _, title, path in most),
         least_linked=tuple((n, title, path) for n, _, title, path in counts[:TOP]),
     )
@@ -171,7 +175,8 @@ def format_report(health: Health) -> str:
     for title, findings in (("orphans (no links in or out)", health.orphans),
                             ("related declared one way only", health.one_way),
                             ("unlinked mentions", health.mentions),
-                            ("concepts without a definition or summary", health.missing)):
+                            ("concepts without a definition or summary", health.missing),
+                            ("links to no note, page or heading", health.dangling)):
         out.append(f"{title}: {len(findings)}")
         out.extend(f"  {finding}" for finding in findings)
     for title, rows in (("most linked", health.most_linked), ("least linked", health.least_linked)):

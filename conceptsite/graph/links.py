@@ -7,7 +7,7 @@ from urllib.parse import unquote
 from conceptsite.source.discover import make_slug, show_path
 from conceptsite.urls import link_target
 from conceptsite.source.fields import section_url
-from conceptsite.diagnostics import Report, Suggester, did_you_mean
+from conceptsite.diagnostics import BROKEN_LINK, Report, Suggester, did_you_mean
 from conceptsite.markdown.convert import Body
 from conceptsite.source.page import Page
 
@@ -192,8 +192,8 @@ def _link_problem(page: Page, written: str, bodies: dict[str, Body], known: set[
     if target not in known and target + "/" in known:
         target += "/"
     if target not in known:
-        return f"broken link '{written}': no page or file at /{target}{suggest.hint(target)}"
+        return f"{BROKEN_LINK} '{written}': no page or file at /{target}{suggest.hint(target)}"
     ids = bodies[target].ids if target in bodies else None
     if fragment and ids is not None and unquote(fragment) not in ids:
-        return f"broken link '{written}': /{target} has no heading '#{fragment}'{did_you_mean(fragment, ids)}"
+        return f"{BROKEN_LINK} '{written}': /{target} has no heading '#{fragment}'{did_you_mean(fragment, ids)}"
     return ""

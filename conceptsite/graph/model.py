@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from conceptsite.diagnostics import Report
+from conceptsite.diagnostics import NO_NOTE, Report
 from conceptsite.graph.links import Index
 from conceptsite.markdown.convert import Body
 from conceptsite.source.discover import make_slug
@@ -134,7 +134,7 @@ def _relation_edges(pages: list[Page], index: Index, report: Report, positions: 
                 target = found[ref.target]
                 if target is None:
                     report.warn(page.source.shown, ref.line, ref.col,  # as a dangling wikilink: --strict fails on it
-                                f"no note named '{ref.target}' in {kind}{index.hint(ref.target)}")
+                                f"{NO_NOTE} '{ref.target}' in {kind}{index.hint(ref.target)}")
                 elif target.url != page.url and target.url not in seen:
                     seen.add(target.url)
                     positions[(page.url, target.url, kind)] = (ref.line, ref.col)

@@ -15,6 +15,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from pygments.formatters import HtmlFormatter
 
+from conceptsite.diagnostics import NO_NOTE
 from conceptsite.markdown import speedups
 from conceptsite.markdown.deadline import TimeUp, within
 from conceptsite.markdown.runaway import find_runaways
@@ -223,8 +224,8 @@ class _WikiLink(InlineProcessor):
         if found is None:
             # A dangling link is a warning (--strict fails on it): notes link ahead to notes not written yet.
             hint = self.state.resolver.hint(target)
-            self.state.problems.append(Problem("warning", f"no note named '{target}'{hint}", m.group(0)))
-            el = etree.Element("span", {"class": "wikilink broken", "title": f"no note named '{target}' yet"})
+            self.state.problems.append(Problem("warning", f"{NO_NOTE} '{target}'{hint}", m.group(0)))
+            el = etree.Element("span", {"class": "wikilink broken", "title": f"{NO_NOTE} '{target}' yet"})
             el.text = label or target
             return el, m.start(0), m.end(0)
         url, title = found

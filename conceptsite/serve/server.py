@@ -14,7 +14,7 @@ from watchdog.observers import Observer
 
 from conceptsite.build import memory, pipeline
 from conceptsite.build.output import UnsafeOutput, check_output
-from conceptsite.diagnostics import BuildFailed, Diagnostic
+from conceptsite.diagnostics import BuildFailed, Diagnostic, shown
 from conceptsite.graph import health
 from conceptsite.incremental.state import State
 from conceptsite.serve.http_server import Broadcaster, Gate, error_page, make_server
@@ -198,13 +198,14 @@ class Preview:
         """The graph-health report of the last build, when it was good (computed on request: it is not cheap at scale)."""
         if not self.status.has_site or self.status.diagnostics:
             return b"graph health: no report, as the last build failed (or none has finished yet); fix it and save\n"
-        graph = self._graph
+        graph, warnings = self._graph, self._warnings
         if graph is None:  # the last build re-rendered edits alone: the graph as the sources are now
             try:
-                graph = pipeline.gather(replace(self.options, out=None)).graph
+                site = pipeline.gather(replace(self.options, out=None))
             except BuildFailed:
                 return b"graph health: no report, as the sources changed and no longer build; save again\n"
-        return health.format_report(health.analyze(graph)).encode("utf-8")
+            graph, warnings = site.graph, shown(site.warnings)
+        return health.format_report(health.analyze(graph, warnings)).encode("utf-8")
 
     def _report_failure(self, what: str, took: str, had_site: bool) -> None:
         status = self.status
