@@ -16,7 +16,7 @@ from markdown.treeprocessors import Treeprocessor
 from pygments.formatters import HtmlFormatter
 
 from conceptsite.diagnostics import NO_NOTE
-from conceptsite.markdown import speedups
+from conceptsite.markdown import blocks, speedups
 from conceptsite.markdown.deadline import TimeUp, within
 from conceptsite.markdown.runaway import find_runaways
 from conceptsite.markdown.words import word_counts
@@ -83,8 +83,7 @@ class Markup:
 
     def _markdown(self) -> markdown.Markdown:
         md = markdown.Markdown(
-            extensions=["fenced_code", "codehilite", "tables", "footnotes", "toc", "sane_lists",
-                        _ConceptExtension(self.state)],
+            extensions=[*blocks.extensions(), "codehilite", "tables", "footnotes", "toc", _ConceptExtension(self.state)],
             extension_configs={
                 "codehilite": {"css_class": "highlight", "guess_lang": False, "pygments_formatter": _formatter},
                 "toc": {"permalink": "#", "permalink_class": "anchor", "slugify": slugify_unicode,
