@@ -9,7 +9,7 @@ from conceptsite.build import pipeline
 
 from conceptsite.source.discover import SourceFile, discover
 from conceptsite.diagnostics import Report
-from conceptsite.source.page import first_sentence, read_page
+from conceptsite.source.page import read_page
 from conceptsite.source.read import read_pages
 
 
@@ -81,10 +81,6 @@ def test_bom_and_crlf_read_like_lf():
     lf, _ = read("---\ndate: 2025-01-01\ntitle: T\n---\nA\n\nB\n")
     crlf, _ = read(b"\xef\xbb\xbf" + "---\r\ndate: 2025-01-01\r\ntitle: T\r\n---\r\nA\r\n\r\nB\r\n".encode())
     assert (crlf.title, crlf.body, crlf.body_line) == (lf.title, lf.body, lf.body_line)
-
-
-def test_first_sentence_strips_markdown():
-    assert first_sentence("## H\n\nSee [[relu|the rectifier]] and `code` *now*. More.") == "See the rectifier and code now."
 
 
 def test_a_repeated_tag_is_warned_about_and_kept_once():

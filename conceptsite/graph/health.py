@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from conceptsite.diagnostics import about_dangling_link
 from conceptsite.graph.model import Graph
-from conceptsite.source.page import Page, first_sentence
+from conceptsite.source.page import Page
+from conceptsite.source.summary import derive_summary
 
 TOP = 5  # how many most- and least-linked concepts the report lists
 MIN_NAME = 3  # names shorter than this ("AI") match too much prose to be worth reporting
@@ -100,7 +101,7 @@ def _missing(concepts: list[Page]):
     for page in concepts:
         # A summary equal to the body's first sentence was derived, not written (parse falls back to it).
         lacks = [name for name, absent in (("definition", not page.definition),
-                                           ("summary", not page.summary or page.summary == first_sentence(page.body)))
+                                           ("summary", not page.summary or page.summary == derive_summary(page.body)))
                  if absent]
         if lacks:
             yield Finding(page.source.shown, 1, 1, f"no {' or '.join(lacks)} in the front matter")

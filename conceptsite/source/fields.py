@@ -1,6 +1,6 @@
 """Front-matter as people write it: the other names Obsidian, Jekyll, Hugo and Quartz give our fields,
-the looser shapes their values take (a tag string, a date-time), and the title and summary a note
-without them takes from its file name and body."""
+the looser shapes their values take (a tag string, a date-time), and the title a note without one
+takes from its file name (the summary it takes from its body: summary.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -131,20 +131,3 @@ def heading_text(line: str) -> str:
     if bare != text and (not bare or bare[-1] in " \t"):
         text = bare.rstrip(" \t")
     return text
-
-
-# Every bracketed part stops at the next bracket, so a run of thousands of '[' or '(' stays linear.
-_MD_NOISE = re.compile(r"\[\[([^\[\]|]+)\|?([^\[\]]*)\]\]|!?\[([^\[\]]*)\]\([^()]*\)|[`*_>#]|\$")
-
-
-def first_sentence(body: str) -> str:
-    """The first sentence of the first prose paragraph, with Markdown syntax removed."""
-    for block in re.split(r"\n\s*\n", body):
-        block = block.strip()
-        if not block or block.startswith(("#", "```", "~~~", "|", "$$", "<", "-", "*", "[^")):
-            continue
-        text = _MD_NOISE.sub(lambda m: m.group(2) or m.group(1) or m.group(3) or "", block)
-        text = " ".join(text.split())
-        match = re.match(r"(.+?[.!?])(\s|$)", text)
-        return match.group(1) if match else text
-    return ""

@@ -12,10 +12,11 @@ from conceptsite.source.discover import SourceFile, make_slug
 from conceptsite.diagnostics import Diagnostic, Report, did_you_mean
 from conceptsite.source.fields import (ALIAS_KEYS, DATE_KEYS, HIDING, UPDATED_KEYS, URL_KEYS, bare_tag,
                                        created_date, first_key, list_advice, own_url, parse_date, plain_permalink,
-                                       split_tags, first_sentence, heading_text, rename_keys, section_url,
+                                       split_tags, heading_text, rename_keys, section_url,
                                        title_from_name)
 from conceptsite.source.frontmatter import FrontMatter, FrontMatterError, split
 from conceptsite.source.history import FileDates
+from conceptsite.source.summary import derive_summary
 
 RELATION_KEYS = ("related", "prerequisites", "contrasts", "examples", "part_of")
 KNOWN_KEYS = {
@@ -152,7 +153,7 @@ class _Checker:
         return Page(
             source=source,
             title=title,
-            summary=self.string("summary") or self.string("description") or first_sentence(body),
+            summary=self.string("summary") or self.string("description") or derive_summary(body),
             definition=self.string("definition"),
             tags=tags,
             date=self.date(first_key(data, DATE_KEYS)) or created_date(source, dates),
