@@ -173,3 +173,10 @@ def test_files_beside_a_note_are_found_from_its_folder(scratch_project):
     assert [d.message for d in site.warnings] == [
         "broken link 'nope.png': no page or file at /concepts/optim/nope.png (did you mean 'concepts/optim/adam.png'?)"]
     assert [(d.line, d.col) for d in site.warnings] == [(5, 54)]
+
+
+def test_a_broken_link_is_placed_where_it_is_written_as_a_link(scratch_project):
+    scratch_project.concept("x", body="The path /concepts/gone/ is mentioned first.\n\nThen [a link](/concepts/gone/).\n\n"
+                                      "[ref]: /concepts/also-gone/\n\nAnd [r][ref] and <https://example.org/> too.\n"
+                                      "Mentioned: /concepts/also-gone/ earlier? No, later.")
+    assert [w.split(": broken")[0] for w in warnings(scratch_project)] == ["6:15", "8:8"]

@@ -172,6 +172,21 @@ def locate(page: Page, needle: str) -> tuple[int, int]:
     return page.body_line + before.count("\n"), index - (before.rfind("\n") + 1) + 1
 
 
+# What comes right before a link's address where it is written: inline, autolink, definition, raw HTML.
+_ADDRESS_AFTER = ("](", "<", "]: ", "]:", '="')
+
+
+def locate_link(page: Page, written: str) -> tuple[int, int]:
+    """Where a link's address is written as a link (the same text earlier in prose is not it), else where the
+    text first occurs."""
+    for before in _ADDRESS_AFTER:
+        index = page.body.find(before + written)
+        if index >= 0:
+            line, col = locate(page, before + written)
+            return line, col + len(before)
+    return locate(page, written)
+
+
 def check_links(pages: list[Page], bodies: dict[str, Body], known: set[str], report: Report) -> None:
     """Report internal links whose page or #anchor does not exist: warnings, as dangling wikilinks are
     (--strict fails on them); the link is kept as written."""
@@ -181,7 +196,7 @@ def check_links(pages: list[Page], bodies: dict[str, Body], known: set[str], rep
         for written in dict.fromkeys(body.links):
             problem = _link_problem(page, written, bodies, known, suggest)
             if problem:
-                report.warn(page.source.shown, *locate(page, written), problem)
+                report.warn(page.source.shown, *locate_link(page, written), problem)
 
 
 def _link_problem(page: Page, written: str, bodies: dict[str, Body], known: set[str],
