@@ -1,7 +1,6 @@
 """Markdown to HTML: fenced code with Pygments, tables, footnotes, anchors, wikilinks and math."""
 from __future__ import annotations
 
-import functools
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
@@ -11,17 +10,18 @@ import markdown
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.inlinepatterns import InlineProcessor
-from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from pygments.formatters import HtmlFormatter
 
 from conceptsite.diagnostics import NO_NOTE
-from conceptsite.markdown import blocks, speedups
+from conceptsite.markdown import blocks, math, speedups
 from conceptsite.markdown.deadline import TimeUp, within
 from conceptsite.markdown.runaway import find_runaways
 from conceptsite.markdown.words import word_counts
 from conceptsite.urls import beside_file, link_target, relative_url
 
+
+_InlineMath = math.InlineMath  # the name tests/test_speedups_markdown_inline.py reads its pattern by
 
 
 class Resolver(Protocol):
@@ -96,7 +96,7 @@ class Markup:
             # Raw HTML is escaped by default: authors opt in with `allow_html: true` in site.yml.
             md.preprocessors.deregister("html_block")
             md.inlinePatterns.deregister("html")
-        speedups.install(md, {"inline_math": ("$",), "wikilink": ("[[",)})  # what every match of ours holds
+        speedups.install(md, {"inline_math": _InlineMath.NEEDS, "wikilink": ("[[",)})  # what every match of ours holds
         self.toc_pass = md.treeprocessors["toc"]
         self.toc_marker = self.toc_pass.marker  # the text a paragraph must be to become the table of contents
         return md
@@ -151,61 +151,10 @@ class _ConceptExtension(Extension):
         self.state = state
 
     def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's API name
-        md.preprocessors.register(_DisplayMath(md, self.state), "display_math", 24)
-        md.inlinePatterns.register(_InlineMath(md, self.state), "inline_math", 185)
+        state = self.state  # its problems list is new for each page
+        math.register(md, lambda message, needle: state.problems.append(Problem("warning", message, needle)))
         md.inlinePatterns.register(_WikiLink(md, self.state), "wikilink", 175)
         md.treeprocessors.register(_LinkPass(md, self.state), "concept_links", 1)
-
-
-def _math(state: _State, md, latex: str, display: str) -> str:
-    try:
-        return md.htmlStash.store(_mathml(latex.strip(), display))
-    except Exception as exc:  # latex2mathml raises many types; all mean "cannot convert"
-        state.problems.append(Problem("error", f"cannot render math '{latex.strip()[:40]}': {exc}", latex))
-        return md.htmlStash.store(f"<code class=\"math-error\">{_escape(latex)}</code>")
-
-
-@functools.lru_cache(maxsize=4096)
-def _mathml(latex: str, display: str) -> str:
-    # Small formulas ($x$, $\sigma$, $p(y \mid x)$) recur across a site's pages; converting is ~0.5 ms each.
-    from latex2mathml.converter import convert  # imported on the first formula: ~60 ms, and most runs have none
-
-    return convert(latex, display=display)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-class _DisplayMath(Preprocessor):
-    """`$$ … $$` blocks; runs after fenced code is stashed, so code keeps its dollars."""
-
-    PATTERN = re.compile(r"^[ \t]*\$\$(.+?)\$\$[ \t]*$", re.M | re.S)
-
-    def __init__(self, md, state):
-        super().__init__(md)
-        self.state = state
-
-    def run(self, lines):
-        text = "\n".join(lines)
-        if "$$" not in text:
-            return lines
-        text = self.PATTERN.sub(lambda m: "\n\n" + _math(self.state, self.md, m.group(1), "block") + "\n\n", text)
-        return text.split("\n")
-
-
-class _InlineMath(InlineProcessor):
-    """`$x$`: the dollars must hug the formula, so prose like '5 $ and 6 $' stays text."""
-
-    # The '$' first, then what precedes it (a lookbehind first would be tried at every position)
-    PATTERN = r"\$(?<![\\$\w]\$)(?=\S)([^$\n]+?)(?<=\S)\$(?![\w$])"
-
-    def __init__(self, md, state):
-        super().__init__(self.PATTERN, md)
-        self.state = state
-
-    def handleMatch(self, m, data):  # noqa: N802
-        return _math(self.state, self.md, m.group(1), "inline"), m.start(0), m.end(0)
 
 
 class _WikiLink(InlineProcessor):
