@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import markdown
+from markdown import util
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.inlinepatterns import InlineProcessor
@@ -157,6 +158,9 @@ class _ConceptExtension(Extension):
         md.treeprocessors.register(_LinkPass(md, self.state), "concept_links", 1)
 
 
+_ESCAPE = re.compile(f"{util.STX}([0-9]+){util.ETX}")  # what a backslash escape leaves until the end
+
+
 class _WikiLink(InlineProcessor):
     """`[[target]]` or `[[target|label]]`, resolved by slug, title or alias."""
 
@@ -167,12 +171,18 @@ class _WikiLink(InlineProcessor):
         self.state = state
 
     def handleMatch(self, m, data):  # noqa: N802
-        target, label = m.group(1).strip(), (m.group(2) or "").strip()
+        # Backslash escapes are stashed before this pattern runs: their characters come back here, and in a
+        # table '\\|' separates the label as '|' does elsewhere (Obsidian writes [[note\\|label]] there).
+        escaped = lambda p: chr(int(p.group(1)))  # noqa: E731 - an escape's stash holds its character's code
+        target, _, label = _ESCAPE.sub(escaped, self.unescape(m.group(0)))[2:-2].partition("|")
+        target, label = target.strip(), label.strip()
+        written = util.INLINE_PLACEHOLDER_RE.sub(lambda p: "\\" + _ESCAPE.sub(escaped, self.unescape(p.group())),
+                                                 m.group(0))
         found = self.state.resolver.resolve(target)
         if found is None:
             # A dangling link is a warning (--strict fails on it): notes link ahead to notes not written yet.
             hint = self.state.resolver.hint(target)
-            self.state.problems.append(Problem("warning", f"{NO_NOTE} '{target}'{hint}", m.group(0)))
+            self.state.problems.append(Problem("warning", f"{NO_NOTE} '{target}'{hint}", written))
             el = etree.Element("span", {"class": "wikilink broken", "title": f"{NO_NOTE} '{target}' yet"})
             el.text = label or target
             return el, m.start(0), m.end(0)
