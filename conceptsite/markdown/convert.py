@@ -213,7 +213,8 @@ class _LinkPass(Treeprocessor):
                     self._check(el, attr)
 
     def _check(self, el, attr: str) -> None:
-        value = el.attrib[attr]
+        # A backslash escape in an address ('/bar\\*') is still its stash marker here: the character itself.
+        value = el.attrib[attr] = _ESCAPE.sub(lambda p: chr(int(p.group(1))), el.attrib[attr])
         scheme = re.match(r"([a-z][a-z0-9+.\-]*):", re.sub(r"[\x00-\x20]", "", value).lower())
         if scheme and scheme.group(1) not in SAFE_SCHEMES:
             del el.attrib[attr]
