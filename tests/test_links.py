@@ -180,3 +180,8 @@ def test_a_broken_link_is_placed_where_it_is_written_as_a_link(scratch_project):
                                       "[ref]: /concepts/also-gone/\n\nAnd [r][ref] and <https://example.org/> too.\n"
                                       "Mentioned: /concepts/also-gone/ earlier? No, later.")
     assert [w.split(": broken")[0] for w in warnings(scratch_project)] == ["6:15", "8:8"]
+
+
+def test_the_same_dangling_link_twice_is_placed_at_each(scratch_project):
+    scratch_project.concept("x", body="First [[nowhere]] here.\n\nAnd [[nowhere]] again, and `[[nowhere]]` in code.")
+    assert [w.split(": no note")[0] for w in warnings(scratch_project)] == ["4:7", "6:5"]

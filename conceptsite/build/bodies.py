@@ -32,8 +32,10 @@ def render_bodies(pages: list[Page], index: Index, config: SiteConfig, report: R
     bodies = {}
     for page in pages:
         body = bodies[page.url] = found[page.url]
+        seen: dict[str, int] = {}
         for problem in body.problems:
-            place = locate(page, problem.needle)
+            place = locate(page, problem.needle, seen.get(problem.needle, 0))
+            seen[problem.needle] = seen.get(problem.needle, 0) + 1
             add = report.error if problem.severity == "error" else report.warn
             add(page.source.shown, *place, problem.message)
     return bodies

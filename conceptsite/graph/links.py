@@ -163,9 +163,16 @@ def _fold(name: str) -> str:
     return unicodedata.normalize("NFC", name).casefold()
 
 
-def locate(page: Page, needle: str) -> tuple[int, int]:
-    """Line and column in the file of the first occurrence of needle in the page body."""
+def locate(page: Page, needle: str, nth: int = 0) -> tuple[int, int]:
+    """Line and column in the file of the nth occurrence of needle in the page body (else the first): the
+    converter reports problems in the order of the text, so the second problem with the same text is
+    at its second occurrence."""
     index = page.body.find(needle) if needle else -1
+    for _ in range(nth):
+        later = page.body.find(needle, index + 1) if index >= 0 else -1
+        if later < 0:
+            break
+        index = later
     if index < 0:
         return page.body_line, 1
     before = page.body[:index]
