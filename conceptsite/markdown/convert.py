@@ -16,6 +16,7 @@ from pygments.formatters import HtmlFormatter
 
 from conceptsite.diagnostics import NO_NOTE
 from conceptsite.markdown import blocks, math, speedups
+from conceptsite.markdown.obsidian import ObsidianExtension
 from conceptsite.markdown.deadline import TimeUp, within
 from conceptsite.markdown.runaway import find_runaways
 from conceptsite.markdown.words import word_counts
@@ -84,7 +85,8 @@ class Markup:
 
     def _markdown(self) -> markdown.Markdown:
         md = markdown.Markdown(
-            extensions=[*blocks.extensions(), "codehilite", "tables", "footnotes", "toc", _ConceptExtension(self.state)],
+            extensions=[*blocks.extensions(), "codehilite", "tables", "footnotes", "toc", _ConceptExtension(self.state),
+                        ObsidianExtension(self.state)],
             extension_configs={
                 "codehilite": {"css_class": "highlight", "guess_lang": False, "pygments_formatter": _formatter},
                 "toc": {"permalink": "#", "permalink_class": "anchor", "slugify": slugify_unicode,
