@@ -1,8 +1,75 @@
 """Block syntax as authors write it: where Python-Markdown departs from CommonMark on blocks that real
-notes use (fences, nested lists, block quotes), the extensions here read them as CommonMark does."""
+notes use (fences, nested lists, block quotes), the extension here reads them as CommonMark does.
+
+- blockparse.py reads the block structure, CommonMark's way, in one pass over the lines;
+- fences.py stashes code blocks (fenced, any info string, in any container; indented), highlighted;
+- blocktree.py turns the tree into elements, in place of the library's list, quote, heading, rule and
+  code processors (left dormant under their names);
+"""
 from __future__ import annotations
 
+from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
 
-def extensions() -> list:
-    """The Markdown extensions for block syntax, in place of Python-Markdown's own."""
-    return ["fenced_code", "sane_lists"]
+from conceptsite.markdown import fences
+from conceptsite.markdown.blockparse import FILLER, Parser
+from conceptsite.markdown.blocktree import REPLACED, BlockTree, Dormant, Shared
+
+
+def extensions(state=None) -> list:
+    """The Markdown extensions for block syntax, in place of Python-Markdown's own. state: the converter's
+    per-page state (what it finds to warn of goes to its `problems`)."""
+    return [BlocksExtension(state)]
+
+
+class BlocksExtension(Extension):
+    def __init__(self, state=None):
+        super().__init__()
+        self.state = state
+
+    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's API name
+        shared = Shared()
+        # Before the whitespace pass (30) expands tabs, which code keeps; before display math (24) and raw
+        # HTML (20) read the text, which must not reach into code.
+        md.preprocessors.register(_KeepSource(md, shared), "blocks_source", 35)
+        md.preprocessors.register(_ReadBlocks(md, shared, self.state), "blocks", 25)
+        md.parser.blockprocessors.register(BlockTree(md.parser, shared), "blocks", 110)
+        for name, priority in REPLACED.items():
+            md.parser.blockprocessors.register(Dormant(md.parser), name, priority)
+        md.postprocessors.register(_NoFiller(md), "no_filler", 10)
+
+
+class _KeepSource(Preprocessor):
+    """Keeps the text as given, for code to be read from before tabs are expanded."""
+
+    def __init__(self, md, shared: Shared):
+        super().__init__(md)
+        self.shared = shared
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.shared.reset(lines)
+        return lines
+
+
+class _ReadBlocks(Preprocessor):
+    """Reads the block structure and stashes the code."""
+
+    def __init__(self, md, shared: Shared, state):
+        super().__init__(md)
+        self.shared, self.state = shared, state
+
+    def run(self, lines: list[str]) -> list[str]:
+        reader = Parser(footnotes="footnote" in self.md.parser.blockprocessors)
+        shared = self.shared
+        # The whitespace pass added two lines, and the text's last line break one.
+        shared.tree = reader.parse(lines, len(lines) - 2 - shared.source.ends_line())
+        shared.lines = fences.stash_code(self.md, reader.codes, lines, shared.source)
+        return shared.lines
+
+
+class _NoFiller(Postprocessor):
+    """A line of stashed code that raw HTML swallowed whole is dropped, not shown."""
+
+    def run(self, text: str) -> str:
+        return text.replace(FILLER + "\n", "").replace(FILLER, "") if FILLER in text else text

@@ -1,0 +1,358 @@
+"""CommonMark's block structure (spec 0.31, 'Blocks and inlines' and the appendix's parsing strategy),
+read line by line in one pass: containers (block quotes, lists and their items, and Python-Markdown's
+footnote definitions) hold leaves (paragraphs, headings, thematic breaks, fenced and indented code).
+
+The lines must have their tabs expanded to stops of 4 (Python-Markdown's whitespace pass does so), so
+a column is an index into the line. Inline content is left as text: a paragraph is its lines with the
+leading spaces dropped, a heading its text. Code blocks keep references (line, column) to their
+content, which fences.py reads from the source lines as they were before tabs were expanded.
+
+Two lines that Python-Markdown's stash writes are known here too: a line holding only an HTML
+placeholder is a block of its own (the code and raw HTML stashed before block parsing), and a FILLER
+line, which stands for a line of stashed code, belongs to the block above it.
+
+Linear: each line is matched against the open containers once (its cost grows with the nesting on
+that line only), and nothing is joined or searched again.
+"""
+from __future__ import annotations
+
+import re
+
+from markdown import util
+
+QUOTE, LIST, ITEM, NOTE, DOC = "quote", "list", "item", "note", "doc"
+PARA, HEADING, HR, FENCE, ICODE, STASH = "para", "heading", "hr", "fence", "icode", "stash"
+FILLER = util.STX + "cm-filler" + util.ETX  # one line of stashed code, after the line holding its placeholder
+
+_SPACES = re.compile(" *")
+_WHOLE = 1 << 30  # past the end of any line
+_QUOTE = re.compile(" {0,3}>")
+_ATX = re.compile(r"(#{1,6})(?:[ \t]+|$)")
+_ATX_CLOSE = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
+_FENCE_OPEN = re.compile(r"(`{3,})([^`]*)$|(~{3,})(.*)$")
+_FENCE_CLOSE = re.compile(r" {0,3}(`{3,}|~{3,})[ \t]*$")
+_SETEXT = re.compile(r"(?:=+|-+)[ \t]*$")
+_HR = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_ITEM = re.compile(r"(?:([-+*])|([0-9]{1,9})([.)]))(?=[ \t]|$)")
+_NOTE = re.compile(r"\[\^([^\]]*)\]:[ \t]*")
+_DEFINITION = re.compile(r" {0,3}\[[^\[\]]+\]:[ \t]*\n?[ \t]*(?:<[^<>\n]*>|[^\s<]\S*)"
+                         r"(?:(?:[ \t]+\n?|[ \t]*\n)[ \t]*(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?[ \t]*(?:\n|$)")
+_STASHED = re.compile(re.escape(util.HTML_PLACEHOLDER).replace("%s", "[0-9]+") + "[ \t]*$")
+_STARTS = frozenset(">#`~-*_+=0123456789[" + util.STX)
+
+
+class Block:
+    """A block of the tree; which fields mean something depends on its kind (see the parser)."""
+
+    __slots__ = ("kind", "start", "end", "children", "lines", "text", "level", "width", "marker", "number",
+                 "tight", "fence", "indent", "prefix", "path")
+
+    def __init__(self, kind: str, start: int):
+        self.kind = kind
+        self.start = self.end = start  # first and last line holding its content
+        self.children: list[Block] = []
+        # paragraph: its lines (str); code: (line, column inside the containers, column of the content or None)
+        self.lines: list = []
+        self.text = ""  # heading: its text; fence: its info string; stash: the placeholder; note: its label
+        self.level = 0  # heading: 1 to 6
+        self.width = 0  # item and note: columns a line must be indented by to continue it
+        self.marker = ""  # list: '-', '+', '*', '.' or ')'; item: '' if its first line was blank
+        self.number = 0  # list: the start number of an ordered list, -1 for a bullet list
+        self.tight = True  # list
+        self.fence = ""  # fence: the opening fence; '' once closed
+        self.indent = 0  # fence: its indentation, removed from its lines
+        self.prefix = 0  # code and stash: the column where the block starts on its first line
+        self.path: list[Block] = []  # code: the containers around it, outermost first
+
+    def __repr__(self) -> str:  # for test failures
+        inside = f" {self.children!r}" if self.children else f" {self.lines or self.text!r}"
+        return f"<{self.kind} {self.start}-{self.end}{inside}>"
+
+
+class Parser:
+    """One document's blocks: `parse(lines)` returns the document Block; `codes` lists its code blocks
+    in order, `unclosed` the fence left open at the end of the document (or None)."""
+
+    def __init__(self, footnotes: bool = False):
+        self.footnotes = footnotes  # whether '[^label]:' opens a footnote definition (Python-Markdown's)
+
+    def parse(self, lines: list[str], size: int | None = None) -> Block:
+        """The document's tree; size: how many of the lines are the document's (the whitespace pass adds
+        blank lines at the end, which a fence left open must not take as its own)."""
+        doc = Block(DOC, 0)
+        self.stack: list[Block] = [doc]
+        self.tip: Block | None = None  # the open leaf: a paragraph, code or stash block, last child of stack[-1]
+        self.codes: list[Block] = []
+        self.notes = False  # whether a footnote definition is open
+        self.unclosed: Block | None = None
+        line = self._line
+        for n, s in enumerate(lines):
+            line(n, s)
+        tip = self.tip
+        if tip is not None and tip.kind is FENCE:  # it runs to the end of the document
+            self.unclosed = tip
+            size = len(lines) if size is None else size
+            while tip.lines and tip.lines[-1][0] >= size:
+                tip.lines.pop()
+            tip.end = tip.lines[-1][0] if tip.lines else tip.start
+        self._close_to(1)
+        self._close_tip()
+        doc.end = doc.children[-1].end if doc.children else 0
+        return doc
+
+    def _line(self, n: int, s: str) -> None:  # noqa: C901 - CommonMark's steps for one line, kept in one place
+        stack, size = self.stack, len(s)
+        depth, pos, matched = len(stack), 0, 1
+        skipped = 0  # columns of a blank line taken before code reads it (_WHOLE: all, inside an item)
+        # 1. Which open containers the line continues.
+        while matched < depth:
+            c = stack[matched]
+            kind = c.kind
+            if kind is QUOTE:
+                m = _QUOTE.match(s, pos)
+                if m is None:
+                    break
+                pos = m.end()
+                if pos < size and s[pos] == " ":
+                    pos += 1
+                c.end = n  # a quote's '>' lines are its own, even one with nothing after it
+            elif kind is not LIST:  # an item or a footnote
+                e = _SPACES.match(s, pos).end()
+                if e == size:  # a blank line goes on with an item, unless the item is still empty
+                    if kind is ITEM and not c.children:
+                        break
+                    pos, skipped = e, _WHOLE  # an item takes all of a blank line's spaces
+                elif e - pos >= c.width:
+                    pos += c.width
+                else:
+                    break
+                if kind is NOTE:
+                    c.lines.append((n, pos))
+            matched += 1
+        tip = self.tip
+        # 2. Code goes on, or ends, only when every container goes on.
+        if tip is not None and matched == depth:
+            kind = tip.kind
+            if kind is FENCE:
+                m = _FENCE_CLOSE.match(s, pos)
+                if m is not None and m.group(1)[0] == tip.fence[0] and len(m.group(1)) >= len(tip.fence):
+                    tip.lines.append((n, pos, None))  # the closing fence: no content
+                    tip.end, tip.fence = n, ""
+                    self.tip = None
+                else:
+                    e = _SPACES.match(s, pos).end()
+                    tip.lines.append((n, pos, min(e, pos + tip.indent) if e < size else pos + skipped + tip.indent))
+                    tip.end = n
+                return
+            if kind is ICODE:
+                e = _SPACES.match(s, pos).end()
+                if e == size or e - pos >= 4:
+                    tip.lines.append((n, pos, pos + 4 + (skipped if e == size else 0)))
+                    if e < size:
+                        tip.end = n
+                    return
+                self._close_tip()
+                tip = None
+        e = _SPACES.match(s, pos).end()
+        if e < size and s[e] == util.STX and s.startswith(FILLER, e):  # a line of stashed code
+            if tip is not None and tip.kind is STASH:
+                tip.end = n
+            return
+        # 3. New blocks the line opens: containers, then perhaps a leaf.
+        while e < size:
+            ind, c = e - pos, s[e]
+            if c not in _STARTS:
+                if ind >= 4 and (tip is None or tip.kind is not PARA):
+                    self._code(n, s, pos, matched)
+                else:
+                    self._text(n, s, e, matched, depth)
+                return
+            if c == util.STX and _STASHED.match(s, e):
+                self._close_to(matched)
+                self._leaf(Block(STASH, n), open_=True).text = s[e:].rstrip()
+                return
+            if ind >= 4:
+                if tip is None or tip.kind is not PARA:  # indented code cannot interrupt a paragraph
+                    self._code(n, s, pos, matched)
+                    return
+                break
+            if c == ">":
+                self._close_to(matched)
+                self._container(Block(QUOTE, n))
+                matched, tip = len(stack), None
+                pos = e + 1
+                if pos < size and s[pos] == " ":
+                    pos += 1
+                e = _SPACES.match(s, pos).end()
+                continue
+            if c == "#":
+                m = _ATX.match(s, e)
+                if m is None:
+                    break
+                self._close_to(matched)
+                h = self._leaf(Block(HEADING, n))
+                h.level, h.text = len(m.group(1)), _ATX_CLOSE.sub("", s[m.end():].strip())
+                return
+            if c == "`" or c == "~":
+                m = _FENCE_OPEN.match(s, e)
+                if m is None:
+                    break
+                self._close_to(matched)
+                fence = self._leaf(Block(FENCE, n), open_=True)
+                fence.fence, fence.text = m.group(1) or m.group(3), (m.group(2) or m.group(4) or "").strip()
+                fence.indent, fence.prefix, fence.path = ind, pos, stack[:]
+                self.codes.append(fence)
+                return
+            if (c == "=" or c == "-") and tip is not None and tip.kind is PARA and matched == depth \
+                    and _SETEXT.match(s, e) and self._setext(tip, n, c):
+                return
+            if (c == "-" or c == "*" or c == "_") and _HR.match(s, e):
+                self._close_to(matched)
+                self._leaf(Block(HR, n))
+                return
+            if c == "[":
+                m = _NOTE.match(s, e) if self.footnotes else None
+                if m is None:
+                    break
+                self._close_to(matched)
+                note = self._container(Block(NOTE, n))
+                note.text, note.width = m.group(1), 4
+                pos = m.end()
+                note.lines.append((n, pos))
+                matched, tip, self.notes = len(stack), None, True
+                e = _SPACES.match(s, pos).end()
+                continue
+            m = _ITEM.match(s, e) if c != "=" and c != "_" else None
+            if m is None:
+                break
+            after = m.end()
+            spaces = _SPACES.match(s, after).end()
+            number = int(m.group(2)) if m.group(2) else -1
+            if tip is not None and tip.kind is PARA and matched == depth and (spaces == size or number > 1
+                                                                             or number == 0):
+                break  # an item that interrupts a paragraph must hold text, and be numbered 1 if ordered
+            self._close_to(matched)
+            marker = m.group(1) or m.group(3)
+            parent = stack[-1]
+            if parent.kind is not LIST or parent.marker != marker:
+                if parent.kind is LIST:
+                    self._close_to(len(stack) - 1)
+                lst = self._container(Block(LIST, n))
+                lst.marker, lst.number = marker, number
+            item = self._container(Block(ITEM, n))
+            padding = 1 if spaces == size or spaces - after >= 5 else spaces - after
+            item.width = ind + after - e + padding
+            item.marker = "" if spaces == size else marker
+            matched, tip = len(stack), None
+            pos = min(after + padding, size)
+            e = spaces
+        self._text(n, s, e, matched, depth)
+
+    def _setext(self, para: Block, n: int, c: str) -> bool:
+        """Make the open paragraph a heading, underlined on line n; False if it is link reference
+        definitions only (they stay a paragraph, for the library's reference processor to read)."""
+        defined = _definitions(para.lines) if para.lines[0].startswith("[") else 0
+        if defined == len(para.lines):
+            return False
+        if defined:  # the definitions before the heading's text stay a paragraph of their own
+            head = Block(PARA, para.start)
+            head.lines, head.end = para.lines[:defined], para.start + defined - 1
+            siblings = self.stack[-1].children
+            siblings.insert(len(siblings) - 1, head)
+            para.lines, para.start = para.lines[defined:], para.start + defined
+        para.kind, para.level, para.end = HEADING, 1 if c == "=" else 2, n
+        para.text, para.lines = "\n".join(para.lines).strip(), []
+        self.tip = None
+        return True
+
+    def _text(self, n: int, s: str, e: int, matched: int, depth: int) -> None:
+        """The rest of the line from e: paragraph text (lazily, if containers did not go on), or blank."""
+        tip = self.tip
+        blank = e == len(s)
+        if not blank and tip is not None and tip.kind is PARA:
+            tip.lines.append(s[e:])
+            tip.end = n
+            if self.notes and matched < len(self.stack):  # a lazy line still belongs to its footnote
+                for c in self.stack[matched:]:
+                    if c.kind is NOTE:
+                        c.lines.append((n, e))
+            return
+        self._close_to(matched)
+        if blank:
+            self._close_tip()
+            return
+        para = self._leaf(Block(PARA, n), open_=True)
+        para.lines.append(s[e:])
+
+    def _code(self, n: int, s: str, pos: int, matched: int) -> None:
+        self._close_to(matched)
+        code = self._leaf(Block(ICODE, n), open_=True)
+        code.lines.append((n, pos, pos + 4))
+        code.prefix, code.path = pos, self.stack[:]
+        self.codes.append(code)
+
+    def _leaf(self, block: Block, open_: bool = False) -> Block:
+        self._close_tip()
+        parent = self.stack[-1]
+        if parent.kind is LIST:  # a list holds items only: anything else ends it
+            self._close_to(len(self.stack) - 1)
+            parent = self.stack[-1]
+        parent.children.append(block)
+        if open_:
+            self.tip = block
+        return block
+
+    def _container(self, block: Block) -> Block:
+        self._close_tip()
+        parent = self.stack[-1]
+        if parent.kind is LIST and block.kind is not ITEM:
+            self._close_to(len(self.stack) - 1)
+            parent = self.stack[-1]
+        parent.children.append(block)
+        self.stack.append(block)
+        return block
+
+    def _close_tip(self) -> None:
+        tip = self.tip
+        if tip is not None:
+            self.tip = None
+            if tip.kind is ICODE:  # blank lines at its end are not part of it
+                while tip.lines and tip.lines[-1][0] > tip.end:
+                    tip.lines.pop()
+
+    def _close_to(self, keep: int) -> None:
+        """Close the open containers past the first `keep` (and the open leaf, inside the innermost)."""
+        stack = self.stack
+        if len(stack) <= keep:
+            return
+        self._close_tip()
+        while len(stack) > keep:
+            block = stack.pop()
+            children = block.children
+            if children:
+                block.end = max(block.end, children[-1].end)
+            if block.kind is LIST:
+                block.tight = _tight(block)
+            elif block.kind is NOTE:
+                self.notes = any(c.kind is NOTE for c in stack)
+
+
+def _definitions(lines: list[str]) -> int:
+    """How many of a paragraph's first lines are link reference definitions."""
+    text, at = "\n".join(lines), 0
+    while (m := _DEFINITION.match(text, at)) is not None and m.end() > at:
+        at = m.end()
+    return text.count("\n", 0, at) + (0 < at == len(text))
+
+
+def _tight(lst: Block) -> bool:
+    """CommonMark's tight list: no blank line between its items, nor between two blocks of one item."""
+    items = lst.children
+    for i, item in enumerate(items):
+        if i + 1 < len(items) and items[i + 1].start > item.end + 1:
+            return False
+        inner = item.children
+        for j in range(len(inner) - 1):
+            if inner[j + 1].start > inner[j].end + 1:
+                return False
+    return True
