@@ -109,6 +109,24 @@ def test_lazy_lines_continue_a_paragraph_in_a_quote_or_an_item(markup):
     assert plain(html(markup, "> a\n---\n")) == "<blockquote><p>a</p></blockquote><hr>"  # a rule is no text
 
 
+# --- 5. hard line breaks -----------------------------------------------------------------------------------------
+
+def test_a_backslash_at_the_end_of_a_line_breaks_it(markup):
+    assert html(markup, "foo\\\nbar\\") == "<p>foo<br>\nbar\\</p>"
+    assert html(markup, "`code\\`\nx") == "<p><code>code\\</code>\nx</p>"
+
+
+# --- 8. backslash escapes -----------------------------------------------------------------------------------------
+
+def test_a_backslash_escapes_every_ascii_punctuation_character(markup):
+    punctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+    assert html(markup, "".join("\\" + c for c in punctuation)) == (
+        "<p>!\"#$%&amp;'()*+,-./:;&lt;=&gt;?@[\\]^_`{|}~</p>")
+    assert html(markup, "\\&ouml; \\a") == "<p>&amp;ouml; \\a</p>"
+    body = markup.convert("[x](javascript\\:alert(1)) [y](/concepts/a\\_b/)", "concepts/x/")
+    assert 'class="unsafe-link"' in body.html and body.links == ("/concepts/a_b/",)
+
+
 # --- the reader itself ---------------------------------------------------------------------------------------
 
 def test_hash_tags_and_setext_headings(markup):

@@ -5,6 +5,7 @@ notes use (fences, nested lists, block quotes), the extension here reads them as
 - fences.py stashes code blocks (fenced, any info string, in any container; indented), highlighted;
 - blocktree.py turns the tree into elements, in place of the library's list, quote, heading, rule and
   code processors (left dormant under their names);
+- inlines.py reads backslash escapes and hard line breaks as CommonMark does.
 """
 from __future__ import annotations
 
@@ -12,10 +13,9 @@ from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
-from conceptsite.markdown import fences
+from conceptsite.markdown import fences, inlines
 from conceptsite.markdown.blockparse import FILLER, Parser
 from conceptsite.markdown.blocktree import REPLACED, BlockTree, Dormant, Shared
-
 
 def extensions(state=None) -> list:
     """The Markdown extensions for block syntax, in place of Python-Markdown's own. state: the converter's
@@ -37,6 +37,7 @@ class BlocksExtension(Extension):
         md.parser.blockprocessors.register(BlockTree(md.parser, shared), "blocks", 110)
         for name, priority in REPLACED.items():
             md.parser.blockprocessors.register(Dormant(md.parser), name, priority)
+        inlines.install(md, shared.escapes)
         md.postprocessors.register(_NoFiller(md), "no_filler", 10)
 
 

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as etree
 
 from markdown.blockprocessors import BlockProcessor
 
-from conceptsite.markdown import fences
+from conceptsite.markdown import fences, inlines
 from conceptsite.markdown.blockparse import HEADING, HR, LIST, NOTE, PARA, QUOTE, STASH, Block, Parser
 
 # The library's block processors this module stands in for, with the priorities it registers them at.
@@ -22,16 +22,18 @@ REPLACED = {"indent": 90, "code": 80, "hashheader": 70, "setextheader": 60, "hr"
 
 
 class Shared:
-    """What the passes of one conversion hand on: the source, and the tree the preprocessor read and the
-    lines it returned."""
+    """What the passes of one conversion hand on: the source, the tree the preprocessor read and the
+    lines it returned, and whether any backslash escape was made."""
 
     def __init__(self):
+        self.escapes = inlines.Escapes()  # the inline patterns hold this one: it is cleared, not replaced
         self.reset([])
 
     def reset(self, source: list[str]) -> None:
         self.source = fences.Source(source)
         self.tree: Block | None = None
         self.lines: list[str] | None = None
+        self.escapes.made = self.escapes.amp = False
 
 
 class Dormant(BlockProcessor):
