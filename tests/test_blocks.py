@@ -116,6 +116,27 @@ def test_a_backslash_at_the_end_of_a_line_breaks_it(markup):
     assert html(markup, "`code\\`\nx") == "<p><code>code\\</code>\nx</p>"
 
 
+# --- 6. autolinks --------------------------------------------------------------------------------------------------
+
+def test_autolinks_as_commonmark_reads_them(markup):
+    assert html(markup, "<https://example.org/a_b>") == '<p><a href="https://example.org/a_b">https://example.org/a_b</a></p>'
+    mail = html(markup, "<mailto:a@b.c> <MAILTO:A@B.C>")
+    assert mail.count('href="&#109;&#97;&#105;&#108;&#116;&#111;&#58;&#97;&#64;') == 1  # 'mailto:a@', once
+    assert mail.count(">&#109;&#97;&#105;&#108;&#116;&#111;&#58;") == 1  # shown with its scheme
+    assert 'href="&#77;&#65;&#73;&#76;&#84;&#79;&#58;&#65;' in mail  # 'MAILTO:A', not 'mailto:MAILTO:'
+    assert html(markup, "<https://x.org/a b> <me\\+1@b.c>") == "<p>&lt;https://x.org/a b&gt; &lt;me+1@b.c&gt;</p>"
+    assert html(markup, "<https://x.org/?q=\\*>") == '<p><a href="https://x.org/?q=\\*">https://x.org/?q=\\*</a></p>'
+
+
+# --- 7. character references ----------------------------------------------------------------------------------
+
+def test_character_references_become_their_characters(markup):
+    assert html(markup, "&copy; &#35; &#x22; caf&eacute;") == '<p>© # " café</p>'
+    assert html(markup, "&amp;copy; &lt;b&gt; &MadeUp; &#99999999; &#0;") == (
+        "<p>&amp;copy; &lt;b&gt; &amp;MadeUp; &amp;#99999999; \ufffd</p>")
+    assert html(markup, "`&copy;`") == "<p><code>&amp;copy;</code></p>"
+
+
 # --- 8. backslash escapes -----------------------------------------------------------------------------------------
 
 def test_a_backslash_escapes_every_ascii_punctuation_character(markup):

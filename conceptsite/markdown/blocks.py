@@ -5,7 +5,8 @@ notes use (fences, nested lists, block quotes), the extension here reads them as
 - fences.py stashes code blocks (fenced, any info string, in any container; indented), highlighted;
 - blocktree.py turns the tree into elements, in place of the library's list, quote, heading, rule and
   code processors (left dormant under their names);
-- inlines.py reads backslash escapes and hard line breaks as CommonMark does.
+- inlines.py reads backslash escapes, hard line breaks, autolinks and character references as
+  CommonMark does.
 """
 from __future__ import annotations
 
