@@ -185,3 +185,17 @@ def test_a_broken_link_is_placed_where_it_is_written_as_a_link(scratch_project):
 def test_the_same_dangling_link_twice_is_placed_at_each(scratch_project):
     scratch_project.concept("x", body="First [[nowhere]] here.\n\nAnd [[nowhere]] again, and `[[nowhere]]` in code.")
     assert [w.split(": no note")[0] for w in warnings(scratch_project)] == ["4:7", "6:5"]
+
+
+def test_wikilinks_to_headings_blocks_and_this_page(scratch_project):
+    p = scratch_project
+    p.concept("alpha", "title: Alpha", body="## How It Works\n\nText.\n\n## Pitfalls\n\nMore.\n")
+    p.concept("x", body="[[alpha#How It Works]], [[Alpha#Pitfalls|the pitfalls]], [[#Local part]] and "
+                        "[[alpha#Nowhere]].\n\n## Local part\n")
+    site = pipeline.gather(pipeline.Options(content=p.content))
+    import re
+    links = re.findall(r'<a class="wikilink" href="([^"]*)">([^<]*)</a>', site.bodies["concepts/x/"].html)
+    assert links == [("../alpha/#how-it-works", "alpha &gt; How It Works"), ("../alpha/#pitfalls", "the pitfalls"),
+                     ("#local-part", "Local part"), ("../alpha/#nowhere", "alpha &gt; Nowhere")]
+    assert [f"{d.line}:{d.col}: {d.message}" for d in site.warnings] == [
+        "4:78: broken link '[[alpha#Nowhere]]': /concepts/alpha/ has no heading '#nowhere'"]

@@ -200,22 +200,24 @@ def check_links(pages: list[Page], bodies: dict[str, Body], known: set[str], rep
     suggest = Suggester(known)  # one index of the URLs for every broken link of the site
     for page in pages:
         body = bodies[page.url]
+        sources = dict(body.sources)  # a wikilink's anchor: named and placed as its wikilink is written
         for written in dict.fromkeys(body.links):
-            problem = _link_problem(page, written, bodies, known, suggest)
+            problem = _link_problem(page, written, bodies, known, suggest, sources.get(written, written))
             if problem:
-                report.warn(page.source.shown, *locate_link(page, written), problem)
+                place = locate(page, sources[written]) if written in sources else locate_link(page, written)
+                report.warn(page.source.shown, *place, problem)
 
 
 def _link_problem(page: Page, written: str, bodies: dict[str, Body], known: set[str],
-                  suggest: Suggester) -> str:
+                  suggest: Suggester, shown: str) -> str:
     path, _, fragment = written.partition("#")
     path = unquote(path.split("?", 1)[0])
     target = link_target(page.url, page.source.folder, path)
     if target not in known and target + "/" in known:
         target += "/"
     if target not in known:
-        return f"{BROKEN_LINK} '{written}': no page or file at /{target}{suggest.hint(target)}"
+        return f"{BROKEN_LINK} '{shown}': no page or file at /{target}{suggest.hint(target)}"
     ids = bodies[target].ids if target in bodies else None
     if fragment and ids is not None and unquote(fragment) not in ids:
-        return f"{BROKEN_LINK} '{written}': /{target} has no heading '#{fragment}'{did_you_mean(fragment, ids)}"
+        return f"{BROKEN_LINK} '{shown}': /{target} has no heading '#{fragment}'{did_you_mean(fragment, ids)}"
     return ""

@@ -60,6 +60,7 @@ class Body:
     wikilinks: tuple[str, ...]  # resolved site-relative URLs
     problems: tuple[Problem, ...]
     words: str = ""  # words.word_counts of the html
+    sources: tuple[tuple[str, str], ...] = ()  # (link, its source text) for links not written as links: [[x#h]]
 
 
 @dataclass
@@ -73,6 +74,7 @@ class _State:
     wikilinks: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     ids: set = field(default_factory=set)
+    sources: list = field(default_factory=list)
 
 
 class Markup:
@@ -110,7 +112,7 @@ class Markup:
         state = self.state
         state.page_url = page_url
         state.folder = page_url.rstrip("/") if folder is None else folder
-        state.links, state.wikilinks, state.problems, state.ids = [], [], [], set()
+        state.links, state.wikilinks, state.problems, state.ids, state.sources = [], [], [], set(), []
         self.md.reset()
         # A '[TOC]' paragraph can only come from those very characters in the source (escaped or
         # entity-written brackets are still placeholders when the toc pass looks), so most pages
@@ -128,7 +130,7 @@ class Markup:
             return Body("", "", frozenset(), (), (), (Problem("error", message, ""),))
         toc = self.md.toc if len(self.md.toc_tokens) and _count(self.md.toc_tokens) >= 2 else ""
         return Body(html, toc, frozenset(state.ids), tuple(state.links),
-                    tuple(state.wikilinks), tuple(state.problems), word_counts(html))
+                    tuple(state.wikilinks), tuple(state.problems), word_counts(html), tuple(state.sources))
 
 
 def _formatter(lang_str: str = "", **options) -> HtmlFormatter:
@@ -164,7 +166,8 @@ _ESCAPE = re.compile(f"{util.STX}([0-9]+){util.ETX}")  # what a backslash escape
 
 
 class _WikiLink(InlineProcessor):
-    """`[[target]]` or `[[target|label]]`, resolved by slug, title or alias."""
+    """`[[target]]` or `[[target|label]]`, resolved by slug, title or alias; `[[target#Heading]]`,
+    `[[target#^block]]` and `[[#Heading]]` (this page) link to an anchor, which the link checker checks."""
 
     PATTERN = r"\[\[([^\[\]\|\n]+)(?:\|([^\[\]\n]+))?\]\]"  # no '[' inside: linear on '[[[['
 
@@ -177,10 +180,12 @@ class _WikiLink(InlineProcessor):
         # table '\\|' separates the label as '|' does elsewhere (Obsidian writes [[note\\|label]] there).
         escaped = lambda p: chr(int(p.group(1)))  # noqa: E731 - an escape's stash holds its character's code
         target, _, label = _ESCAPE.sub(escaped, self.unescape(m.group(0)))[2:-2].partition("|")
-        target, label = target.strip(), label.strip()
+        target, part, label = target.strip(), "", label.strip()
+        if "#" in target and self.state.resolver.resolve(target) is None:  # a title may hold '#' ('C# notes')
+            target, _, part = (text.strip() for text in target.partition("#"))
         written = util.INLINE_PLACEHOLDER_RE.sub(lambda p: "\\" + _ESCAPE.sub(escaped, self.unescape(p.group())),
                                                  m.group(0))
-        found = self.state.resolver.resolve(target)
+        found = self.state.resolver.resolve(target) if target else (self.state.page_url, "")
         if found is None:
             # A dangling link is a warning (--strict fails on it): notes link ahead to notes not written yet.
             hint = self.state.resolver.hint(target)
@@ -188,10 +193,18 @@ class _WikiLink(InlineProcessor):
             el = etree.Element("span", {"class": "wikilink broken", "title": f"{NO_NOTE} '{target}' yet"})
             el.text = label or target
             return el, m.start(0), m.end(0)
-        url, title = found
-        self.state.wikilinks.append(url)
-        el = etree.Element("a", {"class": "wikilink", "href": relative_url(self.state.page_url, url)})
-        el.text = label or title
+        url, shown = found
+        if target:
+            self.state.wikilinks.append(url)
+        href = relative_url(self.state.page_url, url) if target else ""
+        if part:  # a heading's id as the toc pass makes it; a block id as written, without its '^'
+            anchor = part[1:] if part.startswith("^") else slugify_unicode(part, "-")
+            link = f"/{url}#{anchor}" if target else f"#{anchor}"
+            self.state.links.append(link)
+            self.state.sources.append((link, written))
+            href += f"#{anchor}"
+        el = etree.Element("a", {"class": "wikilink", "href": href})
+        el.text = label or (f"{shown} > {part}" if shown and part else shown or part)
         return el, m.start(0), m.end(0)
 
 
