@@ -8,9 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conceptsite.markdown import blocks
 from conceptsite.markdown.blockparse import FILLER, Parser
 from conceptsite.markdown.blocktree import BlockTree
 from conceptsite.markdown.convert import Markup
+from conceptsite.graph.links import locate
 from fakes import FakeIndex
 
 
@@ -146,6 +148,22 @@ def test_a_backslash_escapes_every_ascii_punctuation_character(markup):
     assert html(markup, "\\&ouml; \\a") == "<p>&amp;ouml; \\a</p>"
     body = markup.convert("[x](javascript\\:alert(1)) [y](/concepts/a\\_b/)", "concepts/x/")
     assert 'class="unsafe-link"' in body.html and body.links == ("/concepts/a_b/",)
+
+
+# --- 9. a warning where Markdown is likely misread ----------------------------------------------------------
+
+def test_a_fence_left_open_is_a_warning_at_its_opening_line():
+    from conceptsite.source.page import Page
+
+    text = "Intro.\n\n```python\nx = 1\n```\n\nMore.\n\n```python\ny = 2\n\n## Not a heading\n"
+    body = Markup(FakeIndex()).convert(text, "concepts/x/")
+    [problem] = body.problems
+    assert problem.severity == "warning" and problem.message.startswith(blocks.UNCLOSED_FENCE)
+    page = Page.__new__(Page)
+    object.__setattr__(page, "body", text)
+    object.__setattr__(page, "body_line", 5)
+    assert locate(page, problem.needle) == (5 + 8, 1)  # the second fence's line, not the first's
+    assert Markup(FakeIndex()).convert("```\nclosed\n```\n", "x/").problems == ()
 
 
 # --- the reader itself ---------------------------------------------------------------------------------------

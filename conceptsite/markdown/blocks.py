@@ -7,8 +7,13 @@ notes use (fences, nested lists, block quotes), the extension here reads them as
   code processors (left dormant under their names);
 - inlines.py reads backslash escapes, hard line breaks, autolinks and character references as
   CommonMark does.
+
+A fence left open at the end of the page is a warning at its opening line: CommonMark makes the rest of
+the page code, which is seldom what the author meant.
 """
 from __future__ import annotations
+
+import re
 
 from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
@@ -18,9 +23,12 @@ from conceptsite.markdown import fences, inlines
 from conceptsite.markdown.blockparse import FILLER, Parser
 from conceptsite.markdown.blocktree import REPLACED, BlockTree, Dormant, Shared
 
+UNCLOSED_FENCE = "this code fence is never closed, so the rest of the page is code"
+
+
 def extensions(state=None) -> list:
     """The Markdown extensions for block syntax, in place of Python-Markdown's own. state: the converter's
-    per-page state (what it finds to warn of goes to its `problems`)."""
+    per-page state, whose `problems` receive warnings (found among the converter's processors if None)."""
     return [BlocksExtension(state)]
 
 
@@ -55,7 +63,7 @@ class _KeepSource(Preprocessor):
 
 
 class _ReadBlocks(Preprocessor):
-    """Reads the block structure and stashes the code."""
+    """Reads the block structure, stashes the code, and warns of a fence left open."""
 
     def __init__(self, md, shared: Shared, state):
         super().__init__(md)
@@ -66,8 +74,45 @@ class _ReadBlocks(Preprocessor):
         shared = self.shared
         # The whitespace pass added two lines, and the text's last line break one.
         shared.tree = reader.parse(lines, len(lines) - 2 - shared.source.ends_line())
+        if reader.unclosed is not None:
+            self._warn(reader.unclosed)
         shared.lines = fences.stash_code(self.md, reader.codes, lines, shared.source)
         return shared.lines
+
+    def _warn(self, fence) -> None:
+        state = self.state if self.state is not None else _find_state(self.md)
+        if state is None:
+            return
+        from conceptsite.markdown.convert import Problem  # convert.py imports this module
+        from conceptsite.markdown.runaway import needle_at
+
+        text = self.shared.source.text
+        start = _line_start(text, fence.start)
+        at = text.find(fence.fence, start)
+        at = start if at < 0 else at
+        message = (f"{UNCLOSED_FENCE}: close it with a line of {fence.fence} (or a longer run of "
+                   f"'{fence.fence[0]}'), or escape its first character as \\{fence.fence[0]} if no code is meant")
+        state.problems.append(Problem("warning", message, needle_at(text, at)))
+
+
+def _line_start(text: str, line: int) -> int:
+    """Where line (from 0) starts in text, lines ending as the whitespace pass ends them."""
+    at = 0
+    for m in re.finditer("\r\n|\r|\n", text):
+        if line == 0:
+            break
+        line, at = line - 1, m.end()
+    return at if line == 0 else len(text)
+
+
+def _find_state(md):
+    """The converter's per-page state, if one of its processors holds it (until convert.py passes it)."""
+    for registry in (md.preprocessors, md.inlinePatterns, md.treeprocessors):
+        for processor in registry:
+            state = getattr(processor, "state", None)
+            if isinstance(getattr(state, "problems", None), list):
+                return state
+    return None
 
 
 class _NoFiller(Postprocessor):
