@@ -199,3 +199,20 @@ def test_wikilinks_to_headings_blocks_and_this_page(scratch_project):
                      ("#local-part", "Local part"), ("../alpha/#nowhere", "alpha &gt; Nowhere")]
     assert [f"{d.line}:{d.col}: {d.message}" for d in site.warnings] == [
         "4:78: broken link '[[alpha#Nowhere]]': /concepts/alpha/ has no heading '#nowhere'"]
+
+
+def test_markdown_links_to_note_files_lead_to_their_pages(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    vault = tmp_path / "vault"
+    (vault / "dir").mkdir(parents=True)
+    (vault / "Other Note.md").write_text("# Other Note\n\n## Part\n\nText.\n")
+    (vault / "dir" / "deep.md").write_text("See [up](../Other%20Note.md#part), [root](/Other%20Note.md) and "
+                                           "[gone](Missing.md).\n")
+    (vault / "Start.md").write_text("Read [the other](Other%20Note.md) and [deep](dir/deep.md).\n")
+    site = pipeline.gather(pipeline.Options(content=vault))
+    assert 'href="../other-note/"' in site.bodies["concepts/start/"].html
+    assert 'href="../dir/deep/"' in site.bodies["concepts/start/"].html
+    deep = site.bodies["concepts/dir/deep/"].html
+    assert 'href="../../other-note/#part"' in deep and 'href="../../other-note/"' in deep
+    assert [f"{d.line}:{d.col}: {d.message}" for d in site.warnings] == [
+        "1:72: broken link 'Missing.md': no note at dir/Missing.md"]

@@ -1,10 +1,12 @@
 """Markdown to HTML: fenced code with Pygments, tables, footnotes, anchors, wikilinks and math."""
 from __future__ import annotations
 
+import posixpath
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from typing import Protocol
+from urllib.parse import unquote
 
 import markdown
 from markdown import util
@@ -14,7 +16,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from pygments.formatters import HtmlFormatter
 
-from conceptsite.diagnostics import NO_NOTE
+from conceptsite.diagnostics import BROKEN_LINK, NO_NOTE
 from conceptsite.markdown import blocks, math, speedups
 from conceptsite.markdown.obsidian import ObsidianExtension
 from conceptsite.markdown.deadline import TimeUp, within
@@ -162,6 +164,7 @@ class _ConceptExtension(Extension):
         md.treeprocessors.register(_LinkPass(md, self.state), "concept_links", 1)
 
 
+_NOTE_FILE = re.compile(r"[^?#]*\.md(?:#|$)", re.IGNORECASE)  # a link to a note's file, not to a page
 _ESCAPE = re.compile(f"{util.STX}([0-9]+){util.ETX}")  # what a backslash escape leaves until the end
 
 
@@ -236,6 +239,8 @@ class _LinkPass(Treeprocessor):
             el.set("class", "unsafe-link")
             self.state.problems.append(Problem("warning", f"removed link with unsafe scheme '{scheme.group(1)}:'; "
                                                           "links may use http:, https:, mailto: or a site path", value))
+        elif not scheme and not value.startswith("//") and _NOTE_FILE.match(value):
+            self._note_link(el, attr, value)
         elif not scheme and not value.startswith("//"):
             self.state.links.append(value)
             if value.startswith("/"):
@@ -244,3 +249,18 @@ class _LinkPass(Treeprocessor):
                 cut = min((i for i in (value.find("#"), value.find("?")) if i >= 0), default=len(value))
                 target = link_target(self.state.page_url, self.state.folder, value[:cut])
                 el.attrib[attr] = relative_url(self.state.page_url, target) + value[cut:]
+
+    def _note_link(self, el, attr: str, value: str) -> None:
+        """A link to a note's file ('Other%20Note.md', '../dir/note.md#part'), from the note's own folder (or
+        the content folder, with a leading '/'): it leads to that note's page."""
+        path, _, part = value.partition("#")
+        name = posixpath.normpath(posixpath.join("/" + self.state.folder, unquote(path)))[1:-3]
+        found = self.state.resolver.resolve(name)
+        if found is None:
+            self.state.problems.append(Problem("warning", f"{BROKEN_LINK} '{value}': no note at {name}.md", value))
+            return
+        self.state.wikilinks.append(found[0])
+        el.attrib[attr] = relative_url(self.state.page_url, found[0]) + (f"#{part}" if part else "")
+        if part:
+            self.state.links.append(f"/{found[0]}#{part}")
+            self.state.sources.append((f"/{found[0]}#{part}", value))
