@@ -18,6 +18,7 @@ from pygments.formatters import HtmlFormatter
 
 from conceptsite.diagnostics import BROKEN_LINK, NO_NOTE
 from conceptsite.markdown import blocks, math, speedups
+from conceptsite.markdown.callouts import CalloutPass
 from conceptsite.markdown.obsidian import ObsidianExtension
 from conceptsite.markdown.deadline import TimeUp, within
 from conceptsite.markdown.runaway import find_runaways
@@ -161,6 +162,7 @@ class _ConceptExtension(Extension):
         state = self.state  # its problems list is new for each page
         math.register(md, lambda message, needle: state.problems.append(Problem("warning", message, needle)))
         md.inlinePatterns.register(_WikiLink(md, self.state), "wikilink", 175)
+        md.treeprocessors.register(CalloutPass(md), "callouts", 15)  # after the inline pass (20): titles hold markup
         md.treeprocessors.register(_LinkPass(md, self.state), "concept_links", 1)
 
 
