@@ -1,0 +1,59 @@
+"""The golden vault (tests/sites/Field Notes) in a real browser: callouts fold without JavaScript, nested
+tag pages link down and up."""
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from browser import HANG_MS, _serve
+from conceptsite.build import pipeline
+
+HERE = Path(__file__).parent
+
+
+@pytest.fixture(scope="module")
+def vault_site(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("vault-browser")
+    os.environ["XDG_CACHE_HOME"] = str(folder / "cache")
+    try:
+        shutil.copytree(HERE / "sites" / "Field Notes", folder / "Field Notes")
+        pipeline.build(pipeline.Options(content=folder / "Field Notes", out=folder / "site"))
+    finally:
+        del os.environ["XDG_CACHE_HOME"]
+    server, served = _serve(folder / "site", "/")
+    yield served
+    server.shutdown()
+
+
+@pytest.fixture
+def no_js_tab(chromium):
+    context = chromium.new_context(java_script_enabled=False)
+    context.set_default_timeout(HANG_MS)
+    yield context.new_page()
+    context.close()
+
+
+def test_a_folded_callout_opens_and_closes_without_javascript(no_js_tab, vault_site):
+    tab = no_js_tab
+    tab.goto(vault_site.url("concepts/learning-rate/"))
+    callout = tab.locator("details.callout-warning")
+    body = callout.locator(".callout-content")
+    assert callout.get_attribute("open") is None and not body.is_visible()
+    callout.locator("summary").click()
+    body.wait_for(state="visible")
+    assert callout.get_attribute("open") is not None
+    callout.locator("summary").click()
+    body.wait_for(state="hidden")
+    tip = tab.locator("div.callout-tip")
+    assert tip.locator(".callout-title").inner_text().endswith("A quick search") and tip.locator(".callout-content").is_visible()
+
+
+def test_a_parent_tag_page_lists_its_children_and_a_child_links_up(no_js_tab, vault_site):
+    tab = no_js_tab
+    tab.goto(vault_site.url("tags/optimization/"))
+    tab.get_by_role("link", name="#optimization/adaptive").first.click()
+    tab.wait_for_url("**/tags/optimization/adaptive/")
+    assert tab.get_by_role("link", name="Adam").count() >= 1
+    tab.get_by_role("link", name="#optimization", exact=True).first.click()
+    tab.wait_for_url("**/tags/optimization/")
