@@ -13,6 +13,7 @@ from conceptsite.source.frontmatter import split
 from conceptsite.markdown.convert import Markup
 from conceptsite.markdown.speedups import markdown_inline
 from fakes import FakeIndex
+from conceptsite.markdown.embeds import EmbedPattern
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,6 +64,7 @@ PATTERNS = {
             r"""|!--(?:(?!<!--|-->).)*--|[?](?:(?!<[?]|[?]>).)*[?]|!\[CDATA\[(?:(?!<!\[CDATA\[|\]\]>).)*\]\])>)""",
     "inline_math": markup_module._InlineMath.PATTERN,
     "wikilink": markup_module._WikiLink.PATTERN,
+    "embed": EmbedPattern.PATTERN,
 }
 # Inline pattern text -> texts every match holds: the library's (INLINE_NEEDS) and those markup.py gives for its own.
 NEEDS = {PATTERNS[name]: needs for name, needs in {**markdown_inline.INLINE_NEEDS, **_ours()}.items()}
@@ -161,7 +163,7 @@ def test_every_inline_pattern_of_the_installed_markdown_is_gated(allow_html):
     expected = {name: text for name, text in PATTERNS.items() if allow_html or name != "html"}
     registered = {name: md.inlinePatterns[name].pattern for name in expected if name in md.inlinePatterns}
     assert not ON or (registered == expected and len(md.inlinePatterns) == len(expected))
-    assert set(_ours()) == {"inline_math", "wikilink"} and set(NEEDS) == set(PATTERNS.values())
+    assert set(_ours()) == {"inline_math", "wikilink", "embed"} and set(NEEDS) == set(PATTERNS.values())
     inline = TUNED[allow_html].md.treeprocessors["inline"]
     assert isinstance(inline, markdown_inline.GatedInline) is ON
     if ON:

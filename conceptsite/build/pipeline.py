@@ -11,6 +11,7 @@ from pathlib import Path
 from conceptsite.build import output
 from conceptsite.build.bodies import render_bodies
 from conceptsite.build.caches import Caches
+from conceptsite.build.embeds import fill_embeds
 from conceptsite.build.linkcheck import beside_graph, check_nav, find_link_problems, known_urls
 from conceptsite.diagnostics import BuildFailed, Diagnostic, Report, shown
 from conceptsite.graph.graph_cache import GraphCache
@@ -35,7 +36,7 @@ from conceptsite.source.history import dates_of_notes
 from conceptsite.source.read import read_pages
 from conceptsite.store import Store
 
-STAGES = ("config", "discover", "dates", "read", "index", "markup", "graph", "links", "render", "write")
+STAGES = ("config", "discover", "dates", "read", "index", "markup", "embeds", "graph", "links", "render", "write")
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,7 @@ def gather(options: Options, timings: dict | None = None, state: State | None = 
     index = clock("index", Index, pages, report, sources.assets)
     check_theme_clashes(sources.assets, theme.assets, report)
     bodies = clock("markup", render_bodies, pages, index, config, report, caches.bodies, options.workers)
+    bodies = clock("embeds", fill_embeds, pages, bodies, report)
     known = known_urls(pages, sources, theme)
     in_place = state is not None and bool(Manifest(state).entries)
     last = last_search(caches.store, state) if caches.pages is not None else None

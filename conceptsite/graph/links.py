@@ -39,6 +39,9 @@ class Index:
         _check_tags(pages, report)
         _check_assets(assets, self.by_url, report)
         self.suggester = Suggester([note_path(page) for page in known] + list(self.aliases))
+        self.files: dict[str, list[str]] = {}  # a file's name, folded -> the content files so named
+        for asset in assets:
+            self.files.setdefault(_fold(asset.rel.rpartition("/")[2]), []).append(asset.rel)
 
     def _add_page(self, page: Page, report: Report) -> None:
         key = _fold(page.url)
@@ -93,6 +96,15 @@ class Index:
         typed = name.strip()
         return page.url, page.title if _typed_as_slug(typed) else typed
 
+    def resolve_file(self, name: str, folder: str) -> str | None:
+        """The content file an embed names (![[pic.png]], ![[img/pic.png]]), found anywhere by its name as
+        Obsidian finds it; of several, the one nearest the note's folder, then the shortest path."""
+        key = _fold(name.strip().strip("/"))
+        found = [rel for rel in self.files.get(key.rpartition("/")[2], ()) if _fold(rel).endswith(key)
+                 and (_fold(rel) == key or _fold(rel).endswith("/" + key))]
+        near = lambda rel: (-_shared(rel, folder), rel.count("/"), rel)  # noqa: E731
+        return min(found, key=near) if found else None
+
     def hint(self, name: str) -> str:
         """A did-you-mean suffix for an unknown note name."""
         return self.suggester.hint(_fold(name))
@@ -103,6 +115,16 @@ def note_path(page: Page) -> str:
     ('writeups/reading'), a loose page's slug ('about')."""
     section = section_url(page.source)
     return f"{section}/{page.slug}" if section and page.kind != "concept" else page.slug
+
+
+def _shared(rel: str, folder: str) -> int:
+    """How many leading folders a file's path shares with a note's folder."""
+    count = 0
+    for mine, theirs in zip(rel.split("/")[:-1], folder.split("/") if folder else ()):
+        if mine != theirs:
+            break
+        count += 1
+    return count
 
 
 def _rank(page: Page):

@@ -69,6 +69,8 @@ def find_edits(record: Record, scan: Scan, dates: dict) -> list[Edit] | None:
     edits = []
     for path in changed:
         url = record.sources.get(path)
+        if url in record.embeds:  # its text shows in other pages, or theirs in it: the keys know which
+            return None
         known = Known.unpacked(record.pages[url]) if url is not None else None
         quiet = known is not None and known.where[1] not in noisy
         edit = redo(known, scan.files[path], record.config, tuple(notes[known.where[1]]),
@@ -122,6 +124,10 @@ class _Replay:
             self.missed = True
             return None
         return self.answers[name][0]
+
+    def resolve_file(self, name: str, folder: str):
+        """The last build's answer for an embedded file."""
+        return self.resolve((name, folder))
 
     def hint(self, name: str) -> str:
         """The last build's did-you-mean text."""

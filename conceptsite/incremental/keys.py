@@ -54,8 +54,9 @@ def output_keys(graph: Graph, page_cache: PageCache, body_cache: BodyCache, conf
                 theme: Theme, graph_key: str) -> Keys:
     """The keys of every output and the stamps of every page."""
     entries = page_cache.entries
-    owns = {url: own_key(entries[str(p.source.path)].digest, body_cache.entries[url].resolutions,
-                         entries[str(p.source.path)].dates) for url, p in graph.pages.items()}
+    files = {url: entries[str(p.source.path)].digest for url, p in graph.pages.items()}
+    owns = {url: own_key(files[url], body_cache.entries[url].resolutions, entries[str(p.source.path)].dates,
+                         _embedded(url, body_cache, files)) for url, p in graph.pages.items()}
     base = digest(generator_version(), tree_version(*theme.folders), repr(config),
                   str(build_date().year))
     metas = {url: page_cache.entries[str(p.source.path)].meta for url, p in graph.pages.items()}
@@ -75,9 +76,21 @@ def listings_key(base: str, graph_key: str, metas: dict) -> str:
     return digest(base, graph_key, " ".join(metas.values()))
 
 
-def own_key(file_digest: str, resolutions: tuple, dates=None) -> str:
-    """A key of a page's own file, the dates git gave it and how its wikilinks resolved."""
-    return digest(file_digest, repr(resolutions), repr(dates))
+def own_key(file_digest: str, resolutions: tuple, dates=None, embedded: str = "") -> str:
+    """A key of a page's own file, the dates git gave it, how its wikilinks resolved and the files of the
+    notes it embeds."""
+    return digest(file_digest, repr(resolutions), repr(dates), embedded)
+
+
+def _embedded(url: str, body_cache: BodyCache, files: dict) -> str:
+    """The files of every note a page embeds, embeds of embeds too ('' for none): its view shows their text."""
+    seen, stack = set(), [url]
+    while stack:
+        for target, _, _ in body_cache.entries[stack.pop()].body.embeds:
+            if target not in seen and target in body_cache.entries:
+                seen.add(target)
+                stack.append(target)
+    return digest(*(f"{u}:{files.get(u, '')}" for u in sorted(seen))) if seen else ""
 
 
 def body_outputs_key(owns: dict, listings: str) -> str:

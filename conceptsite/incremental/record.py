@@ -74,6 +74,7 @@ class Record:
     context: str = ""  # scan.Scan's, when the build was made
     files: dict | None = None  # scan.Scan's
     warnings: tuple[Diagnostic, ...] = ()
+    embeds: frozenset = frozenset()  # pages that embed a note or are embedded: an edit of one gathers the site
 
 
 def shape(body: Body) -> str:
@@ -103,7 +104,9 @@ def snapshot(graph, bodies: dict, caches, config: SiteConfig, theme: Theme, view
     # Search terms kept as they were have an unknown id (""), so the next edit gathers the site once.
     return Record(*indexed(known), config, theme, inputs.base, views.keys[SITE_WIDE], tuple(renderer.feed_entries()),
                   len(caches.pages.entries), search, inputs.graph, inputs.metas,
-                  pickle.dumps({k: dict(v) for k, v in shown_by.items()}, protocol=pickle.HIGHEST_PROTOCOL))
+                  pickle.dumps({k: dict(v) for k, v in shown_by.items()}, protocol=pickle.HIGHEST_PROTOCOL),
+                  embeds=frozenset(u for url, body in bodies.items() if body.embeds
+                                   for u in (url, *(target for target, _, _ in body.embeds))))
 
 
 def listed(renderer, views) -> dict:

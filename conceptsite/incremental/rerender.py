@@ -128,8 +128,9 @@ class Rerender:
         return True
 
     def _body(self, known: Known):
-        """An unedited page's body, made again from its file (the shelf keeps views without bodies)."""
-        found = reread(known.source)
+        """An unedited page's body, made again from its file (the shelf keeps views without bodies); None for a
+        page with embeds, whose body the embed stage of a whole build fills."""
+        found = reread(known.source) if known.url not in self.record.embeds else None
         converted = convert(known, found[1], self.record.config.allow_html) if found is not None else None
         return converted[0] if converted is not None else None
 

@@ -29,6 +29,12 @@ class Recorder:
         self.log.append((name, found, "" if found else self.index.hint(name)))
         return found
 
+    def resolve_file(self, name: str, folder: str):
+        """Find an embedded file through the index and remember the answer (under (name, folder))."""
+        found = self.index.resolve_file(name, folder)
+        self.log.append(((name, folder), found, ""))
+        return found
+
     def hint(self, name: str) -> str:
         """Did-you-mean text, as the index gives it."""
         return self.index.hint(name)
@@ -58,8 +64,8 @@ class BodyCache:
         if entry is None or entry.key != key:
             return None
         for name, found, hint in entry.resolutions:
-            now = index.resolve(name)
-            if now != found or (now is None and index.hint(name) != hint):
+            now = index.resolve_file(*name) if isinstance(name, tuple) else index.resolve(name)
+            if now != found or (now is None and not isinstance(name, tuple) and index.hint(name) != hint):
                 return None
         return entry.body
 

@@ -19,6 +19,7 @@ from pygments.formatters import HtmlFormatter
 from conceptsite.diagnostics import BROKEN_LINK, NO_NOTE
 from conceptsite.markdown import blocks, math, speedups
 from conceptsite.markdown.callouts import CalloutPass
+from conceptsite.markdown.embeds import EmbedPattern
 from conceptsite.markdown.obsidian import ObsidianExtension
 from conceptsite.markdown.deadline import TimeUp, within
 from conceptsite.markdown.runaway import find_runaways
@@ -64,6 +65,7 @@ class Body:
     problems: tuple[Problem, ...]
     words: str = ""  # words.word_counts of the html
     sources: tuple[tuple[str, str], ...] = ()  # (link, its source text) for links not written as links: [[x#h]]
+    embeds: tuple[tuple[str, str, str], ...] = ()  # (url, heading or ^block, source text) of each ![[note]]
 
 
 @dataclass
@@ -78,6 +80,7 @@ class _State:
     problems: list = field(default_factory=list)
     ids: set = field(default_factory=set)
     sources: list = field(default_factory=list)
+    embeds: list = field(default_factory=list)
 
 
 class Markup:
@@ -104,7 +107,7 @@ class Markup:
             # Raw HTML is escaped by default: authors opt in with `allow_html: true` in site.yml.
             md.preprocessors.deregister("html_block")
             md.inlinePatterns.deregister("html")
-        speedups.install(md, {"inline_math": _InlineMath.NEEDS, "wikilink": ("[[",)})  # what every match of ours holds
+        speedups.install(md, {"inline_math": _InlineMath.NEEDS, "wikilink": ("[[",), "embed": ("![[",)})  # what every match of ours holds
         self.toc_pass = md.treeprocessors["toc"]
         self.toc_marker = self.toc_pass.marker  # the text a paragraph must be to become the table of contents
         return md
@@ -116,6 +119,7 @@ class Markup:
         state.page_url = page_url
         state.folder = page_url.rstrip("/") if folder is None else folder
         state.links, state.wikilinks, state.problems, state.ids, state.sources = [], [], [], set(), []
+        state.embeds = []
         self.md.reset()
         # A '[TOC]' paragraph can only come from those very characters in the source (escaped or
         # entity-written brackets are still placeholders when the toc pass looks), so most pages
@@ -133,7 +137,8 @@ class Markup:
             return Body("", "", frozenset(), (), (), (Problem("error", message, ""),))
         toc = self.md.toc if len(self.md.toc_tokens) and _count(self.md.toc_tokens) >= 2 else ""
         return Body(html, toc, frozenset(state.ids), tuple(state.links),
-                    tuple(state.wikilinks), tuple(state.problems), word_counts(html), tuple(state.sources))
+                    tuple(state.wikilinks), tuple(state.problems), word_counts(html), tuple(state.sources),
+                    tuple(state.embeds))
 
 
 def _formatter(lang_str: str = "", **options) -> HtmlFormatter:
@@ -162,6 +167,8 @@ class _ConceptExtension(Extension):
         state = self.state  # its problems list is new for each page
         math.register(md, lambda message, needle: state.problems.append(Problem("warning", message, needle)))
         md.inlinePatterns.register(_WikiLink(md, self.state), "wikilink", 175)
+        warn = lambda message, needle: self.state.problems.append(Problem("warning", message, needle))  # noqa: E731
+        md.inlinePatterns.register(EmbedPattern(md, self.state, warn), "embed", 176)  # before '[[' is a wikilink
         md.treeprocessors.register(CalloutPass(md), "callouts", 15)  # after the inline pass (20): titles hold markup
         md.treeprocessors.register(_LinkPass(md, self.state), "concept_links", 1)
 
