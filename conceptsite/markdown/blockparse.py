@@ -16,57 +16,13 @@ that line only), and nothing is joined or searched again.
 """
 from __future__ import annotations
 
-import re
-
 from markdown import util
 
-QUOTE, LIST, ITEM, NOTE, DOC = "quote", "list", "item", "note", "doc"
-PARA, HEADING, HR, FENCE, ICODE, STASH = "para", "heading", "hr", "fence", "icode", "stash"
-FILLER = util.STX + "cm-filler" + util.ETX  # one line of stashed code, after the line holding its placeholder
-
-_SPACES = re.compile(" *")
-_WHOLE = 1 << 30  # past the end of any line
-_QUOTE = re.compile(" {0,3}>")
-_ATX = re.compile(r"(#{1,6})(?:[ \t]+|$)")
-_ATX_CLOSE = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
-_FENCE_OPEN = re.compile(r"(`{3,})([^`]*)$|(~{3,})(.*)$")
-_FENCE_CLOSE = re.compile(r" {0,3}(`{3,}|~{3,})[ \t]*$")
-_SETEXT = re.compile(r"(?:=+|-+)[ \t]*$")
-_HR = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
-_ITEM = re.compile(r"(?:([-+*])|([0-9]{1,9})([.)]))(?=[ \t]|$)")
-_NOTE = re.compile(r"\[\^([^\]]*)\]:[ \t]*")
-_DEFINITION = re.compile(r" {0,3}\[[^\[\]]+\]:[ \t]*\n?[ \t]*(?:<[^<>\n]*>|[^\s<]\S*)"
-                         r"(?:(?:[ \t]+\n?|[ \t]*\n)[ \t]*(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?[ \t]*(?:\n|$)")
-_STASHED = re.compile(re.escape(util.HTML_PLACEHOLDER).replace("%s", "[0-9]+") + "[ \t]*$")
-_STARTS = frozenset(">#`~-*_+=0123456789[" + util.STX)
-
-
-class Block:
-    """A block of the tree; which fields mean something depends on its kind (see the parser)."""
-
-    __slots__ = ("kind", "start", "end", "children", "lines", "text", "level", "width", "marker", "number",
-                 "tight", "fence", "indent", "prefix", "path")
-
-    def __init__(self, kind: str, start: int):
-        self.kind = kind
-        self.start = self.end = start  # first and last line holding its content
-        self.children: list[Block] = []
-        # paragraph: its lines (str); code: (line, column inside the containers, column of the content or None)
-        self.lines: list = []
-        self.text = ""  # heading: its text; fence: its info string; stash: the placeholder; note: its label
-        self.level = 0  # heading: 1 to 6
-        self.width = 0  # item and note: columns a line must be indented by to continue it
-        self.marker = ""  # list: '-', '+', '*', '.' or ')'; item: '' if its first line was blank
-        self.number = 0  # list: the start number of an ordered list, -1 for a bullet list
-        self.tight = True  # list
-        self.fence = ""  # fence: the opening fence; '' once closed
-        self.indent = 0  # fence: its indentation, removed from its lines
-        self.prefix = 0  # code and stash: the column where the block starts on its first line
-        self.path: list[Block] = []  # code: the containers around it, outermost first
-
-    def __repr__(self) -> str:  # for test failures
-        inside = f" {self.children!r}" if self.children else f" {self.lines or self.text!r}"
-        return f"<{self.kind} {self.start}-{self.end}{inside}>"
+from conceptsite.markdown.blocknodes import (  # noqa: F401 - other modules take the kinds from here
+    QUOTE, LIST, ITEM, NOTE, DOC, PARA, HEADING, HR, FENCE, ICODE, STASH, FILLER, Block, SPACES_RE, WHOLE,
+    QUOTE_RE, ATX_RE, ATX_CLOSE_RE, FENCE_OPEN_RE, FENCE_CLOSE_RE, SETEXT_RE, HR_RE, ITEM_RE, NOTE_RE,
+    STASHED_RE, STARTS, definitions, tight,
+)
 
 
 class Parser:
@@ -103,13 +59,13 @@ class Parser:
     def _line(self, n: int, s: str) -> None:  # noqa: C901 - CommonMark's steps for one line, kept in one place
         stack, size = self.stack, len(s)
         depth, pos, matched = len(stack), 0, 1
-        skipped = 0  # columns of a blank line taken before code reads it (_WHOLE: all, inside an item)
+        skipped = 0  # columns of a blank line taken before code reads it (WHOLE: all, inside an item)
         # 1. Which open containers the line continues.
         while matched < depth:
             c = stack[matched]
             kind = c.kind
             if kind is QUOTE:
-                m = _QUOTE.match(s, pos)
+                m = QUOTE_RE.match(s, pos)
                 if m is None:
                     break
                 pos = m.end()
@@ -117,11 +73,11 @@ class Parser:
                     pos += 1
                 c.end = n  # a quote's '>' lines are its own, even one with nothing after it
             elif kind is not LIST:  # an item or a footnote
-                e = _SPACES.match(s, pos).end()
+                e = SPACES_RE.match(s, pos).end()
                 if e == size:  # a blank line goes on with an item, unless the item is still empty
                     if kind is ITEM and not c.children:
                         break
-                    pos, skipped = e, _WHOLE  # an item takes all of a blank line's spaces
+                    pos, skipped = e, WHOLE  # an item takes all of a blank line's spaces
                 elif e - pos >= c.width:
                     pos += c.width
                 else:
@@ -134,18 +90,18 @@ class Parser:
         if tip is not None and matched == depth:
             kind = tip.kind
             if kind is FENCE:
-                m = _FENCE_CLOSE.match(s, pos)
+                m = FENCE_CLOSE_RE.match(s, pos)
                 if m is not None and m.group(1)[0] == tip.fence[0] and len(m.group(1)) >= len(tip.fence):
                     tip.lines.append((n, pos, None))  # the closing fence: no content
                     tip.end, tip.fence = n, ""
                     self.tip = None
                 else:
-                    e = _SPACES.match(s, pos).end()
+                    e = SPACES_RE.match(s, pos).end()
                     tip.lines.append((n, pos, min(e, pos + tip.indent) if e < size else pos + skipped + tip.indent))
                     tip.end = n
                 return
             if kind is ICODE:
-                e = _SPACES.match(s, pos).end()
+                e = SPACES_RE.match(s, pos).end()
                 if e == size or e - pos >= 4:
                     tip.lines.append((n, pos, pos + 4 + (skipped if e == size else 0)))
                     if e < size:
@@ -153,7 +109,7 @@ class Parser:
                     return
                 self._close_tip()
                 tip = None
-        e = _SPACES.match(s, pos).end()
+        e = SPACES_RE.match(s, pos).end()
         if e < size and s[e] == util.STX and s.startswith(FILLER, e):  # a line of stashed code
             if tip is not None and tip.kind is STASH:
                 tip.end = n
@@ -161,13 +117,13 @@ class Parser:
         # 3. New blocks the line opens: containers, then perhaps a leaf.
         while e < size:
             ind, c = e - pos, s[e]
-            if c not in _STARTS:
+            if c not in STARTS:
                 if ind >= 4 and (tip is None or tip.kind is not PARA):
                     self._code(n, s, pos, matched)
                 else:
                     self._text(n, s, e, matched, depth)
                 return
-            if c == util.STX and _STASHED.match(s, e):
+            if c == util.STX and STASHED_RE.match(s, e):
                 self._close_to(matched)
                 self._leaf(Block(STASH, n), open_=True).text = s[e:].rstrip()
                 return
@@ -183,18 +139,18 @@ class Parser:
                 pos = e + 1
                 if pos < size and s[pos] == " ":
                     pos += 1
-                e = _SPACES.match(s, pos).end()
+                e = SPACES_RE.match(s, pos).end()
                 continue
             if c == "#":
-                m = _ATX.match(s, e)
+                m = ATX_RE.match(s, e)
                 if m is None:
                     break
                 self._close_to(matched)
                 h = self._leaf(Block(HEADING, n))
-                h.level, h.text = len(m.group(1)), _ATX_CLOSE.sub("", s[m.end():].strip())
+                h.level, h.text = len(m.group(1)), ATX_CLOSE_RE.sub("", s[m.end():].strip())
                 return
             if c == "`" or c == "~":
-                m = _FENCE_OPEN.match(s, e)
+                m = FENCE_OPEN_RE.match(s, e)
                 if m is None:
                     break
                 self._close_to(matched)
@@ -204,14 +160,14 @@ class Parser:
                 self.codes.append(fence)
                 return
             if (c == "=" or c == "-") and tip is not None and tip.kind is PARA and matched == depth \
-                    and _SETEXT.match(s, e) and self._setext(tip, n, c):
+                    and SETEXT_RE.match(s, e) and self._setext(tip, n, c):
                 return
-            if (c == "-" or c == "*" or c == "_") and _HR.match(s, e):
+            if (c == "-" or c == "*" or c == "_") and HR_RE.match(s, e):
                 self._close_to(matched)
                 self._leaf(Block(HR, n))
                 return
             if c == "[":
-                m = _NOTE.match(s, e) if self.footnotes else None
+                m = NOTE_RE.match(s, e) if self.footnotes else None
                 if m is None:
                     break
                 self._close_to(matched)
@@ -220,13 +176,13 @@ class Parser:
                 pos = m.end()
                 note.lines.append((n, pos))
                 matched, tip, self.notes = len(stack), None, True
-                e = _SPACES.match(s, pos).end()
+                e = SPACES_RE.match(s, pos).end()
                 continue
-            m = _ITEM.match(s, e) if c != "=" and c != "_" else None
+            m = ITEM_RE.match(s, e) if c != "=" and c != "_" else None
             if m is None:
                 break
             after = m.end()
-            spaces = _SPACES.match(s, after).end()
+            spaces = SPACES_RE.match(s, after).end()
             number = int(m.group(2)) if m.group(2) else -1
             if tip is not None and tip.kind is PARA and matched == depth and (spaces == size or number > 1
                                                                              or number == 0):
@@ -251,7 +207,7 @@ class Parser:
     def _setext(self, para: Block, n: int, c: str) -> bool:
         """Make the open paragraph a heading, underlined on line n; False if it is link reference
         definitions only (they stay a paragraph, for the library's reference processor to read)."""
-        defined = _definitions(para.lines) if para.lines[0].startswith("[") else 0
+        defined = definitions(para.lines) if para.lines[0].startswith("[") else 0
         if defined == len(para.lines):
             return False
         if defined:  # the definitions before the heading's text stay a paragraph of their own
@@ -332,27 +288,6 @@ class Parser:
             if children:
                 block.end = max(block.end, children[-1].end)
             if block.kind is LIST:
-                block.tight = _tight(block)
+                block.tight = tight(block)
             elif block.kind is NOTE:
                 self.notes = any(c.kind is NOTE for c in stack)
-
-
-def _definitions(lines: list[str]) -> int:
-    """How many of a paragraph's first lines are link reference definitions."""
-    text, at = "\n".join(lines), 0
-    while (m := _DEFINITION.match(text, at)) is not None and m.end() > at:
-        at = m.end()
-    return text.count("\n", 0, at) + (0 < at == len(text))
-
-
-def _tight(lst: Block) -> bool:
-    """CommonMark's tight list: no blank line between its items, nor between two blocks of one item."""
-    items = lst.children
-    for i, item in enumerate(items):
-        if i + 1 < len(items) and items[i + 1].start > item.end + 1:
-            return False
-        inner = item.children
-        for j in range(len(inner) - 1):
-            if inner[j + 1].start > inner[j].end + 1:
-                return False
-    return True

@@ -19,6 +19,7 @@ from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
+from conceptsite.markdown.runaway import needle_at
 from conceptsite.markdown import fences, inlines
 from conceptsite.markdown.blockparse import FILLER, Parser
 from conceptsite.markdown.blocktree import REPLACED, BlockTree, Dormant, Shared
@@ -26,23 +27,23 @@ from conceptsite.markdown.blocktree import REPLACED, BlockTree, Dormant, Shared
 UNCLOSED_FENCE = "this code fence is never closed, so the rest of the page is code"
 
 
-def extensions(state=None) -> list:
-    """The Markdown extensions for block syntax, in place of Python-Markdown's own. state: the converter's
-    per-page state, whose `problems` receive warnings (found among the converter's processors if None)."""
-    return [BlocksExtension(state)]
+def extensions(warn=None) -> list:
+    """The Markdown extensions for block syntax, in place of Python-Markdown's own. warn(message, needle)
+    records a warning about the page being converted (none are recorded without it)."""
+    return [BlocksExtension(warn)]
 
 
 class BlocksExtension(Extension):
-    def __init__(self, state=None):
+    def __init__(self, warn=None):
         super().__init__()
-        self.state = state
+        self.warn = warn
 
     def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's API name
         shared = Shared()
         # Before the whitespace pass (30) expands tabs, which code keeps; before display math (24) and raw
         # HTML (20) read the text, which must not reach into code.
         md.preprocessors.register(_KeepSource(md, shared), "blocks_source", 35)
-        md.preprocessors.register(_ReadBlocks(md, shared, self.state), "blocks", 25)
+        md.preprocessors.register(_ReadBlocks(md, shared, self.warn), "blocks", 25)
         md.parser.blockprocessors.register(BlockTree(md.parser, shared), "blocks", 110)
         for name, priority in REPLACED.items():
             md.parser.blockprocessors.register(Dormant(md.parser), name, priority)
@@ -65,9 +66,9 @@ class _KeepSource(Preprocessor):
 class _ReadBlocks(Preprocessor):
     """Reads the block structure, stashes the code, and warns of a fence left open."""
 
-    def __init__(self, md, shared: Shared, state):
+    def __init__(self, md, shared: Shared, warn):
         super().__init__(md)
-        self.shared, self.state = shared, state
+        self.shared, self.warn = shared, warn
 
     def run(self, lines: list[str]) -> list[str]:
         reader = Parser(footnotes="footnote" in self.md.parser.blockprocessors)
@@ -80,11 +81,8 @@ class _ReadBlocks(Preprocessor):
         return shared.lines
 
     def _warn(self, fence) -> None:
-        state = self.state if self.state is not None else _find_state(self.md)
-        if state is None:
+        if self.warn is None:
             return
-        from conceptsite.markdown.convert import Problem  # convert.py imports this module
-        from conceptsite.markdown.runaway import needle_at
 
         text = self.shared.source.text
         start = _line_start(text, fence.start)
@@ -92,7 +90,7 @@ class _ReadBlocks(Preprocessor):
         at = start if at < 0 else at
         message = (f"{UNCLOSED_FENCE}: close it with a line of {fence.fence} (or a longer run of "
                    f"'{fence.fence[0]}'), or escape its first character as \\{fence.fence[0]} if no code is meant")
-        state.problems.append(Problem("warning", message, needle_at(text, at)))
+        self.warn(message, needle_at(text, at))
 
 
 def _line_start(text: str, line: int) -> int:
@@ -103,16 +101,6 @@ def _line_start(text: str, line: int) -> int:
             break
         line, at = line - 1, m.end()
     return at if line == 0 else len(text)
-
-
-def _find_state(md):
-    """The converter's per-page state, if one of its processors holds it (until convert.py passes it)."""
-    for registry in (md.preprocessors, md.inlinePatterns, md.treeprocessors):
-        for processor in registry:
-            state = getattr(processor, "state", None)
-            if isinstance(getattr(state, "problems", None), list):
-                return state
-    return None
 
 
 class _NoFiller(Postprocessor):

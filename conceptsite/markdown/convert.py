@@ -91,9 +91,13 @@ class Markup:
         self.allow_html = allow_html
         self.md = self._markdown()
 
+    def _warn(self, message: str, needle: str) -> None:
+        """Record a warning about the page being converted."""
+        self.state.problems.append(Problem("warning", message, needle))
+
     def _markdown(self) -> markdown.Markdown:
         md = markdown.Markdown(
-            extensions=[*blocks.extensions(), "codehilite", "tables", "footnotes", "toc", _ConceptExtension(self.state),
+            extensions=[*blocks.extensions(self._warn), "codehilite", "tables", "footnotes", "toc", _ConceptExtension(self.state),
                         ObsidianExtension(self.state)],
             extension_configs={
                 "codehilite": {"css_class": "highlight", "guess_lang": False, "pygments_formatter": _formatter},
