@@ -781,3 +781,21 @@ def test_a_commit_moves_a_vaults_dates_in_the_preview(tmp_path, monkeypatch):
         assert 'Updated <time datetime="2024-05-06">' in live.get("/concepts/step-size/")[1].decode()
     finally:
         live.stop()
+
+
+def test_editing_an_embedded_note_reloads_the_pages_embedding_it(tmp_path):
+    vault = tmp_path / "Notes"
+    vault.mkdir()
+    (vault / "Source.md").write_text("Original words.\n\nSecond paragraph.\n")
+    (vault / "Host.md").write_text("Host text.\n\n![[Source]]\n")
+    (vault / "Other.md").write_text("Unrelated.\n")
+    live = Live(vault)
+    try:
+        assert b"Second paragraph." in live.get("/concepts/host/")[1]
+        stream = live.events()
+        live.write("Source.md", "Original words.\n\nSecond paragraph, edited.\n")
+        message = stream.next(built_with("/concepts/host/"))
+        assert "/concepts/source/" in message["urls"] and "/concepts/other/" not in message["urls"]
+        assert b"Second paragraph, edited." in live.get("/concepts/host/")[1]
+    finally:
+        live.stop()
