@@ -20,11 +20,12 @@ def test_a_note_and_a_section_are_shown_inline_with_a_link_to_their_source(scrat
     site = gather(p)
     html = site.bodies["concepts/host/"].html
     assert html.count('class="embed"') == 2 and "data-embed" not in html
-    whole, section = re.findall(r'<(div|span) class="embed-content">(.*?)</\1><\1 '
+    whole, section = re.findall(r'<(div) class="embed-content">(.*?)</\1><p '
                                 r'class="embed-source"><a href="([^"]*)">([^<]*)</a>', html, re.S)
     assert "Intro words." in whole[1] and "Second section text." in whole[1] and whole[2:] == ("../source/", "Source")
     assert "First" in section[1] and "Second" not in section[1]
-    assert section[2:] == ("../source/#part-one", "Source &gt; Part One") and section[0] == "span"  # inline here
+    assert section[2:] == ("../source/#part-one", "Source &gt; Part One")
+    assert "<p>Then </p><div" in html and "</div><p> here.</p>" in html  # its paragraph closed around it
     assert 'href="../other/"' in section[1]  # the embedded note's links, made from the host page
     assert ' id="' not in whole[1] and 'class="anchor"' not in whole[1]  # the source's ids stay the source's
     assert "\nsecond 1" in site.bodies["concepts/host/"].words  # search sees embedded text

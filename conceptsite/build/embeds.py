@@ -39,12 +39,21 @@ class _Filler:
         if url in self.done:
             return self.done[url]
         body = self.bodies[url]
-        html = _SLOT.sub(lambda m: self._slot(url, body, int(m.group(2)), bool(m.group(1) and m.group(3)), trail),
-                         body.html)
+        html = _SLOT.sub(lambda m: self._placed(m, url, body, trail), body.html).replace("<p></p>", "")
         self.done[url] = replace(body, html=html, words=word_counts(html))
         return self.done[url]
 
-    def _slot(self, url: str, body: Body, number: int, alone: bool, trail: tuple) -> str:
+    def _placed(self, m: re.Match, url: str, body: Body, trail: tuple) -> str:
+        """An embed where its slot is: a block of its own; inside a paragraph, the paragraph is closed
+        around it (a block may not sit in a <p>)."""
+        embed = self._slot(url, body, int(m.group(2)), trail)
+        if m.group(1) and m.group(3):
+            return embed
+        html, at = body.html, m.start()
+        inside = html.rfind("<p>", 0, at) > html.rfind("</p>", 0, at)
+        return f"{m.group(1) or ''}{'</p>' if inside else ''}{embed}{'<p>' if inside else ''}{m.group(3) or ''}"
+
+    def _slot(self, url: str, body: Body, number: int, trail: tuple) -> str:
         """The HTML an embed shows: the text it names, wrapped with a link to where it comes from."""
         target, part, written = body.embeds[number]
         step = (url, written)
@@ -55,10 +64,9 @@ class _Filler:
         page = self.pages.get(target)
         title = (page.title if page else target) + (f" > {part.lstrip('^')}" if part else "")
         text = _moved(_part(inner, part), target, url)
-        tag = "div" if alone else "span"
         source = relative_url(url, target) + (f"#{_anchor(part)}" if part else "")
-        return (f'<{tag} class="embed"><{tag} class="embed-content">{text}</{tag}>'
-                f'<{tag} class="embed-source"><a href="{source}">{_escape(title)}</a></{tag}></{tag}>')
+        return (f'<div class="embed"><div class="embed-content">{text}</div>'
+                f'<p class="embed-source"><a href="{source}">{_escape(title)}</a></p></div>')
 
     def _cycle(self, trail: tuple, target: str) -> None:
         """Report a cycle once, at its first embed: every embed on it, where it is written."""
