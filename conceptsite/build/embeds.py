@@ -25,42 +25,63 @@ _HEADING = re.compile(r'<h([1-6])[^>]*\bid="([^"]*)"')
 def fill_embeds(pages, bodies: dict[str, Body], report: Report) -> dict[str, Body]:
     """Every body with its embeds filled in; bodies without embeds are returned as they were."""
     filler = _Filler({page.url: page for page in pages}, bodies, report)
-    return {url: filler.filled(url, ()) if body.embeds else body for url, body in bodies.items()}
+    for url in filler.order():
+        filler.fill(url)
+    return {url: filler.done.get(url, body) for url, body in bodies.items()}
 
 
 class _Filler:
-    """Fills slots depth first, each body once; the trail of embeds being filled finds cycles."""
+    """Fills slots in an order where every embedded body is filled before the bodies embedding it; a chain
+    of embeds may be as long as the vault, so the order is found with a stack, not by recursion."""
 
     def __init__(self, pages: dict, bodies: dict[str, Body], report: Report):
         self.pages, self.bodies, self.report, self.done = pages, bodies, report, {}
 
-    def filled(self, url: str, trail: tuple) -> Body:
-        """The body at url with its slots filled (as it is, on a cycle, which is reported once)."""
-        if url in self.done:
-            return self.done[url]
-        body = self.bodies[url]
-        html = _SLOT.sub(lambda m: self._placed(m, url, body, trail), body.html).replace("<p></p>", "")
-        self.done[url] = replace(body, html=html, words=word_counts(html))
-        return self.done[url]
+    def order(self) -> list[str]:
+        """The pages with embeds, each after every page it embeds; each cycle reported once, left unfilled."""
+        state, order = {}, []  # url -> "open" while its embeds are walked, "done" after
+        for root in (url for url, body in self.bodies.items() if body.embeds):
+            if root in state:
+                continue
+            state[root], stack = "open", [(root, iter(self.bodies[root].embeds))]
+            while stack:
+                url, embeds = stack[-1]
+                target, _, written = next(embeds, (None, "", ""))
+                if target is None:
+                    stack.pop()
+                    state[url] = "done"
+                    order.append(url)
+                elif state.get(target) == "open":
+                    trail = [(frame_url, None) for frame_url, _ in stack]
+                    self._cycle(_written(trail, self.bodies, written), target)
+                elif target not in state and target in self.bodies:
+                    state[target] = "open"
+                    stack.append((target, iter(self.bodies[target].embeds)))
+        return order
 
-    def _placed(self, m: re.Match, url: str, body: Body, trail: tuple) -> str:
+    def fill(self, url: str) -> None:
+        """Fill one body's slots from bodies already filled."""
+        body = self.bodies[url]
+        html = _SLOT.sub(lambda m: self._placed(m, url, body), body.html).replace("<p></p>", "")
+        self.done[url] = replace(body, html=html, words=word_counts(html))
+
+    def _placed(self, m: re.Match, url: str, body: Body) -> str:
         """An embed where its slot is: a block of its own; inside a paragraph, the paragraph is closed
         around it (a block may not sit in a <p>)."""
-        embed = self._slot(url, body, int(m.group(2)), trail)
+        embed = self._slot(url, body, int(m.group(2)))
         if m.group(1) and m.group(3):
             return embed
         html, at = body.html, m.start()
         inside = html.rfind("<p>", 0, at) > html.rfind("</p>", 0, at)
         return f"{m.group(1) or ''}{'</p>' if inside else ''}{embed}{'<p>' if inside else ''}{m.group(3) or ''}"
 
-    def _slot(self, url: str, body: Body, number: int, trail: tuple) -> str:
-        """The HTML an embed shows: the text it names, wrapped with a link to where it comes from."""
-        target, part, written = body.embeds[number]
-        step = (url, written)
-        if any(seen == target for seen, _ in trail + (step,)):
-            self._cycle(trail + (step,), target)
-            return ""
-        inner = self.filled(target, trail + (step,)).html if target in self.bodies else ""
+    def _slot(self, url: str, body: Body, number: int) -> str:
+        """The HTML an embed shows: the text it names, wrapped with a link to where it comes from (nothing
+        on a cycle, which is reported)."""
+        target, part, _ = body.embeds[number]
+        if target in self.bodies and self.bodies[target].embeds and target not in self.done:
+            return ""  # on a cycle
+        inner = self.done[target].html if target in self.done else self.bodies[target].html if target in self.bodies else ""
         page = self.pages.get(target)
         title = (page.title if page else target) + (f" > {part.lstrip('^')}" if part else "")
         text = _moved(_part(inner, part), target, url)
@@ -75,6 +96,15 @@ class _Filler:
         first = self.pages[trail[start][0]]
         self.report.error(first.source.shown, *locate(first, trail[start][1]),
                           f"embed cycle: {' -> '.join(places)} -> back to the first; remove one of these embeds")
+
+
+def _written(trail: list, bodies: dict, last: str) -> list:
+    """A cycle's trail with how each page writes its embed of the next one."""
+    out = []
+    for (url, _), (following, _) in zip(trail, trail[1:] + [(None, None)]):
+        written = last if following is None else next(w for t, _, w in bodies[url].embeds if t == following)
+        out.append((url, written))
+    return out
 
 
 def _anchor(part: str) -> str:
