@@ -15,7 +15,7 @@ from conceptsite.markdown.convert import Body
 from conceptsite.markdown.words import word_counts
 from conceptsite.urls import relative_url
 
-_SLOT = re.compile(r'(<p>)?<span data-embed="(\d+)"></span>(</p>)?')
+_SLOT = re.compile(r'<span data-embed="(\d+)"></span>')
 _ADDRESS = re.compile(r'\b(href|src)="([^"]*)"')
 _ANCHOR = re.compile(r'<a class="anchor" href="#[^"]*"[^>]*>#</a>')  # a heading's own permalink
 _ID = re.compile(r' id="[^"]*"')
@@ -60,34 +60,33 @@ class _Filler:
         return order
 
     def fill(self, url: str) -> None:
-        """Fill one body's slots from bodies already filled."""
-        body = self.bodies[url]
-        html = _SLOT.sub(lambda m: self._placed(m, url, body), body.html).replace("<p></p>", "")
-        self.done[url] = replace(body, html=html, words=word_counts(html))
+        """Fill one body's slots from bodies already filled; its search words gain the embedded text's."""
+        body, parts, at, shown = self.bodies[url], [], 0, []
+        html = body.html
+        for m in _SLOT.finditer(html):  # a literal start: the scan skips to each slot
+            alone = html.endswith("<p>", 0, m.start()) and html.startswith("</p>", m.end())
+            start, end = (m.start() - 3, m.end() + 4) if alone else (m.start(), m.end())
+            embed, text = self._slot(url, body, int(m.group(1)))
+            inside = not alone and html.rfind("<p>", 0, start) > html.rfind("</p>", 0, start)
+            parts += [html[at:start], f"</p>{embed}<p>" if inside else embed]
+            shown.append(text)
+            at = end
+        html = ("".join(parts) + html[at:]).replace("<p></p>", "")
+        self.done[url] = replace(body, html=html, words=_more_words(body.words, shown))
 
-    def _placed(self, m: re.Match, url: str, body: Body) -> str:
-        """An embed where its slot is: a block of its own; inside a paragraph, the paragraph is closed
-        around it (a block may not sit in a <p>)."""
-        embed = self._slot(url, body, int(m.group(2)))
-        if m.group(1) and m.group(3):
-            return embed
-        html, at = body.html, m.start()
-        inside = html.rfind("<p>", 0, at) > html.rfind("</p>", 0, at)
-        return f"{m.group(1) or ''}{'</p>' if inside else ''}{embed}{'<p>' if inside else ''}{m.group(3) or ''}"
-
-    def _slot(self, url: str, body: Body, number: int) -> str:
+    def _slot(self, url: str, body: Body, number: int) -> tuple[str, str]:
         """The HTML an embed shows: the text it names, wrapped with a link to where it comes from (nothing
         on a cycle, which is reported)."""
         target, part, _ = body.embeds[number]
         if target in self.bodies and self.bodies[target].embeds and target not in self.done:
-            return ""  # on a cycle
+            return "", ""  # on a cycle
         inner = self.done[target].html if target in self.done else self.bodies[target].html if target in self.bodies else ""
         page = self.pages.get(target)
         title = (page.title if page else target) + (f" > {part.lstrip('^')}" if part else "")
         text = _moved(_part(inner, part), target, url)
         source = relative_url(url, target) + (f"#{_anchor(part)}" if part else "")
         return (f'<div class="embed"><div class="embed-content">{text}</div>'
-                f'<p class="embed-source"><a href="{source}">{_escape(title)}</a></p></div>')
+                f'<p class="embed-source"><a href="{source}">{_escape(title)}</a></p></div>'), text
 
     def _cycle(self, trail: tuple, target: str) -> None:
         """Report a cycle once, at its first embed: every embed on it, where it is written."""
@@ -96,6 +95,16 @@ class _Filler:
         first = self.pages[trail[start][0]]
         self.report.error(first.source.shown, *locate(first, trail[start][1]),
                           f"embed cycle: {' -> '.join(places)} -> back to the first; remove one of these embeds")
+
+
+def _more_words(words: str, texts: list[str]) -> str:
+    """A body's search words ('\\nword count' lines) with those of the texts it embeds added."""
+    counts: dict[str, int] = {}
+    for lines in (words, *(word_counts(text) for text in texts)):
+        for line in lines.split("\n")[1:]:
+            word, _, n = line.rpartition(" ")
+            counts[word] = counts.get(word, 0) + int(n)
+    return "".join(f"\n{word} {n}" for word, n in counts.items())
 
 
 def _written(trail: list, bodies: dict, last: str) -> list:
