@@ -57,3 +57,15 @@ def test_a_parent_tag_page_lists_its_children_and_a_child_links_up(no_js_tab, va
     assert tab.get_by_role("link", name="Adam").count() >= 1
     tab.get_by_role("link", name="#optimization", exact=True).first.click()
     tab.wait_for_url("**/tags/optimization/")
+
+
+def test_an_embedded_section_and_image_show_in_place_with_a_link_to_their_source(no_js_tab, vault_site):
+    tab = no_js_tab
+    tab.goto(vault_site.url("concepts/optimizers/momentum/"))
+    embed = tab.locator(".embed")
+    assert embed.locator(".embed-content").inner_text().startswith("In the optimizer")
+    assert "Decoupled decay subtracts" in embed.inner_text() and embed.is_visible()
+    image = tab.locator("img.embed-image")
+    assert image.get_attribute("width") == "120" and image.evaluate("i => i.complete && i.naturalWidth > 0")
+    embed.locator(".embed-source a").click()
+    tab.wait_for_url("**/concepts/l2-penalty/#in-the-optimizer")
