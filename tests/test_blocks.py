@@ -47,7 +47,7 @@ def test_a_fence_takes_any_info_string_and_its_language_is_the_first_word(markup
 
 
 def test_fences_of_tildes_longer_fences_and_indented_fences(markup):
-    assert plain(html(markup, "~~~ python\nx = '```'\n~~~")) == CODE + "x = '```'\n</code></pre></div>"
+    assert plain(html(markup, "~~~ python\nx = 1  # ```\n~~~")) == CODE + "x = 1  # ```\n</code></pre></div>"
     assert plain(html(markup, "````\n```\nstill code\n`````\nafter")) == CODE + "```\nstill code\n</code></pre></div><p>after</p>"
     assert plain(html(markup, "   ```\n   a\n  b\n c\n  ```")) == CODE + "a\nb\nc\n</code></pre></div>"
     assert plain(html(markup, "```\na\n    ```")) == CODE + "a\n    ```\n</code></pre></div>"  # 4 spaces: not a fence
