@@ -74,3 +74,19 @@ def tight(lst: Block) -> bool:
             if inner[j + 1].start > inner[j].end + 1:
                 return False
     return True
+
+
+def underline(para: Block, siblings: list, n: int, c: str) -> bool:
+    """Make an open paragraph a heading, underlined on line n; False if it is link reference definitions
+    only (they stay a paragraph, for the library's reference processor to read)."""
+    defined = definitions(para.lines) if para.lines[0].startswith("[") else 0
+    if defined == len(para.lines):
+        return False
+    if defined:  # the definitions before the heading's text stay a paragraph of their own
+        head = Block(PARA, para.start)
+        head.lines, head.end = para.lines[:defined], para.start + defined - 1
+        siblings.insert(len(siblings) - 1, head)
+        para.lines, para.start = para.lines[defined:], para.start + defined
+    para.kind, para.level, para.end = HEADING, 1 if c == "=" else 2, n
+    para.text, para.lines = "\n".join(para.lines).strip(), []
+    return True

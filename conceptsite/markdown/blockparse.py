@@ -21,7 +21,7 @@ from markdown import util
 from conceptsite.markdown.blocknodes import (  # noqa: F401 - other modules take the kinds from here
     QUOTE, LIST, ITEM, NOTE, DOC, PARA, HEADING, HR, FENCE, ICODE, STASH, FILLER, Block, SPACES_RE, WHOLE,
     QUOTE_RE, ATX_RE, ATX_CLOSE_RE, FENCE_OPEN_RE, FENCE_CLOSE_RE, SETEXT_RE, HR_RE, ITEM_RE, NOTE_RE,
-    STASHED_RE, STARTS, definitions, tight,
+    STASHED_RE, STARTS, tight, underline,
 )
 
 
@@ -57,58 +57,11 @@ class Parser:
         return doc
 
     def _line(self, n: int, s: str) -> None:  # noqa: C901 - CommonMark's steps for one line, kept in one place
-        stack, size = self.stack, len(s)
-        depth, pos, matched = len(stack), 0, 1
-        skipped = 0  # columns of a blank line taken before code reads it (WHOLE: all, inside an item)
-        # 1. Which open containers the line continues.
-        while matched < depth:
-            c = stack[matched]
-            kind = c.kind
-            if kind is QUOTE:
-                m = QUOTE_RE.match(s, pos)
-                if m is None:
-                    break
-                pos = m.end()
-                if pos < size and s[pos] == " ":
-                    pos += 1
-                c.end = n  # a quote's '>' lines are its own, even one with nothing after it
-            elif kind is not LIST:  # an item or a footnote
-                e = SPACES_RE.match(s, pos).end()
-                if e == size:  # a blank line goes on with an item, unless the item is still empty
-                    if kind is ITEM and not c.children:
-                        break
-                    pos, skipped = e, WHOLE  # an item takes all of a blank line's spaces
-                elif e - pos >= c.width:
-                    pos += c.width
-                else:
-                    break
-                if kind is NOTE:
-                    c.lines.append((n, pos))
-            matched += 1
+        stack, size, depth = self.stack, len(s), len(self.stack)
+        pos, matched, skipped = self._continue(n, s)  # 1. which open containers the line continues
+        if matched == depth and self._code_goes_on(n, s, pos, skipped):  # 2. only when every one goes on
+            return
         tip = self.tip
-        # 2. Code goes on, or ends, only when every container goes on.
-        if tip is not None and matched == depth:
-            kind = tip.kind
-            if kind is FENCE:
-                m = FENCE_CLOSE_RE.match(s, pos)
-                if m is not None and m.group(1)[0] == tip.fence[0] and len(m.group(1)) >= len(tip.fence):
-                    tip.lines.append((n, pos, None))  # the closing fence: no content
-                    tip.end, tip.fence = n, ""
-                    self.tip = None
-                else:
-                    e = SPACES_RE.match(s, pos).end()
-                    tip.lines.append((n, pos, min(e, pos + tip.indent) if e < size else pos + skipped + tip.indent))
-                    tip.end = n
-                return
-            if kind is ICODE:
-                e = SPACES_RE.match(s, pos).end()
-                if e == size or e - pos >= 4:
-                    tip.lines.append((n, pos, pos + 4 + (skipped if e == size else 0)))
-                    if e < size:
-                        tip.end = n
-                    return
-                self._close_tip()
-                tip = None
         e = SPACES_RE.match(s, pos).end()
         if e < size and s[e] == util.STX and s.startswith(FILLER, e):  # a line of stashed code
             if tip is not None and tip.kind is STASH:
@@ -160,7 +113,8 @@ class Parser:
                 self.codes.append(fence)
                 return
             if (c == "=" or c == "-") and tip is not None and tip.kind is PARA and matched == depth \
-                    and SETEXT_RE.match(s, e) and self._setext(tip, n, c):
+                    and SETEXT_RE.match(s, e) and underline(tip, self.stack[-1].children, n, c):
+                self.tip = None
                 return
             if (c == "-" or c == "*" or c == "_") and HR_RE.match(s, e):
                 self._close_to(matched)
@@ -178,48 +132,94 @@ class Parser:
                 matched, tip, self.notes = len(stack), None, True
                 e = SPACES_RE.match(s, pos).end()
                 continue
-            m = ITEM_RE.match(s, e) if c != "=" and c != "_" else None
-            if m is None:
+            opened = self._item(n, s, e, ind, matched, matched == depth) if c != "=" and c != "_" else None
+            if opened is None:
                 break
-            after = m.end()
-            spaces = SPACES_RE.match(s, after).end()
-            number = int(m.group(2)) if m.group(2) else -1
-            if tip is not None and tip.kind is PARA and matched == depth and (spaces == size or number > 1
-                                                                             or number == 0):
-                break  # an item that interrupts a paragraph must hold text, and be numbered 1 if ordered
-            self._close_to(matched)
-            marker = m.group(1) or m.group(3)
-            parent = stack[-1]
-            if parent.kind is not LIST or parent.marker != marker:
-                if parent.kind is LIST:
-                    self._close_to(len(stack) - 1)
-                lst = self._container(Block(LIST, n))
-                lst.marker, lst.number = marker, number
-            item = self._container(Block(ITEM, n))
-            padding = 1 if spaces == size or spaces - after >= 5 else spaces - after
-            item.width = ind + after - e + padding
-            item.marker = "" if spaces == size else marker
+            pos, e = opened
             matched, tip = len(stack), None
-            pos = min(after + padding, size)
-            e = spaces
         self._text(n, s, e, matched, depth)
 
-    def _setext(self, para: Block, n: int, c: str) -> bool:
-        """Make the open paragraph a heading, underlined on line n; False if it is link reference
-        definitions only (they stay a paragraph, for the library's reference processor to read)."""
-        defined = definitions(para.lines) if para.lines[0].startswith("[") else 0
-        if defined == len(para.lines):
+    def _item(self, n: int, s: str, e: int, ind: int, matched: int, all_go_on: bool) -> tuple[int, int] | None:
+        """Open the list item whose marker is at e (and its list, unless it goes on with the open one): the
+        column its content starts at, and the first non-space after the marker; None for no item here."""
+        m, size, tip = ITEM_RE.match(s, e), len(s), self.tip
+        if m is None:
+            return None
+        after = m.end()
+        spaces = SPACES_RE.match(s, after).end()
+        number = int(m.group(2)) if m.group(2) else -1
+        if tip is not None and tip.kind is PARA and all_go_on and (spaces == size or number > 1 or number == 0):
+            return None  # an item that interrupts a paragraph must hold text, and be numbered 1 if ordered
+        self._close_to(matched)
+        marker, stack = m.group(1) or m.group(3), self.stack
+        parent = stack[-1]
+        if parent.kind is not LIST or parent.marker != marker:
+            if parent.kind is LIST:
+                self._close_to(len(stack) - 1)
+            lst = self._container(Block(LIST, n))
+            lst.marker, lst.number = marker, number
+        item = self._container(Block(ITEM, n))
+        padding = 1 if spaces == size or spaces - after >= 5 else spaces - after
+        item.width = ind + after - e + padding
+        item.marker = "" if spaces == size else marker
+        return min(after + padding, size), spaces
+
+    def _continue(self, n: int, s: str) -> tuple[int, int, int]:
+        """The column after the containers the line continues, how many it continues (the document counts),
+        and the columns of a blank line taken before code reads it (WHOLE: all, inside an item)."""
+        stack, size, pos, matched, skipped = self.stack, len(s), 0, 1, 0
+        while matched < len(stack):
+            c = stack[matched]
+            kind = c.kind
+            if kind is QUOTE:
+                m = QUOTE_RE.match(s, pos)
+                if m is None:
+                    break
+                pos = m.end()
+                if pos < size and s[pos] == " ":
+                    pos += 1
+                c.end = n  # a quote's '>' lines are its own, even one with nothing after it
+            elif kind is not LIST:  # an item or a footnote
+                e = SPACES_RE.match(s, pos).end()
+                if e == size:  # a blank line goes on with an item, unless the item is still empty
+                    if kind is ITEM and not c.children:
+                        break
+                    pos, skipped = e, WHOLE  # an item takes all of a blank line's spaces
+                elif e - pos >= c.width:
+                    pos += c.width
+                else:
+                    break
+                if kind is NOTE:
+                    c.lines.append((n, pos))
+            matched += 1
+        return pos, matched, skipped
+
+    def _code_goes_on(self, n: int, s: str, pos: int, skipped: int) -> bool:
+        """True when the line is the open code block's (its content or its closing fence); an indented code
+        block the line does not continue is closed."""
+        tip, size = self.tip, len(s)
+        if tip is None:
             return False
-        if defined:  # the definitions before the heading's text stay a paragraph of their own
-            head = Block(PARA, para.start)
-            head.lines, head.end = para.lines[:defined], para.start + defined - 1
-            siblings = self.stack[-1].children
-            siblings.insert(len(siblings) - 1, head)
-            para.lines, para.start = para.lines[defined:], para.start + defined
-        para.kind, para.level, para.end = HEADING, 1 if c == "=" else 2, n
-        para.text, para.lines = "\n".join(para.lines).strip(), []
-        self.tip = None
-        return True
+        if tip.kind is FENCE:
+            m = FENCE_CLOSE_RE.match(s, pos)
+            if m is not None and m.group(1)[0] == tip.fence[0] and len(m.group(1)) >= len(tip.fence):
+                tip.lines.append((n, pos, None))  # the closing fence: no content
+                tip.end, tip.fence = n, ""
+                self.tip = None
+            else:
+                e = SPACES_RE.match(s, pos).end()
+                tip.lines.append((n, pos, min(e, pos + tip.indent) if e < size else pos + skipped + tip.indent))
+                tip.end = n
+            return True
+        if tip.kind is ICODE:
+            e = SPACES_RE.match(s, pos).end()
+            if e == size or e - pos >= 4:
+                tip.lines.append((n, pos, pos + 4 + (skipped if e == size else 0)))
+                if e < size:
+                    tip.end = n
+                return True
+            self._close_tip()
+        return False
 
     def _text(self, n: int, s: str, e: int, matched: int, depth: int) -> None:
         """The rest of the line from e: paragraph text (lazily, if containers did not go on), or blank."""
