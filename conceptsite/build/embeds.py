@@ -7,11 +7,11 @@ import posixpath
 import re
 from dataclasses import replace
 
-from markdown.extensions.toc import slugify_unicode
 
 from conceptsite.diagnostics import Report
 from conceptsite.graph.links import locate
 from conceptsite.markdown.convert import Body
+from conceptsite.markdown.embeds import anchor_of
 from conceptsite.markdown.words import word_counts
 from conceptsite.urls import relative_url
 
@@ -84,7 +84,7 @@ class _Filler:
         page = self.pages.get(target)
         title = (page.title if page else target) + (f" > {part.lstrip('^')}" if part else "")
         text = _moved(_part(inner, part), target, url)
-        source = relative_url(url, target) + (f"#{_anchor(part)}" if part else "")
+        source = relative_url(url, target) + (f"#{anchor_of(part)}" if part else "")
         return (f'<div class="embed"><div class="embed-content">{text}</div>'
                 f'<p class="embed-source"><a href="{source}">{_escape(title)}</a></p></div>'), text
 
@@ -116,16 +116,11 @@ def _written(trail: list, bodies: dict, last: str) -> list:
     return out
 
 
-def _anchor(part: str) -> str:
-    """The id a heading or block part names."""
-    return part[1:] if part.startswith("^") else slugify_unicode(part, "-")
-
-
 def _part(html: str, part: str) -> str:
     """The whole body, the section under a heading (to the next heading of its level or above), or one block."""
     if not part:
         return html
-    anchor = _anchor(part)
+    anchor = anchor_of(part)
     if part.startswith("^"):
         found = re.search(rf'<(\w+)[^>]*\bid="{re.escape(anchor)}"', html)
         return _element(html, found.start(), found.group(1)) if found else ""

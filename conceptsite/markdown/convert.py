@@ -19,7 +19,7 @@ from pygments.formatters import HtmlFormatter
 from conceptsite.diagnostics import BROKEN_LINK, NO_NOTE
 from conceptsite.markdown import blocks, math, speedups
 from conceptsite.markdown.callouts import CalloutPass
-from conceptsite.markdown.embeds import EmbedPattern
+from conceptsite.markdown.embeds import EmbedPattern, anchor_of
 from conceptsite.markdown.obsidian import ObsidianExtension
 from conceptsite.markdown.deadline import TimeUp, within
 from conceptsite.markdown.runaway import find_runaways
@@ -213,8 +213,8 @@ class _WikiLink(InlineProcessor):
         if target:
             self.state.wikilinks.append(url)
         href = relative_url(self.state.page_url, url) if target else ""
-        if part:  # a heading's id as the toc pass makes it; a block id as written, without its '^'
-            anchor = part[1:] if part.startswith("^") else slugify_unicode(part, "-")
+        if part:
+            anchor = anchor_of(part)
             link = f"/{url}#{anchor}" if target else f"#{anchor}"
             self.state.links.append(link)
             self.state.sources.append((link, written))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 
+from markdown.extensions.toc import slugify_unicode
 from markdown.inlinepatterns import InlineProcessor
 
 from conceptsite.diagnostics import NO_NOTE
@@ -62,3 +63,8 @@ class EmbedPattern(InlineProcessor):
             if size.group(2):
                 el.set("height", size.group(2))
         return el
+
+
+def anchor_of(part: str) -> str:
+    """The id a link's or embed's part names: a heading's as the toc pass makes it, a block id without its '^'."""
+    return part[1:] if part.startswith("^") else slugify_unicode(part, "-")
