@@ -100,8 +100,8 @@ class Index:
         """The content file an embed names (![[pic.png]], ![[img/pic.png]]), found anywhere by its name as
         Obsidian finds it; of several, the one nearest the note's folder, then the shortest path."""
         key = _fold(name.strip().strip("/"))
-        found = [rel for rel in self.files.get(key.rpartition("/")[2], ()) if _fold(rel).endswith(key)
-                 and (_fold(rel) == key or _fold(rel).endswith("/" + key))]
+        found = [rel for rel in self.files.get(key.rpartition("/")[2], ())
+                 if (folded := _fold(rel)) == key or folded.endswith("/" + key)]
         near = lambda rel: (-_shared(rel, folder), rel.count("/"), rel)  # noqa: E731
         return min(found, key=near) if found else None
 
