@@ -12,6 +12,7 @@ from conceptsite.markdown import speedups
 from conceptsite.source.frontmatter import split
 from conceptsite.markdown.convert import Markup
 from conceptsite.markdown.speedups import markdown_inline
+from conceptsite.markdown.obsidian import Highlight, InlineTag
 from fakes import FakeIndex
 from conceptsite.markdown.embeds import EmbedPattern
 
@@ -65,6 +66,8 @@ PATTERNS = {
     "inline_math": markup_module._InlineMath.PATTERN,
     "wikilink": markup_module._WikiLink.PATTERN,
     "embed": EmbedPattern.PATTERN,
+    "highlight": Highlight.PATTERN,
+    "inline_tag": InlineTag.PATTERN,
 }
 # Inline pattern text -> texts every match holds: the library's (INLINE_NEEDS) and those markup.py gives for its own.
 NEEDS = {PATTERNS[name]: needs for name, needs in {**markdown_inline.INLINE_NEEDS, **_ours()}.items()}
@@ -136,7 +139,7 @@ def test_run_gated_processors_give_back_blocks_without_their_text(text):
 
 # --- gated inline patterns -------------------------------------------------------------------
 
-_SPECIALS = "`\\[]^!<>:/@&#;*_$| \na1x"
+_SPECIALS = "`\\[]^!<>:/@&#;*_$|= \na1x"
 
 
 @settings(max_examples=1500, deadline=None)
@@ -149,7 +152,7 @@ def test_no_pattern_matches_text_without_what_it_needs(text):
 
 @pytest.mark.parametrize("text", ["`a`", "\\\\`", "\\*", "[^1]", "[a](b)", "![i](p)", "<http://x.y/>", "<a@b.c>",
                                   "a  \nb", "&amp;", "&#35;", "*a*", "_a_", "<span>", "<!-- c -->", "<?php ?>",
-                                  "<![CDATA[x]]>", "$x$", "[[relu]]"])
+                                  "<![CDATA[x]]>", "$x$", "[[relu]]", "==hi==", "#tag"])
 def test_each_pattern_finds_its_example_and_it_holds_a_needed_text(text):
     found = [p for p in NEEDS if re.search(p, text, re.DOTALL)]
     assert found, text
@@ -163,7 +166,8 @@ def test_every_inline_pattern_of_the_installed_markdown_is_gated(allow_html):
     expected = {name: text for name, text in PATTERNS.items() if allow_html or name != "html"}
     registered = {name: md.inlinePatterns[name].pattern for name in expected if name in md.inlinePatterns}
     assert not ON or (registered == expected and len(md.inlinePatterns) == len(expected))
-    assert set(_ours()) == {"inline_math", "wikilink", "embed"} and set(NEEDS) == set(PATTERNS.values())
+    assert set(_ours()) == {"inline_math", "wikilink", "embed", "highlight", "inline_tag"}
+    assert set(NEEDS) == set(PATTERNS.values())
     inline = TUNED[allow_html].md.treeprocessors["inline"]
     assert isinstance(inline, markdown_inline.GatedInline) is ON
     if ON:
@@ -180,7 +184,8 @@ def test_no_needed_text_can_appear_in_or_across_a_placeholder():
             assert need not in placeholder and util.STX not in need and util.ETX not in need
 
 
-_PIECES = ["[a](/concepts/relu/)", "[[relu]]", "[[nope|x]]", "`co*de*`", "``a`b``", "*em*", "**strong**", "_u_",
+_PIECES = ["==hi==", "==", "#tag", " #a/b", "a == b",
+           "[a](/concepts/relu/)", "[[relu]]", "[[nope|x]]", "`co*de*`", "``a`b``", "*em*", "**strong**", "_u_",
            "__uu__", "***both***", "&amp;", "&copy;", "<http://ex.org/a>", "<me@ex.org>", "  \n", "![i](p.png)",
            "[^1]", "\\*", "\\[", "$x^2$", "5 $ and", "[ref]", "[ref]: /concepts/relu/", "<b>bold</b>", "<!-- c -->",
            "word", "other", " ", "\n", "\n\n", "# ", "## ", "- ", "> ", "1. ", "[", "]", "(", ")", "!", "*", "_", "`",

@@ -20,7 +20,7 @@ from conceptsite.diagnostics import BROKEN_LINK, NO_NOTE
 from conceptsite.markdown import blocks, math, speedups
 from conceptsite.markdown.callouts import CalloutPass
 from conceptsite.markdown.embeds import EmbedPattern, anchor_of
-from conceptsite.markdown.obsidian import ObsidianExtension
+from conceptsite.markdown.obsidian import Highlight, InlineTag, ObsidianExtension
 from conceptsite.markdown.deadline import TimeUp, within
 from conceptsite.markdown.runaway import find_runaways
 from conceptsite.markdown.words import word_counts
@@ -97,8 +97,8 @@ class Markup:
 
     def _markdown(self) -> markdown.Markdown:
         md = markdown.Markdown(
-            extensions=[*blocks.extensions(self._warn), "codehilite", "tables", "footnotes", "toc", _ConceptExtension(self.state),
-                        ObsidianExtension(self.state)],
+            extensions=[*blocks.extensions(self._warn), "codehilite", "tables", "footnotes", "toc",
+                        _ConceptExtension(self.state), ObsidianExtension(self.state, self._warn)],
             extension_configs={
                 "codehilite": {"css_class": "highlight", "guess_lang": False, "pygments_formatter": _formatter},
                 "toc": {"permalink": "#", "permalink_class": "anchor", "slugify": slugify_unicode,
@@ -111,7 +111,9 @@ class Markup:
             # Raw HTML is escaped by default: authors opt in with `allow_html: true` in site.yml.
             md.preprocessors.deregister("html_block")
             md.inlinePatterns.deregister("html")
-        speedups.install(md, {"inline_math": _InlineMath.NEEDS, "wikilink": ("[[",), "embed": ("![[",)})  # what every match of ours holds
+        # What every match of ours holds
+        speedups.install(md, {"inline_math": _InlineMath.NEEDS, "wikilink": ("[[",), "embed": ("![[",),
+                              "highlight": Highlight.NEEDS, "inline_tag": InlineTag.NEEDS})
         self.toc_pass = md.treeprocessors["toc"]
         self.toc_marker = self.toc_pass.marker  # the text a paragraph must be to become the table of contents
         return md

@@ -1,15 +1,222 @@
-"""Obsidian's own inline syntax (issue 25): what its notes use beyond CommonMark."""
+"""Obsidian's own syntax (issue 25): what its notes use beyond CommonMark.
+
+- `%%comment%%`, inline or over many lines, is taken out before anything else reads the text, its line
+  breaks kept (source/marks.without_comments); code, math and links keep their '%%'. An unclosed '%%' hides
+  the rest of the page, as in Obsidian, with a warning at it.
+- `==text==` is `<mark>`: the text hugs both marks and holds no '==' of its own ('a == b' is no highlight).
+- `#tag`, `#nested/tag` after a space, a line's or table cell's start or an emphasis mark is a link to the tag's
+  page, class "tag"; fields.inline_tags adds the same tags to the page (tests/test_obsidian.py holds the two to
+  each other). Not in a link's text: no link in a link.
+- `- [ ] item` and `- [x] item` get a disabled checkbox, the item class "task".
+- `text ^block-id` ending a paragraph or list item is that element's id (without the '^'), shown nowhere; a
+  paragraph of only `^block-id` gives it to the block before it (a list, quote or table).
+"""
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as etree
+
+from markdown import util
 from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from conceptsite.markdown.runaway import needle_at
+from conceptsite.source.discover import make_slug
+from conceptsite.source.fields import TAG_NAME, opens_tag, tag_follows, tag_name
+from conceptsite.source.marks import without_comments
+from conceptsite.urls import relative_url
+
+UNCLOSED_COMMENT = "unclosed %% comment hides the rest of the page"
+_TASK = re.compile(r"\[([ xX])\](?:[ \t]+|$)")
+_BLOCK_ID = re.compile(r"[A-Za-z0-9-]+")
 
 
 class ObsidianExtension(Extension):
-    """Registers the processors for Obsidian's syntax on a converter; state is convert._State."""
+    """Registers the processors for Obsidian's syntax on a converter: state is convert._State (its page_url),
+    warn(message, needle) records a warning about the page being converted."""
 
-    def __init__(self, state):
+    def __init__(self, state, warn):
         super().__init__()
-        self.state = state
+        self.state, self.warn = state, warn
 
     def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's API name
-        """Nothing yet."""
+        """Comments first of all; marks and tags inside emphasis; tasks and block ids before the inline pass."""
+        warn = self.warn
+        md.preprocessors.register(Comments(md, warn), "obsidian_comments", 40)  # before blocks_source (35)
+        md.inlinePatterns.register(Highlight(md), "highlight", 65)  # after links, before emphasis (60)
+        tags = InlineTag(md, self.state)
+        md.inlinePatterns.register(tags, "inline_tag", 45)  # after emphasis: '**#tag**'
+        md.treeprocessors.register(TagPlaces(md, tags.made), "tag_places", 19)  # just after the inline pass (20)
+        md.treeprocessors.register(TasksAndIds(md, warn), "obsidian_blocks", 22)  # before math (21), inline (20)
+
+
+class Comments(Preprocessor):
+    """Takes %% comments out of the text, keeping their line breaks; warns of one left open."""
+
+    def __init__(self, md, warn):
+        super().__init__(md)
+        self.warn = warn
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if "%%" not in text:
+            return lines
+        shown, unclosed = without_comments(text)
+        if unclosed >= 0:
+            message = f"{UNCLOSED_COMMENT}: close it with another %%, or write the text without it"
+            self.warn(message, needle_at(text, unclosed))
+        return lines if shown == text else shown.split("\n")
+
+
+class Highlight(InlineProcessor):
+    """`==text==` as `<mark>`; what is inside is read on (emphasis, links, tags)."""
+
+    # '==' first, then what precedes it (a lookbehind first would be tried at every position); no '==' inside
+    # keeps each try to the next '==', so a line of them stays quick.
+    PATTERN = r"==(?<!===)(?=\S)((?:[^=]|=(?!=))+?)(?<=\S)==(?!=)"
+    NEEDS = ("==",)  # text every match holds (speedups.install)
+
+    def __init__(self, md):
+        super().__init__(self.PATTERN, md)
+
+    def handleMatch(self, m, data):  # noqa: N802 - Python-Markdown's API name
+        el = etree.Element("mark")
+        el.text = m.group(1)
+        return el, m.start(0), m.end(0)
+
+
+class InlineTag(InlineProcessor):
+    """`#tag` as a link to its tag's page, where fields.inline_tag_offsets finds one."""
+
+    # At its text's start, after a space or emphasis mark, or after a placeholder if that is a line break
+    PATTERN = "#(?<![^\\s*_=|" + util.ETX + "]#)(" + TAG_NAME + ")"
+    NEEDS = ("#",)
+    ANCESTOR_EXCLUDES = ("a", "span")  # in a link's text (a wikilink's, broken too) it stays text
+
+    def __init__(self, md, state):
+        super().__init__(self.PATTERN, md)
+        self.state = state
+        self.made: list = []  # the tags made on this page, for TagPlaces
+
+    def handleMatch(self, m, data):  # noqa: N802 - Python-Markdown's API name
+        tag = m.group(1)
+        follows = tag_follows(data, m.start())  # a placeholder's element: TagPlaces looks
+        if not tag_name(tag) or not (opens_tag(follows) or follows == util.ETX):  # '#1984' is no tag
+            return None, None, None
+        href = relative_url(self.state.page_url, f"tags/{make_slug(tag)}/")  # render.views.tag_url, a layer up
+        el = etree.Element("a", {"class": "tag", "href": href})
+        el.text = util.AtomicString("#" + tag)
+        self.made.append(el)
+        return el, m.start(0), m.end(0)
+
+
+class TagPlaces(Treeprocessor):
+    """Undoes a tag the inline pass made where no tag stands (tag_follows): it reads the text after an inline
+    element once more on its own, where a '#' seems to start its text ('*a* #b', '==#a#b==')."""
+
+    INLINE = {"a", "b", "code", "del", "em", "i", "mark", "s", "span", "strong", "sub", "sup"}
+
+    def __init__(self, md, made: list):
+        super().__init__(md)
+        self.made = made
+
+    def run(self, root):
+        if not self.made:
+            return
+        parents, places = {}, {}
+        for parent in root.iter():
+            for i, child in enumerate(parent):
+                parents[child], places[child] = parent, i
+        wrong = {el for el in self.made if el in parents and not self.follows_space(el, parents, places)}
+        for parent in {parents[el] for el in wrong}:
+            _unwrap(parent, wrong)
+        self.made.clear()
+
+    def follows_space(self, el, parents: dict, places: dict) -> bool:
+        """Whether what stands before el in its block ends in a space (past emphasis marks), or a line break,
+        or nothing does."""
+        while True:
+            parent, index = parents[el], places[el]
+            text = parent[index - 1].tail if index else parent.text
+            if text and text.rstrip("*_="):
+                return opens_tag(text.rstrip("*_=")[-1])
+            if index:
+                return parent[index - 1].tag == "br"
+            if parent.tag not in self.INLINE:
+                return True
+            el = parent
+
+
+def _unwrap(parent, wrong: set) -> None:
+    """Put the text of parent's children in wrong (and what follows each) back in their places, as text."""
+    kept = []
+    for child in parent:
+        text = (child.text or "") + (child.tail or "") if child in wrong else None
+        if text is None:
+            kept.append(child)
+        elif kept:
+            kept[-1].tail = (kept[-1].tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+    parent[:] = kept
+
+
+class TasksAndIds(Treeprocessor):
+    """Checkboxes for task items and ids from `^block-id`s, on the block tree before the inline pass."""
+
+    def __init__(self, md, warn):
+        super().__init__(md)
+        self.warn = warn
+
+    def run(self, root):
+        seen: set[str] = set()
+        for parent in list(root.iter()):
+            for el in list(parent):
+                if el.tag in ("p", "li"):
+                    self.block_id(parent, el, seen)
+        for li in root.iter("li"):  # after the ids: '- [ ] item ^id' is both
+            self.task(li)
+
+    def task(self, li) -> None:
+        """A list item starting '[ ]', '[x]' or '[X]' gets a disabled checkbox there."""
+        holder = li
+        if not (li.text or "").strip() and len(li) and li[0].tag == "p":  # a loose list's item
+            holder = li[0]
+        found = _TASK.match((holder.text or "").lstrip())
+        if found is None:
+            return
+        box = etree.Element("input", {"type": "checkbox", "disabled": "disabled"})
+        if found.group(1) != " ":
+            box.set("checked", "checked")
+        box.tail = " " + holder.text.lstrip()[found.end():]
+        holder.text = ""
+        holder.insert(0, box)
+        li.set("class", f"{li.get('class')} task" if li.get("class") else "task")
+
+    def block_id(self, parent, el, seen: set[str]) -> None:
+        """A `^block-id` ending the element's own text becomes its id; alone in a paragraph, the block's before."""
+        text = el.text or ""
+        if "^" not in text:
+            return
+        bare = text.rstrip()
+        at = bare.rfind("^")
+        if not _BLOCK_ID.fullmatch(bare, at + 1) or (at and not bare[at - 1].isspace()):
+            return
+        name, target = bare[at + 1:], el
+        if at == 0 and el.tag == "p":
+            index = list(parent).index(el)
+            if index == 0 or "id" in parent[index - 1].attrib:
+                return
+            target = parent[index - 1]
+        if name in seen:
+            line = bare[bare.rfind("\n") + 1:]
+            self.warn(f"block id ^{name} is used twice on this page; links to it go to the first", line)
+        else:
+            seen.add(name)
+            target.set("id", name)
+        if target is el:
+            el.text = text[:at].rstrip() + text[len(bare):]
+        else:
+            parent.remove(el)

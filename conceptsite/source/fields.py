@@ -1,6 +1,6 @@
 """Front-matter as people write it: the other names Obsidian, Jekyll, Hugo and Quartz give our fields,
-the looser shapes their values take (a tag string, a date-time), and the title a note without one
-takes from its file name (the summary it takes from its body: summary.py)."""
+the looser shapes their values take (a tag string, a date-time), the title a note without one takes
+from its file name (the summary it takes from its body: summary.py), and the #tags it writes in its text."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,6 +10,7 @@ import unicodedata
 from conceptsite.source.discover import SECTIONS, SourceFile, make_slug
 from conceptsite.source.frontmatter import FrontMatter
 from conceptsite.source.history import FileDates, file_dates
+from conceptsite.source.marks import HIDDEN, marked_regions
 
 # Each field's names, ours first: when a note has more than one, the first found is read.
 DATE_KEYS = ("date", "created", "publishDate")
@@ -131,3 +132,73 @@ def heading_text(line: str) -> str:
     if bare != text and (not bare or bare[-1] in " \t"):
         text = bare.rstrip(" \t")
     return text
+
+
+# Letters, digits, '_' and '-', with '/' between the parts of a nested tag; a part neither starts nor ends
+# with '_', which opens or closes emphasis ('_see #this_', '#_this_'). Each '#' reads its own run once.
+TAG_NAME = r"(?!_)[\w-]+(?:/(?!_)[\w-]+)*(?<!_)"
+_TAG = re.compile("#(" + TAG_NAME + ")")
+
+
+def tag_name(name: str) -> bool:
+    """Whether the name after a '#' makes a tag: Obsidian's rule, a character that is not a digit ('#1984' is
+    none, '#y1984' and '#1-2' are), and one that is not '-' (a name of dashes has no slug)."""
+    return not name.isdigit() and bool(name.strip("-"))
+
+
+def tag_follows(text: str, at: int, start: int = 0, before: str = "\n") -> str:
+    """What the '#' at text[at] follows, past any emphasis or highlight marks ('**#tag**'): a tag follows a
+    space or a line's start. before: what text[start] follows ('\n', its line's start)."""
+    while at > start and text[at - 1] in "*_=":
+        at -= 1
+    if at <= start:
+        return before
+    slash = at - 1
+    while slash > start and text[slash - 1] == "\\":
+        slash -= 1
+    return "\\" if (at - 1 - slash) % 2 and not text[at - 1].isspace() else text[at - 1]  # escaped: text
+
+
+def opens_tag(char: str) -> bool:
+    """Whether a '#' that follows char (tag_follows) starts a tag: after a space, a line's start or a '|'
+    (a table's cell starts there; the converter reads the cell alone)."""
+    return char.isspace() or char == "|"
+
+
+def inline_tags(body: str) -> list[str]:
+    """The #tags written in a body's text, each once, in order."""
+    return list(dict.fromkeys(tag for tag, _ in inline_tag_offsets(body)))
+
+
+def inline_tag_offsets(body: str) -> list[tuple[str, int]]:
+    """Each #tag in a body's text with the offset of its '#' where opens_tag says a tag starts,
+    outside code, math, [[wikilinks]] and %% comments (which read as if they were not there)."""
+    if "#" not in body:
+        return []
+    found, done, before = [], 0, "\n"
+    for start, end, kind in [*marked_regions(body), (len(body), len(body), "")]:
+        for m in _TAG.finditer(body, done, start):
+            if opens_tag(tag_follows(body, m.start(), done, before)) and tag_name(m.group(1)):
+                found.append((m.group(1), m.start()))
+        # What text right after the region follows: code, math and links end in their mark; a comment is not there;
+        # display math ends its block (math.py puts what follows on a line of its own), quote markers start one.
+        if kind in HIDDEN:  # what stays of a comment is its line breaks
+            before = "\n" if "\n" in body[start:end] else tag_follows(body, start, done, before)
+        else:
+            before = "`"
+        before = "\n" if kind == "quote" or body.startswith("$$", start) else before
+        done = end
+    return found
+
+
+def inline_tag_places(fm: FrontMatter, body: str) -> list[tuple[str, tuple[int, int]]]:
+    """Each #tag of body with its line and column in the file; body is the end of fm.body (the title
+    heading it may start with taken off)."""
+    text, line, starts, last, out = fm.body, fm.body_line, 0, 0, []
+    shift = len(text) - len(body)
+    for name, at in inline_tag_offsets(body):
+        line += text.count("\n", last, shift + at)  # counted on from the last tag: one pass over a long body
+        starts = text.rfind("\n", last, shift + at) + 1 or starts  # where the tag's line starts
+        last = shift + at
+        out.append((name, (line, last - starts + 1)))
+    return out

@@ -12,8 +12,8 @@ from conceptsite.source.discover import SourceFile, make_slug
 from conceptsite.diagnostics import Diagnostic, Report, did_you_mean
 from conceptsite.source.fields import (ALIAS_KEYS, DATE_KEYS, HIDING, UPDATED_KEYS, URL_KEYS, bare_tag,
                                        created_date, first_key, list_advice, own_url, parse_date, plain_permalink,
-                                       split_tags, heading_text, rename_keys, section_url,
-                                       title_from_name)
+                                       split_tags, heading_text, inline_tag_places, rename_keys,
+                                       section_url, title_from_name)
 from conceptsite.source.frontmatter import FrontMatter, FrontMatterError, split
 from conceptsite.source.history import FileDates
 from conceptsite.source.summary import derive_summary
@@ -148,7 +148,7 @@ class _Checker:
                 # Notes carry keys of other tools (kept as page.extra): only --strict asks about them.
                 self.report.note(self.where, *self.fm.where(str(key)), f"unknown front-matter key '{key}'{hint}")
         body, title = self._title_and_body(source)
-        tags, tag_places = self.tags()
+        tags, tag_places = self.tags(body)
         url = own_url(source, self.string("slug"), self.permalink())
         return Page(
             source=source,
@@ -212,8 +212,9 @@ class _Checker:
                 self.fail(key, f"{key}: item {i + 1} must be a non-empty string, got {_kind(item)}", i)
         return tuple(out)
 
-    def tags(self) -> tuple[tuple[str, ...], tuple]:
-        """The page's tags, each once, and where each stands; a repeated tag is warned about and dropped."""
+    def tags(self, body: str) -> tuple[tuple[str, ...], tuple]:
+        """The page's tags, each once, and where each stands: the front-matter's (a repeated one is warned about
+        and dropped), then the body's #tags that make another tag page ('#ml' adds nothing to 'ML')."""
         tags, places = [], []
         loose = isinstance(self.fm.data.get("tags"), str)  # a string's tags all stand where the string does
         for i, tag in enumerate(self.strings("tags", split_tags)):
@@ -224,6 +225,12 @@ class _Checker:
             elif tag:
                 tags.append(tag)
                 places.append(self.fm.where("tags", None if loose else i))
+        slugs = {make_slug(tag) for tag in tags}
+        for tag, place in inline_tag_places(self.fm, body):
+            if make_slug(tag) not in slugs:
+                slugs.add(make_slug(tag))
+                tags.append(tag)
+                places.append(place)
         return tuple(tags), tuple(places)
 
     def refs(self, key: str, loose=None) -> tuple[Ref, ...]:
