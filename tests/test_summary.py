@@ -112,3 +112,14 @@ def test_a_page_without_a_summary_shows_the_derived_one():
     source = SourceFile(Path("/nonexistent/adam.md"), "content/adam.md", "concept", "adam")
     page = read_page(source, b"---\ntitle: Adam\n---\n**Adam** was introduced by Diederik P. Kingma. More.", Report())
     assert page.summary == "Adam was introduced by Diederik P. Kingma."
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("Prose that goes on %% and a private thought left open.\n\nMore.", "Prose that goes on"),
+    ("`%%` marks a comment in Obsidian.", "%% marks a comment in Obsidian."),
+    ("A point worth linking to. ^point", "A point worth linking to."),
+    ("^lonely\n\nThe paragraph after.", "The paragraph after."),
+    ("Exponent x^2 stays.", "Exponent x^2 stays."),
+])
+def test_obsidian_comments_and_block_ids_never_reach_a_summary(body, expected):
+    assert derive_summary(body) == expected

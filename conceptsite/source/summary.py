@@ -1,15 +1,14 @@
 """The summary of a page whose front-matter gives none: the first sentence of its first prose paragraph,
 as plain text, at most MAX_CHARS long. It is shown on the page and on every card that links to it.
-
-Rules:
-- Passed over, as not the note's own prose: headings (ATX and setext), fenced code (``` and ~~~, with
-  an info string or not), indented code, tables, display math ($$), HTML blocks and comments, Obsidian
-  comments (%%), block quotes and callouts (a leading quote is an epigraph or an aside), list items and
-  what is indented under them, link and footnote definitions, horizontal rules, Dataview fields
-  (key:: value), key: value lines (front-matter written twice; a single line only when its key is lower
-  case, as YAML's are: 'Note: ...' is prose), lines of tags alone, [TOC], and figures (a paragraph
-  that starts with an image line, caption included). A paragraph that starts with emphasis
-  (**Term** is ...) is prose; a list item (- x, * x, + x, 1. x) is not.
+Rules (after Obsidian's %% comments are taken out as the converter takes them, marks.without_comments):
+- Passed over, as not the note's own prose: headings (ATX and setext), fenced code (``` and ~~~, with an
+  info string or not), indented code, tables, display math ($$), HTML blocks and comments, block quotes and
+  callouts (a leading quote is an epigraph or an aside), list items and what is indented under them, a
+  paragraph's closing ^block-id, link and footnote definitions, horizontal rules, Dataview fields (key::
+  value), key: value lines (front-matter written twice; a single line only when its key is lower case, as
+  YAML's are: 'Note: ...' is prose), lines of tags alone, [TOC], and figures (a paragraph that starts with
+  an image line, caption included). A paragraph that starts with emphasis (**Term** is ...) is prose; a
+  list item (- x, * x, + x, 1. x) is not.
 - Inline Markdown becomes what a reader sees: a link its text, in every form ([x](u), [x][r], [x][],
   and [x] when x is defined; an undefined [x] is literal brackets, as rendered); [[a|b]] is b, [[a]] a,
   [[a#h]] 'a > h'; code its code; inline math its TeX without the dollars (dropped, a sentence would
@@ -19,11 +18,13 @@ Rules:
   does not start in lower case; never after an initial (P.), a known abbreviation (Dr., Fig., vs.,
   et al.), a dotted abbreviation (e.g., U.S.) or an ellipsis. 3.14 and v1.2 have no space after the dot.
 - Longer than MAX_CHARS, it is cut at the last space that fits, with '…'.
-Every pattern is linear: no unbounded scan can restart at every position of a long line."""
+Every pattern is linear: no unbounded scan restarts at every position of a long line."""
 from __future__ import annotations
 
 import html
 import re
+
+from conceptsite.source.marks import without_comments
 
 MAX_CHARS = 160  # a card's line or two; the cut one ends with '…' within it
 
@@ -41,8 +42,9 @@ _HTML_BLOCK = re.compile(
     r"footer|form|h[1-6]|header|hr|iframe|li|main|nav|ol|p|picture|section|summary|table|ul|video)"
     r"(?=[\s/>]|$)|[ \t]*</?[A-Za-z][\w-]*+(?:\s[^<>]*+)?/?>[ \t]*$", re.I)
 # Blocks that run to a closing mark, across blank lines: fences, display math, comments, raw text.
-_OPENER = re.compile(r" {0,3}(?:(`{3,}+)(?!.*`)|(~{3,}+)|(\$\$|%%|<!--)|<(script|pre|style|textarea)\b)", re.I)
-_CLOSER = {"$$": "$$", "%%": "%%", "<!--": "-->"}
+_OPENER = re.compile(r" {0,3}(?:(`{3,}+)(?!.*`)|(~{3,}+)|(\$\$|<!--)|<(script|pre|style|textarea)\b)", re.I)
+_CLOSER = {"$$": "$$", "<!--": "-->"}
+_BLOCK_ID = re.compile(r"(?:^|[ \t])\^[A-Za-z0-9-]+[ \t]*$")  # Obsidian's '^block-id' ending a paragraph
 _FIELD = re.compile(r"[ \t]*([A-Za-z_][\w-]*+)[ \t]*(::?)(?:[ \t]|$)")
 _TAGS = re.compile(r"[ \t]*#[^\s#]++(?:[ \t]+#[^\s#]++)*+[ \t]*$")
 _IMAGE = r"(?:!\[[^\[\]]*+\](?:\([^()]*+\))?|!\[\[[^\[\]]*+\]\]|<img\b[^<>]*+>|\[!\[[^\[\]]*+\]\([^()]*+\)\]\([^()]*+\))"
@@ -54,8 +56,7 @@ _TICKS = re.compile(r"`+")
 _PROTECT = re.compile(r"\\([!-/:-@\[-`{-~])|\$\$([^$]++)\$\$|\$(?<![\\$\w]\$)(?=\S)([^$]+?)(?<=\S)\$(?![\w$])")
 _BRACKETS = r"((?:[^\[\]]|\[[^\[\]]*+\])*+)"
 _INLINE = re.compile(
-    r"%%[^%]*+(?:%[^%]++)*+%%"  # Obsidian comment
-    r"|<!--(?:[^<-]|-(?!->)|<(?!!--))*+-->"  # HTML comment; stops at the next one that opens
+    r"<!--(?:[^<-]|-(?!->)|<(?!!--))*+-->"  # HTML comment; stops at the next one that opens
     r"|~~(?=[^\s~])[^~]*+~~"  # struck out: the reader sees it crossed out, not as what the note says
     r"|(!?)\[\[([^\[\]|]*+)(?:\|([^\[\]]*+))?\]\]"  # wikilink or embed
     r"|\[\^[^\[\]\s]++\]|\^\[[^\[\]]*+\]"  # footnote reference, inline footnote
@@ -77,9 +78,11 @@ _OPENING = "\"'“‘«(["
 
 def derive_summary(body: str) -> str:
     """The plain-text first sentence of a body's first prose paragraph, cut to MAX_CHARS ('' for none)."""
+    if "%%" in body:
+        body = without_comments(body)[0]
     lines = body.replace("\x00", "\ufffd").splitlines()  # \x00 marks protected pieces in _plain
     for block in _paragraphs(lines):
-        text = _plain(" ".join(_unbroken(line) for line in block), body)
+        text = _plain(_BLOCK_ID.sub("", " ".join(_unbroken(line) for line in block)), body)
         if text:
             return _shorten(_first_sentence(text))
     return ""
@@ -134,7 +137,6 @@ def _closed_block_end(lines: list[str], i: int) -> int | None:
     while j < len(lines):
         at = (lines[j].lower() if tag else lines[j]).find(closer, start)
         if at >= 0:
-            # '%%aside%% Then prose.' on one line is a paragraph; the inline pass drops the comment.
             return None if j == i and lines[j][at + len(closer):].strip() else j + 1
         j, start = j + 1, 0
     return len(lines)
