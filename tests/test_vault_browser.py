@@ -1,5 +1,6 @@
 """The golden vault (tests/sites/Field Notes) in a real browser: callouts fold without JavaScript, nested
-tag pages link down and up."""
+tag pages link down and up, embeds show in place, task checkboxes cannot be ticked and inline tags lead to
+their tag pages."""
 import os
 import shutil
 from pathlib import Path
@@ -29,6 +30,14 @@ def vault_site(tmp_path_factory):
 @pytest.fixture
 def no_js_tab(chromium):
     context = chromium.new_context(java_script_enabled=False)
+    context.set_default_timeout(HANG_MS)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def tab(chromium):
+    context = chromium.new_context()
     context.set_default_timeout(HANG_MS)
     yield context.new_page()
     context.close()
@@ -69,3 +78,28 @@ def test_an_embedded_section_and_image_show_in_place_with_a_link_to_their_source
     assert image.get_attribute("width") == "120" and image.evaluate("i => i.complete && i.naturalWidth > 0")
     embed.locator(".embed-source a").click()
     tab.wait_for_url("**/concepts/l2-penalty/#in-the-optimizer")
+
+
+def test_task_checkboxes_cannot_be_ticked_and_an_inline_tag_leads_to_its_tag_page(tab, vault_site):
+    tab.goto(vault_site.url("concepts/gradient-clipping/"))
+    boxes = tab.locator("li.task > input[type=checkbox]")
+    assert boxes.count() == 2
+    for box, checked in zip(boxes.all(), (False, True)):
+        assert box.is_disabled() and box.is_checked() == checked
+        # Nothing covers the box (its margin puts it where a bullet would be), so a click reaches it: and changes
+        # nothing; the same click on the box made enabled does tick it
+        assert box.evaluate("b => { const r = b.getBoundingClientRect();"
+                            " return document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === b; }")
+        box.click(force=True)  # (a click without force waits for the box to be enabled)
+        assert box.is_checked() == checked
+        box.evaluate("b => b.disabled = false")
+        box.click()
+        assert box.is_checked() != checked
+    tag = tab.locator(".prose a.tag", has_text="#training/guards")
+    assert tag.count() == 1
+    tag.click()
+    tab.wait_for_url("**/tags/training/guards/")
+    listed = tab.locator(".items a.item-link", has_text="Gradient Clipping")
+    assert tab.locator("h1").inner_text() == "#training/guards" and listed.count() == 1
+    listed.click()
+    tab.wait_for_url("**/concepts/gradient-clipping/")
