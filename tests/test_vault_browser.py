@@ -1,7 +1,6 @@
 """The golden vault (tests/sites/Field Notes) in a real browser: callouts fold without JavaScript, nested
 tag pages link down and up, embeds show in place, task checkboxes cannot be ticked and inline tags lead to
 their tag pages."""
-import os
 import shutil
 from pathlib import Path
 
@@ -16,12 +15,10 @@ HERE = Path(__file__).parent
 @pytest.fixture(scope="module")
 def vault_site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("vault-browser")
-    os.environ["XDG_CACHE_HOME"] = str(folder / "cache")
-    try:
+    with pytest.MonkeyPatch.context() as patch:  # the suite's own XDG_CACHE_HOME (conftest.py) comes back after
+        patch.setenv("XDG_CACHE_HOME", str(folder / "cache"))
         shutil.copytree(HERE / "sites" / "Field Notes", folder / "Field Notes")
         pipeline.build(pipeline.Options(content=folder / "Field Notes", out=folder / "site"))
-    finally:
-        del os.environ["XDG_CACHE_HOME"]
     server, served = _serve(folder / "site", "/")
     yield served
     server.shutdown()
