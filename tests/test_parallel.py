@@ -53,7 +53,7 @@ def test_convert_all_keeps_order_and_resolutions():
     forked = bodies.convert_all(jobs, Names(), False, 2)
     assert single == forked
     assert [body.html.split("</p>")[0] for body, _ in single] == [f'<p>Page {i} links <a class="wikilink" href="../x/">X</a>.' for i in range(7)]
-    assert single[0][1] == (("x", ("concepts/x/", "X"), ""),)
+    assert single[0][1] == (("x", ("concepts/x/", "X"), None),)  # None: no did-you-mean was asked for
 
 
 def test_incremental_builds_with_forked_renderers_match_fresh_single_process_builds(tmp_path, monkeypatch):

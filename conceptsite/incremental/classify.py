@@ -115,7 +115,11 @@ class _Replay:
     """Answers wikilink names as the last build's index did; a name not used then means a whole build."""
 
     def __init__(self, resolutions: tuple):
-        self.answers = {name: (found, hint) for name, found, hint in resolutions}
+        self.answers, self.hints = {}, {}
+        for name, found, hint in resolutions:
+            self.answers[name] = found
+            if hint is not None:  # (None: no did-you-mean was asked for that time)
+                self.hints[name] = hint
         self.missed = False
 
     def resolve(self, name: str):
@@ -123,7 +127,7 @@ class _Replay:
         if name not in self.answers:
             self.missed = True
             return None
-        return self.answers[name][0]
+        return self.answers[name]
 
     def resolve_file(self, name: str, folder: str):
         """The last build's answer for an embedded file."""
@@ -131,4 +135,4 @@ class _Replay:
 
     def hint(self, name: str) -> str:
         """The last build's did-you-mean text."""
-        return self.answers.get(name, (None, ""))[1]
+        return self.hints.get(name, "")

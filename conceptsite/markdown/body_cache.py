@@ -13,7 +13,7 @@ class BodyEntry:
     """A rendered body, the key of what it was rendered from, and how its wikilinks resolved then."""
 
     key: str
-    resolutions: tuple  # ((name, (url, title) | None, hint), ...)
+    resolutions: tuple  # ((name, (url, title) | None, hint or None when none was asked for), ...)
     body: Body
 
 
@@ -26,7 +26,7 @@ class Recorder:
     def resolve(self, name: str):
         """Resolve through the index and remember the answer."""
         found = self.index.resolve(name)
-        self.log.append((name, found, "" if found else self.index.hint(name)))
+        self.log.append((name, found, None))
         return found
 
     def resolve_file(self, name: str, folder: str):
@@ -36,8 +36,11 @@ class Recorder:
         return found
 
     def hint(self, name: str) -> str:
-        """Did-you-mean text, as the index gives it."""
-        return self.index.hint(name)
+        """Did-you-mean text, as the index gives it, remembered: a body showing it is stale when it changes.
+        Asked for only when a warning shows it: a miss that warns of nothing (a probe) costs no search."""
+        hint = self.index.hint(name)
+        self.log.append((name, None, hint))
+        return hint
 
     def take(self) -> tuple:
         """The resolutions noted since the last take(), leaving the log empty for the next body."""
@@ -65,7 +68,7 @@ class BodyCache:
             return None
         for name, found, hint in entry.resolutions:
             now = index.resolve_file(*name) if isinstance(name, tuple) else index.resolve(name)
-            if now != found or (now is None and not isinstance(name, tuple) and index.hint(name) != hint):
+            if now != found or (now is None and hint is not None and index.hint(name) != hint):
                 return None
         return entry.body
 
