@@ -138,6 +138,9 @@ def heading_text(line: str) -> str:
 # with '_', which opens or closes emphasis ('_see #this_', '#_this_'). Each '#' reads its own run once.
 TAG_NAME = r"(?!_)[\w-]+(?:/(?!_)[\w-]+)*(?<!_)"
 _TAG = re.compile("#(" + TAG_NAME + ")")
+# A '#' a tag may start at: where tag_follows may find a space or a line's start (past emphasis marks, or a
+# region that ends in '%%', '$$' or a quote's '>') or opens_tag a '|'
+_MAY_TAG = re.compile(r"#(?<![^\s|*_=%>$]#)(?!_)[\w-]")  # "#" first: found by a quick scan
 
 
 def tag_name(name: str) -> bool:
@@ -173,7 +176,7 @@ def inline_tags(body: str) -> list[str]:
 def inline_tag_offsets(body: str) -> list[tuple[str, int]]:
     """Each #tag in a body's text with the offset of its '#' where opens_tag says a tag starts,
     outside code, math, [[wikilinks]] and %% comments (which read as if they were not there)."""
-    if "#" not in body:
+    if not _MAY_TAG.search(body):  # the common case, a body without one, costs no reading of its regions
         return []
     found, done, before = [], 0, "\n"
     for start, end, kind in [*marked_regions(body), (len(body), len(body), "")]:
