@@ -16,13 +16,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import corpus, hugo, search_bench, serve_latency, vault
+from . import corpus, hugo, obsidian, search_bench, serve_latency, vault
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CORPUS, RESULTS = HERE / "corpus", HERE / "results"
-GROUPS = ("builds", "serve", "search", "vault")
-DEFAULT_GROUPS = GROUPS[:3]  # vault: five builds a run, and two git vaults to make once
+GROUPS = ("builds", "serve", "search", "vault", "obsidian")
+DEFAULT_GROUPS = GROUPS[:3]  # vault: five builds a run, and two git vaults to make once; obsidian: three vaults
 SERVE_ROWS = {"disk": "serve: edit -> page on disk", "browser": "serve: edit -> browser"}
 
 
@@ -220,6 +220,7 @@ class Bench:
         """Every measurement, the builds interleaved run by run so noise spreads evenly; the watch
         server once at the end (its edits are its samples)."""
         vaults = vault.Runs(self.project, run, self.record) if "vault" in self.groups else None
+        constructs = obsidian.Runs(self.project, run, self.record) if "obsidian" in self.groups else None
         concepts = self.project / "content" / "concepts"
         originals = {p: p.read_bytes() for p in concepts.glob("*.md")}
         template = self.project / "templates" / "concept.html"
@@ -243,6 +244,8 @@ class Bench:
                     self.search()
                 if vaults:
                     vaults.once()
+                if constructs:
+                    constructs.once()
         finally:
             for path, data in originals.items():
                 if path.read_bytes() != data:
@@ -250,6 +253,8 @@ class Bench:
             template.write_bytes(template_text)
         if vaults:
             vaults.finish(self.samples)
+        if constructs:
+            constructs.finish(self.samples)
         if "serve" in self.groups:
             self.serve(binary)
         return self.samples
