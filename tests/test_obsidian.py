@@ -13,10 +13,9 @@ from hypothesis import strategies as st
 from conceptsite.build import pipeline
 from conceptsite.diagnostics import Report
 from conceptsite.markdown.convert import Markup
-from conceptsite.markdown.obsidian import UNCLOSED_COMMENT
 from conceptsite.source.discover import SourceFile
-from conceptsite.source.fields import inline_tags
-from conceptsite.source.marks import marked_regions
+from conceptsite.source.fields import UNCLOSED_COMMENT, inline_tags
+from conceptsite.source.marks import marked_regions, without_comments
 from conceptsite.source.page import read_page
 from fakes import FakeIndex
 
@@ -38,6 +37,11 @@ def read(text: str):
     return read_page(source, text.encode(), report), report
 
 
+def seen(markup, text: str) -> str:
+    """A body's HTML as a build makes it: read as a page (which takes the comments out), then converted."""
+    return html(markup, read(text)[0].body)
+
+
 # --- highlights -------------------------------------------------------------------------------
 
 def test_highlight_marks_text_that_hugs_both_marks(markup):
@@ -51,28 +55,40 @@ def test_highlight_marks_text_that_hugs_both_marks(markup):
 # --- comments ---------------------------------------------------------------------------------
 
 def test_inline_and_block_comments_vanish(markup):
-    assert html(markup, "Seen %%unseen%% seen.") == "<p>Seen  seen.</p>"
-    assert html(markup, "Before.\n\n%%\nunseen\n\nstill unseen\n%%\n\nAfter.") == "<p>Before.</p>\n<p>After.</p>"
-    assert html(markup, "Start %%unseen\nunseen%% end.") == "<p>Start \nend.</p>"
+    assert seen(markup, "Seen %%unseen%% seen.") == "<p>Seen  seen.</p>"
+    assert seen(markup, "Before.\n\n%%\nunseen\n\nstill unseen\n%%\n\nAfter.") == "<p>Before.</p>\n<p>After.</p>"
+    assert seen(markup, "Start %%unseen\nunseen%% end.") == "<p>Start \nend.</p>"
+    assert "%%unseen%%" in html(markup, "Seen %%unseen%% seen.")  # the converter alone leaves them: reading takes them
 
 
-def test_a_comment_keeps_the_lines_after_it_where_they_were(markup):
-    comments = markup.md.preprocessors["obsidian_comments"]
+def test_a_comment_keeps_the_lines_after_it_where_they_were():
     lines = ["a %%x", "y", "z%% b", "%%", "c", "%%", "d"]
-    assert comments.run(lines) == ["a ", "", " b", "", "", "", "d"]
+    assert without_comments("\n".join(lines))[0].split("\n") == ["a ", "", " b", "", "", "", "d"]
+    page, _ = read("Intro %%aside%% text.\n\n%%\nhidden\n%%\nAfter [[nowhere]].\n")
+    assert page.body.split("\n")[5] == "After [[nowhere]]." and page.read_time == 1
 
 
 def test_a_comment_inside_a_block_quote_leaves_the_quote_whole(markup):
-    out = html(markup, "> Quoted.\n> %%\n> unseen\n> %%\n> More.")
+    out = seen(markup, "> Quoted.\n> %%\n> unseen\n> %%\n> More.")
     assert out.count("<blockquote>") == 1 and "unseen" not in out and "More." in out
 
 
-def test_an_unclosed_comment_hides_the_rest_of_the_page_with_a_warning(markup):
-    body = markup.convert("Seen.\n\nAlso %% unseen\n\nunseen too", PAGE)
-    assert body.html == "<p>Seen.</p>\n<p>Also </p>"
-    [problem] = body.problems
-    assert problem.severity == "warning" and problem.message.startswith(UNCLOSED_COMMENT)
-    assert problem.needle.startswith("%% unseen")
+def test_an_unclosed_comment_hides_the_rest_of_the_page_with_a_warning_at_it(markup):
+    page, report = read("---\ntitle: X\n---\nSeen.\n\nAlso %% unseen #hidden\n\nunseen too")
+    assert html(markup, page.body) == "<p>Seen.</p>\n<p>Also </p>" and page.tags == ()
+    [problem] = report.items
+    assert (problem.severity, problem.line, problem.col, problem.message) == ("warning", 6, 6, UNCLOSED_COMMENT)
+
+
+@pytest.mark.parametrize("text", ["%% private\n\nstill private. %%\n\nProse *here*. More.", "%%hidden%%\n\nProse here.",
+                                  "%%aside%% Prose\nhere.\n- a list\n- b", "Prose here. %% left open, secret"])
+def test_comments_reach_no_summary(text):
+    assert read(text)[0].summary == "Prose here."
+
+
+def test_comments_count_for_no_read_time():
+    page, _ = read("%%" + " secret" * 900 + "%%\nThe first sentence. ^anchor\n")
+    assert page.summary == "The first sentence." and page.read_time == 1 and "secret" not in page.body
 
 
 # --- what stays literal -----------------------------------------------------------------------
@@ -83,14 +99,14 @@ MARKS = "[[relu]] ==hi== %%note%% #tag"
 @pytest.mark.parametrize("text", [f"a `{MARKS}` b", f"```\n{MARKS}\n```", f"~~~text\n{MARKS}\n~~~",
                                   f"Para.\n\n    {MARKS}\n", f"- item\n\n  ```\n  {MARKS}\n  ```\n"])
 def test_marks_in_code_stay_as_written(markup, text):
-    out = html(markup, text)
+    out = seen(markup, text)
     assert "[[relu]] ==hi== %%note%% #tag" in out and "<a" not in out and "<mark>" not in out
     assert inline_tags(text) == []
 
 
 @pytest.mark.parametrize("text", ["$a %% b$ seen %% unseen %% seen", "$$\na %% b\n$$\n\nseen %% unseen %% seen"])
 def test_a_comment_mark_in_math_opens_no_comment(markup, text):
-    out = html(markup, text)
+    out = seen(markup, text)
     assert out.count("seen") == 2 and "unseen" not in out and "<math" in out
 
 
@@ -186,7 +202,7 @@ def test_the_tags_shown_are_the_tags_the_page_gets(markup, pieces):
     text = "".join(pieces)
     if ("`" in text and "%%" in text) or re.search("|".join(KNOWN), text):  # (a comment and code: whichever opens
         return  # first holds the other, where the converter sees the comment's text gone)
-    shown = re.findall(r'class="tag" href="[^"]*">#([^<]*)<', html(markup, text))
+    shown = re.findall(r'class="tag" href="[^"]*">#([^<]*)<', html(markup, without_comments(text)[0]))
     assert list(dict.fromkeys(shown)) == inline_tags(text), text
 
 

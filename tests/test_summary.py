@@ -69,14 +69,12 @@ NOT_PROSE = [
     '<div class="note">Aside.</div>', "<!-- a comment\n\nstill a comment. -->", "<img src=x.png>",
     "> A quote.", "> [!note] A callout\n> with text.", "[1]: https://example.com\n[^1]: A footnote.",
     "status:: draft\nup:: [[Index]]", "tags: ml, optimizers", "***", "- - -", "![diagram](d.png)", "![[diagram.png]]",
-    "![diagram](d.png)\n*Figure 1: the model.*", "%% private\n\nstill private. %%", "%%hidden%%",
-    "#ml #optimization", "[TOC]",
+    "![diagram](d.png)\n*Figure 1: the model.*", "#ml #optimization", "[TOC]",
 ]
 
 
 def test_blocks_that_are_not_prose_are_passed_over():
     assert [derive_summary(block + "\n\nProse *here*. More.") for block in NOT_PROSE] == ["Prose here."] * len(NOT_PROSE)
-    assert derive_summary("%%aside%% Prose\ncontinues here.\n- a list\n- b") == "Prose continues here."
     assert derive_summary("Note: a single line like this is prose. More.") == "Note: a single line like this is prose."
     assert derive_summary("Broadly, the technique involves:\n- a forward pass\n- a backward pass") == (
         "Broadly, the technique involves:")
@@ -115,11 +113,9 @@ def test_a_page_without_a_summary_shows_the_derived_one():
 
 
 @pytest.mark.parametrize("body, expected", [
-    ("Prose that goes on %% and a private thought left open.\n\nMore.", "Prose that goes on"),
-    ("`%%` marks a comment in Obsidian.", "%% marks a comment in Obsidian."),
     ("A point worth linking to. ^point", "A point worth linking to."),
     ("^lonely\n\nThe paragraph after.", "The paragraph after."),
     ("Exponent x^2 stays.", "Exponent x^2 stays."),
 ])
-def test_obsidian_comments_and_block_ids_never_reach_a_summary(body, expected):
+def test_a_paragraph_s_closing_block_id_is_not_part_of_its_summary(body, expected):
     assert derive_summary(body) == expected

@@ -1,11 +1,10 @@
 """Obsidian's own syntax (issue 25): what its notes use beyond CommonMark.
 
-- `%%comment%%`, inline or over many lines, is taken out before anything else reads the text, its line
-  breaks kept (source/marks.without_comments); code, math and links keep their '%%'. An unclosed '%%' hides
-  the rest of the page, as in Obsidian, with a warning at it.
+- `%%comment%%`, inline or over many lines, is not here: it is taken out when the page is read (source/fields.
+  read_marks), so neither this converter nor the summary, read time or link checks see it.
 - `==text==` is `<mark>`: the text hugs both marks and holds no '==' of its own ('a == b' is no highlight).
 - `#tag`, `#nested/tag` after a space, a line's or table cell's start or an emphasis mark is a link to the tag's
-  page, class "tag"; fields.inline_tags adds the same tags to the page (tests/test_obsidian.py holds the two to
+  page, class "tag"; fields.read_marks adds the same tags to the page (tests/test_obsidian.py holds the two to
   each other). Not in a link's text: no link in a link.
 - `- [ ] item` and `- [x] item` get a disabled checkbox, the item class "task".
 - `text ^block-id` ending a paragraph or list item is that element's id (without the '^'), shown nowhere; a
@@ -19,16 +18,12 @@ import xml.etree.ElementTree as etree
 from markdown import util
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
-from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from conceptsite.markdown.runaway import needle_at
 from conceptsite.source.discover import make_slug
 from conceptsite.source.fields import TAG_NAME, opens_tag, tag_follows, tag_name
-from conceptsite.source.marks import without_comments
 from conceptsite.urls import relative_url
 
-UNCLOSED_COMMENT = "unclosed %% comment hides the rest of the page"
 _TASK = re.compile(r"\[([ xX])\](?:[ \t]+|$)")
 _BLOCK_ID = re.compile(r"[A-Za-z0-9-]+")
 
@@ -42,32 +37,12 @@ class ObsidianExtension(Extension):
         self.state, self.warn = state, warn
 
     def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's API name
-        """Comments first of all; marks and tags inside emphasis; tasks and block ids before the inline pass."""
-        warn = self.warn
-        md.preprocessors.register(Comments(md, warn), "obsidian_comments", 40)  # before blocks_source (35)
+        """Marks and tags inside emphasis; tasks and block ids before the inline pass."""
         md.inlinePatterns.register(Highlight(md), "highlight", 65)  # after links, before emphasis (60)
         tags = InlineTag(md, self.state)
         md.inlinePatterns.register(tags, "inline_tag", 45)  # after emphasis: '**#tag**'
         md.treeprocessors.register(TagPlaces(md, tags.made), "tag_places", 19)  # just after the inline pass (20)
-        md.treeprocessors.register(TasksAndIds(md, warn), "obsidian_blocks", 22)  # before math (21), inline (20)
-
-
-class Comments(Preprocessor):
-    """Takes %% comments out of the text, keeping their line breaks; warns of one left open."""
-
-    def __init__(self, md, warn):
-        super().__init__(md)
-        self.warn = warn
-
-    def run(self, lines: list[str]) -> list[str]:
-        text = "\n".join(lines)
-        if "%%" not in text:
-            return lines
-        shown, unclosed = without_comments(text)
-        if unclosed >= 0:
-            message = f"{UNCLOSED_COMMENT}: close it with another %%, or write the text without it"
-            self.warn(message, needle_at(text, unclosed))
-        return lines if shown == text else shown.split("\n")
+        md.treeprocessors.register(TasksAndIds(md, self.warn), "obsidian_blocks", 22)  # before math (21), inline (20)
 
 
 class Highlight(InlineProcessor):

@@ -10,7 +10,7 @@ import unicodedata
 from conceptsite.source.discover import SECTIONS, SourceFile, make_slug
 from conceptsite.source.frontmatter import FrontMatter
 from conceptsite.source.history import FileDates, file_dates
-from conceptsite.source.marks import HIDDEN, marked_regions
+from conceptsite.source.marks import HIDDEN, marked_regions, without_comments
 
 # Each field's names, ours first: when a note has more than one, the first found is read.
 DATE_KEYS = ("date", "created", "publishDate")
@@ -173,13 +173,15 @@ def inline_tags(body: str) -> list[str]:
     return list(dict.fromkeys(tag for tag, _ in inline_tag_offsets(body)))
 
 
-def inline_tag_offsets(body: str) -> list[tuple[str, int]]:
+def inline_tag_offsets(body: str, regions: list | None = None) -> list[tuple[str, int]]:
     """Each #tag in a body's text with the offset of its '#' where opens_tag says a tag starts,
-    outside code, math, [[wikilinks]] and %% comments (which read as if they were not there)."""
+    outside code, math, [[wikilinks]] and %% comments (which read as if they were not there).
+    regions: marked_regions(body), when it is at hand."""
     if not _MAY_TAG.search(body):  # the common case, a body without one, costs no reading of its regions
         return []
     found, done, before = [], 0, "\n"
-    for start, end, kind in [*marked_regions(body), (len(body), len(body), "")]:
+    regions = marked_regions(body) if regions is None else regions
+    for start, end, kind in [*regions, (len(body), len(body), "")]:
         for m in _TAG.finditer(body, done, start):
             if opens_tag(tag_follows(body, m.start(), done, before)) and tag_name(m.group(1)):
                 found.append((m.group(1), m.start()))
@@ -194,14 +196,27 @@ def inline_tag_offsets(body: str) -> list[tuple[str, int]]:
     return found
 
 
-def inline_tag_places(fm: FrontMatter, body: str) -> list[tuple[str, tuple[int, int]]]:
-    """Each #tag of body with its line and column in the file; body is the end of fm.body (the title
-    heading it may start with taken off)."""
+UNCLOSED_COMMENT = "unclosed %% comment hides the rest of the page: close it with another %%, or remove it"
+
+
+def read_marks(fm: FrontMatter, body: str) -> tuple[str, list, tuple[int, int] | None]:
+    """Obsidian's marks of a page's body, read in one pass: the body as everything after reads it (its %%
+    comments out, line breaks kept), each #tag with its line and column in the file, and where an unclosed
+    comment opens (None for none). body is the end of fm.body (the title heading it may start with taken off)."""
+    regions = marked_regions(body) if "%%" in body or _MAY_TAG.search(body) else []
+    shown, unclosed = without_comments(body, regions)
+    tags = inline_tag_offsets(body, regions)
+    places = _places(fm, body, [at for _, at in tags] + ([unclosed] if unclosed >= 0 else []))
+    return shown, [(name, place) for (name, _), place in zip(tags, places)], places[-1] if unclosed >= 0 else None
+
+
+def _places(fm: FrontMatter, body: str, offsets: list[int]) -> list[tuple[int, int]]:
+    """Line and column in the file of each offset into body, in order."""
     text, line, starts, last, out = fm.body, fm.body_line, 0, 0, []
     shift = len(text) - len(body)
-    for name, at in inline_tag_offsets(body):
-        line += text.count("\n", last, shift + at)  # counted on from the last tag: one pass over a long body
-        starts = text.rfind("\n", last, shift + at) + 1 or starts  # where the tag's line starts
+    for at in offsets:
+        line += text.count("\n", last, shift + at)  # counted on from the last one: one pass over a long body
+        starts = text.rfind("\n", last, shift + at) + 1 or starts  # where its line starts
         last = shift + at
-        out.append((name, (line, last - starts + 1)))
+        out.append((line, last - starts + 1))
     return out

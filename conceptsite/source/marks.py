@@ -1,7 +1,7 @@
 """Where Obsidian's marks ('#tag', '==', '%%') are read in a note's body, found as the converter finds its code
 and math: code blocks and spans, math and links hold them as written, and a %% comment hides all it holds, to
-the next '%%' or, unclosed, to the end. fields.inline_tags reads tags outside these regions; markdown/obsidian.py
-takes the comments out (without_comments) before anything else reads the text.
+the next '%%' or, unclosed, to the end. fields.read_marks reads a page's tags outside these regions and takes its
+comments out (without_comments) when the page is read: nothing after sees them.
 
 One pass: each line's start is read for code blocks, the text within lines for the tokens that open the rest;
 each search is bounded by the next mark of its kind or its paragraph's end, so a page of unclosed marks stays
@@ -52,12 +52,14 @@ def marked_regions(body: str) -> list[tuple[int, int, str]]:
     return _Regions(body).run()
 
 
-def without_comments(text: str) -> tuple[str, int]:
-    """The text with its %% comments taken out, as the converter reads it: their line breaks stay (the lines
-    after keep their numbers), and in a block quote, the quote markers of their later lines (the quote goes on);
-    and where an unclosed one opens, or -1."""
+def without_comments(text: str, regions: list | None = None) -> tuple[str, int]:
+    """The text with its %% comments taken out: their line breaks stay (the lines after keep their numbers), and
+    in a block quote, the quote markers of their later lines (the quote goes on); and where an unclosed one
+    opens, or -1. regions: marked_regions(text), when it is at hand."""
+    if regions is None:
+        regions = marked_regions(text) if "%%" in text else ()
     pieces, done, line, unclosed = [], 0, 0, -1
-    for start, end, kind in marked_regions(text) if "%%" in text else ():
+    for start, end, kind in regions:
         if kind in HIDDEN:
             line = text.rfind("\n", done, start) + 1 or line  # where the comment's first line starts
             quoted, rows = _QUOTED.match(text, line, start), text[start:end].split("\n")[1:]

@@ -10,10 +10,9 @@ from pathlib import Path
 
 from conceptsite.source.discover import SourceFile, make_slug
 from conceptsite.diagnostics import Diagnostic, Report, did_you_mean
-from conceptsite.source.fields import (ALIAS_KEYS, DATE_KEYS, HIDING, UPDATED_KEYS, URL_KEYS, bare_tag,
-                                       created_date, first_key, list_advice, own_url, parse_date, plain_permalink,
-                                       split_tags, heading_text, inline_tag_places, rename_keys,
-                                       section_url, title_from_name)
+from conceptsite.source.fields import (ALIAS_KEYS, DATE_KEYS, HIDING, UNCLOSED_COMMENT, UPDATED_KEYS, URL_KEYS,
+                                       bare_tag, created_date, first_key, heading_text, list_advice, own_url, parse_date,
+                                       plain_permalink, read_marks, rename_keys, section_url, split_tags, title_from_name)
 from conceptsite.source.frontmatter import FrontMatter, FrontMatterError, split
 from conceptsite.source.history import FileDates
 from conceptsite.source.summary import derive_summary
@@ -23,8 +22,7 @@ KNOWN_KEYS = {
     "title", "summary", "description", "definition", "tags", "read_time", "link", "status", "stack",
     *DATE_KEYS, *UPDATED_KEYS, *ALIAS_KEYS, *(key for key, _ in HIDING), *URL_KEYS, *RELATION_KEYS,
 }
-MAX_BYTES = 2_000_000
-WORDS_PER_MINUTE = 200
+MAX_BYTES, WORDS_PER_MINUTE = 2_000_000, 200
 
 
 @dataclass(frozen=True)
@@ -148,7 +146,10 @@ class _Checker:
                 # Notes carry keys of other tools (kept as page.extra): only --strict asks about them.
                 self.report.note(self.where, *self.fm.where(str(key)), f"unknown front-matter key '{key}'{hint}")
         body, title = self._title_and_body(source)
-        tags, tag_places = self.tags(body)
+        body, inline, unclosed = read_marks(self.fm, body)  # from here on, the body without its %% comments
+        if unclosed is not None:
+            self.report.warn(self.where, *unclosed, UNCLOSED_COMMENT)
+        tags, tag_places = self.tags(inline)
         url = own_url(source, self.string("slug"), self.permalink())
         return Page(
             source=source,
@@ -212,9 +213,9 @@ class _Checker:
                 self.fail(key, f"{key}: item {i + 1} must be a non-empty string, got {_kind(item)}", i)
         return tuple(out)
 
-    def tags(self, body: str) -> tuple[tuple[str, ...], tuple]:
+    def tags(self, inline: list) -> tuple[tuple[str, ...], tuple]:
         """The page's tags, each once, and where each stands: the front-matter's (a repeated one is warned about
-        and dropped), then the body's #tags that make another tag page ('#ml' adds nothing to 'ML')."""
+        and dropped), then of inline (the body's #tags, placed) those making another tag page (not '#ml' to 'ML')."""
         tags, places = [], []
         loose = isinstance(self.fm.data.get("tags"), str)  # a string's tags all stand where the string does
         for i, tag in enumerate(self.strings("tags", split_tags)):
@@ -226,7 +227,7 @@ class _Checker:
                 tags.append(tag)
                 places.append(self.fm.where("tags", None if loose else i))
         slugs = {make_slug(tag) for tag in tags}
-        for tag, place in inline_tag_places(self.fm, body):
+        for tag, place in inline:
             if make_slug(tag) not in slugs:
                 slugs.add(make_slug(tag))
                 tags.append(tag)

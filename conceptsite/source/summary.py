@@ -1,6 +1,6 @@
 """The summary of a page whose front-matter gives none: the first sentence of its first prose paragraph,
 as plain text, at most MAX_CHARS long. It is shown on the page and on every card that links to it.
-Rules (after Obsidian's %% comments are taken out as the converter takes them, marks.without_comments):
+Rules (for a body read as a page's is, Obsidian's %% comments out: fields.read_marks):
 - Passed over, as not the note's own prose: headings (ATX and setext), fenced code (``` and ~~~, with an
   info string or not), indented code, tables, display math ($$), HTML blocks and comments, block quotes and
   callouts (a leading quote is an epigraph or an aside), list items and what is indented under them, a
@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import html
 import re
-
-from conceptsite.source.marks import without_comments
 
 MAX_CHARS = 160  # a card's line or two; the cut one ends with '…' within it
 
@@ -78,8 +76,6 @@ _OPENING = "\"'“‘«(["
 
 def derive_summary(body: str) -> str:
     """The plain-text first sentence of a body's first prose paragraph, cut to MAX_CHARS ('' for none)."""
-    if "%%" in body:
-        body = without_comments(body)[0]
     lines = body.replace("\x00", "\ufffd").splitlines()  # \x00 marks protected pieces in _plain
     for block in _paragraphs(lines):
         text = _plain(_BLOCK_ID.sub("", " ".join(_unbroken(line) for line in block)), body)
