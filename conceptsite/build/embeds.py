@@ -12,7 +12,7 @@ from conceptsite.diagnostics import Report
 from conceptsite.graph.links import locate
 from conceptsite.markdown.convert import Body
 from conceptsite.markdown.embeds import anchor_of
-from conceptsite.markdown.words import word_counts
+from conceptsite.markdown.words import as_lines, count_words
 from conceptsite.urls import relative_url
 
 _SLOT = re.compile(r'<span data-embed="(\d+)"></span>')
@@ -99,12 +99,10 @@ class _Filler:
 
 def _more_words(words: str, texts: list[str]) -> str:
     """A body's search words ('\\nword count' lines) with those of the texts it embeds added."""
-    counts: dict[str, int] = {}
-    for lines in (words, *(word_counts(text) for text in texts)):
-        for line in lines.split("\n")[1:]:
-            word, _, n = line.rpartition(" ")
-            counts[word] = counts.get(word, 0) + int(n)
-    return "".join(f"\n{word} {n}" for word, n in counts.items())
+    counts = {word: int(n) for word, _, n in (line.rpartition(" ") for line in words.split("\n")[1:])}
+    for text in texts:
+        count_words(text, counts)
+    return as_lines(counts)
 
 
 def _written(trail: list, bodies: dict, last: str) -> list:

@@ -48,9 +48,19 @@ def _match_counts(html: str) -> dict[str, int]:
 # Matches are counted before the stop-word test and trimming, which then run once per distinct match.
 def word_counts(html: str) -> str:
     """A body's words and how often each occurs, as '\nword count' for each word, in order of first use."""
-    counts: dict[str, int] = {}
+    return as_lines(count_words(html))
+
+
+def count_words(html: str, counts: dict[str, int] | None = None) -> dict[str, int]:
+    """How often each of a body's words occurs, in order of first use; added to counts when given."""
+    counts = {} if counts is None else counts
     for word, n in _match_counts(html).items():
         if word not in _STOP:
             word = word.strip("'-")
             counts[word] = counts.get(word, 0) + n
+    return counts
+
+
+def as_lines(counts: dict[str, int]) -> str:
+    """Word counts as word_counts writes them."""
     return "".join(f"\n{word} {n}" for word, n in counts.items())
