@@ -102,6 +102,19 @@ def test_the_concepts_index_groups_by_tags_as_written(tree):
         ("#cooking", "1"), ("#ml", "1"), ("#ml/nlp", "1"), ("#ml/vision", "2"), ("#ml/vision/detection", "2")]
 
 
+def test_one_tag_in_two_spellings_lists_both_notes_on_its_page_and_in_the_index(scratch_project):
+    p = scratch_project
+    p.concept("adam", "title: Adam\ntags: [ML]")
+    p.concept("sgd", "title: SGD\ntags: [ml]")
+    pipeline.build(pipeline.Options(content=p.content, out=p.out, use_cache=False))
+    tag_page = p.read("tags/ml/index.html")
+    assert "../../concepts/adam/" in tag_page and "../../concepts/sgd/" in tag_page
+    by_tag = main(p.out / "concepts/index.html").split('<section class="by-tag"')[1]
+    assert re.findall(r'>(#[^<]+)</a> <span class="count">(\d+)<', by_tag) == [("#ML", "2")]
+    assert by_tag.count('href="adam/"') == 1 and by_tag.count('href="sgd/"') == 1
+    assert '<a class="tag" href="../../tags/ml/">#ml</a>' in p.read("concepts/sgd/index.html")  # as it is written
+
+
 def test_a_parent_no_note_carries_has_a_page_in_the_sitemap(scratch_project):
     p = scratch_project
     p.concept("conv", "title: Conv\ntags: [ml/vision]")

@@ -74,6 +74,13 @@ class Graph:
             object.__setattr__(self, "_" + name, found)
         return found
 
+    def tag_of(self, name: str) -> str:
+        """The tag whose page a tag written so is on: itself, or the spelling its page shows ('ml' -> 'ML')."""
+        if name in self.tags:
+            return name
+        spellings = self.derived("spellings", lambda g: {make_slug(tag): tag for tag in g.tags})
+        return spellings[make_slug(name)]
+
     def targets(self, url: str, kind: str) -> tuple[str, ...]:
         """URLs this page points to with edges of one kind."""
         return self.outgoing.get(url, {}).get(kind, ())
@@ -175,16 +182,16 @@ def tag_parent(tag: str) -> str | None:
 
 
 def _tags(pages: list[Page], key) -> tuple[dict, dict]:
-    """tag -> the notes under it, and tag -> its child tags. A parent is named by slug, so it has one page:
-    a tag written on some note keeps its spelling ('ml' and 'ml/nlp'); a parent only implied by its
-    children takes the first spelling A-Z ('ML/vision' and 'ml/nlp' make one parent 'ML')."""
+    """tag -> the notes under it, and tag -> its child tags. A tag is named by slug, so it has one page, shown
+    with its first spelling A-Z: notes tagged 'ML' and 'ml' share the page 'ML' (links.py warns of the two);
+    a parent only implied by its children takes the first spelling A-Z too ('ML/vision' and 'ml/nlp': 'ML')."""
+    named = {}  # slug -> the tag with that page
+    for tag in sorted({tag for page in pages for tag in page.tags}):
+        named.setdefault(make_slug(tag), tag)
     tagged = defaultdict(dict)  # tag -> {url: None}, pages in source order
     for page in pages:
         for tag in page.tags:
-            tagged[tag][page.url] = None
-    named = {}  # slug -> the tag with that page
-    for tag in sorted(tagged):
-        named.setdefault(make_slug(tag), tag)
+            tagged[named[make_slug(tag)]][page.url] = None
     under, children = {tag: dict(urls) for tag, urls in tagged.items()}, defaultdict(set)
     for tag in sorted(tagged):
         child, parent = tag, tag_parent(tag)

@@ -135,7 +135,7 @@ class Renderer:
             template = "concepts.html" if kind == "concept" else "section.html"
             out.update(self.spill({section_url + "index.html": self.listing(
                 template, section_url, title=SECTION_TITLES[kind], cards=cards, tags=self.tag_views(kind),
-                members=_members(cards))}))
+                members=_members(cards, self.graph.tag_of))}))
         out.update(self.tag_pages())
         out.update(self.spill({
             "index.html": self.listing("home.html", "", writeups=self.cards("writeup")[:5],
@@ -178,7 +178,8 @@ class Renderer:
         """Tags as written with how many pages of one kind carry them (not those under a child tag only)."""
         views = []
         for tag, urls in self.graph.tags.items():
-            count = sum(1 for u in urls if self.graph.pages[u].kind == kind and tag in self.graph.pages[u].tags)
+            count = sum(1 for u in urls if self.graph.pages[u].kind == kind
+                        and any(self.graph.tag_of(t) == tag for t in self.graph.pages[u].tags))
             if count:
                 views.append(TagView(tag, tag_url(tag), count))
         return views
@@ -272,10 +273,10 @@ def _newest(graph: Graph) -> tuple[str, ...]:
 BODY_OUTPUTS = ("feed.xml", "search.json")
 
 
-def _members(cards: list) -> dict:
-    """Tag name -> the cards carrying it, in list order: one pass instead of tags x cards in the template."""
+def _members(cards: list, tag_of) -> dict:
+    """Tag -> the cards carrying it (in any spelling: tag_of), in list order: one pass, not tags x cards."""
     members: dict = {}
     for c in cards:
-        for tag in dict.fromkeys(t.name for t in c.tags):
+        for tag in dict.fromkeys(tag_of(t.name) for t in c.tags):
             members.setdefault(tag, []).append(c)
     return members
