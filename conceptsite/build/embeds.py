@@ -82,7 +82,7 @@ class _Filler:
             return "", ""  # on a cycle
         inner = self.done[target].html if target in self.done else self.bodies[target].html if target in self.bodies else ""
         page = self.pages.get(target)
-        title = (page.title if page else target) + (f" > {part.lstrip('^')}" if part else "")
+        title = (page.title if page else target) + (f" > {part}" if part and part[0] != "^" else "")  # a block: its note
         text = _moved(_part(inner, part), target, url)
         source = relative_url(url, target) + (f"#{anchor_of(part)}" if part else "")
         return (f'<div class="embed"><div class="embed-content">{text}</div>'
