@@ -30,8 +30,12 @@ def worker_count(requested: int, pages: int) -> int:
         return min(requested, pages)
     if pages < MIN_PAGES:
         return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cores, pages // (MIN_PAGES // 4)))
+    return max(1, min(cores(), pages // (MIN_PAGES // 4)))
+
+
+def cores() -> int:
+    """How many cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 _SPACED: list = []  # non-empty within spaced_collections()

@@ -4,6 +4,7 @@ import subprocess
 
 import pytest
 
+from conceptsite.source import history
 from conceptsite.source.history import (
     Change, Commit, FileDates, collect_dates, file_dates, find_repository, read_head, read_history,
 )
@@ -128,6 +129,44 @@ def test_an_edit_of_the_old_name_merged_after_a_rename(repo):
     history = read_history(repo, repo)
     assert set(history) == {"b.md"}
     assert history["b.md"].created == datetime.date(2020, 1, 1)
+
+
+def test_a_history_read_in_two_parts_gives_the_dates_of_one_log_wherever_it_is_cut(repo, monkeypatch):
+    text = "a long enough line for git to see the same file\n"
+    write(repo, "a.md", text + "one\n")
+    write(repo, "gone.md")
+    commit(repo, "2020-01-01" + NOON)
+    git(repo, "checkout", "-q", "-b", "side")
+    write(repo, "a.md", text + "one, edited on a side branch\n")
+    commit(repo, "2020-02-01" + NOON)
+    git(repo, "checkout", "-q", "main")
+    git(repo, "mv", "a.md", "b.md")
+    write(repo, "c.md")
+    commit(repo, "2020-03-01" + NOON)
+    (repo / "gone.md").unlink()
+    commit(repo, "2020-04-01" + NOON)
+    git(repo, "merge", "-q", "--no-edit", "side", when="2020-05-01" + NOON)
+    write(repo, "c.md", "edited\n")
+    commit(repo, "2020-06-01" + NOON)
+    monkeypatch.setattr(history, "_cores", lambda: 1)
+    whole = read_history(repo, repo)
+    assert whole == {"b.md": dates("2020-01-01", "2020-03-01"), "c.md": dates("2020-03-01", "2020-06-01")}
+    monkeypatch.setattr(history, "_cores", lambda: 2)
+    line = git(repo, "rev-list", "--first-parent", "HEAD").split()
+    for cut in line[1:]:  # (a cut at HEAD leaves nothing to the newer part)
+        monkeypatch.setattr(history, "_cut", lambda *_: cut)
+        assert read_history(repo, repo) == whole, cut
+
+
+def test_only_a_long_history_is_cut(repo, monkeypatch):
+    for day in range(1, 6):
+        write(repo, "a.md", f"{day}\n")
+        commit(repo, f"2020-01-0{day}" + NOON)
+    git_dir = repo / ".git"
+    assert history._cut(git_dir, repo, repo) is None
+    monkeypatch.setattr(history, "_LONG", 5)
+    line = git(repo, "rev-list", "--first-parent", "HEAD").split()
+    assert history._cut(git_dir, repo, repo) == line[1]  # the older part holds about two thirds
 
 
 def test_user_config_does_not_change_the_log(repo, tmp_path):

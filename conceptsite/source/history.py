@@ -6,12 +6,16 @@ runs no git at all. Outside git, file_dates falls back to the file's modificatio
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
+
+from conceptsite.parallel import cores as _cores
 
 _HEADER = "@"  # starts each commit's line in the log; no status letter is "@"
 _FORMAT = f"--format={_HEADER}%aI"  # the author date as written, in the author's own zone
@@ -22,6 +26,8 @@ _UNLINKED = frozenset("AD")  # added or deleted: before the commit, the name hel
 _HEX = frozenset("0123456789abcdef")
 _ID_LENGTHS = (40, 64)  # SHA-1 and SHA-256 object names
 _MAX_SYMREF_DEPTH = 5  # as git itself: deeper chains of symbolic refs are broken
+_LONG = 2000  # commits on HEAD's first-parent line from which the log is read in two parts at once
+_OLDER = 0.7  # the share of those commits in the older part (see _cut): the two took as long on the bench vault
 
 
 @dataclass(frozen=True)
@@ -160,20 +166,44 @@ def _to_date(day: str) -> datetime.date:
 
 
 def _run_log(git_dir: Path, root: Path, folder: Path) -> str | None:
-    """The output of `git log` for folder, or None when git is missing or fails."""
-    try:
-        done = subprocess.run(
-            _log_command(git_dir, root, folder.resolve() == root), cwd=folder,
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        )
-    except OSError:  # no git on PATH, or the folder is gone
-        return None
+    """The output of `git log` for folder, or None when git is missing or fails. A long history is read in
+    two processes at once, when there are cores for both: the commits HEAD's cut commit does not reach,
+    then those it does (_cut), which together are the whole log in a topological order, newest first."""
+    cut = _cut(git_dir, root, folder) if _cores() > 1 else None
+    revisions = [["HEAD"]] if cut is None else [[f"{cut}..HEAD"], [cut]]
+    whole = folder.resolve() == root
+    with contextlib.ExitStack() as files:
+        outputs = [files.enter_context(tempfile.TemporaryFile()) for _ in revisions]  # pipes would take turns
+        try:
+            running = [subprocess.Popen(_log_command(git_dir, root, whole, part), cwd=folder, stdin=subprocess.DEVNULL,
+                                        stdout=out, stderr=subprocess.DEVNULL) for part, out in zip(revisions, outputs)]
+        except OSError:  # no git on PATH, or the folder is gone
+            return None
+        if any([process.wait() != 0 for process in running]):  # (every one waited for)
+            return None
+        for out in outputs:
+            out.seek(0)
+        texts = [out.read() for out in outputs]
     # Decoded as Python decodes file names, so that the keys match paths listed from disk.
-    return done.stdout.decode("utf-8", "surrogateescape") if done.returncode == 0 else None
+    return b"".join(texts).decode("utf-8", "surrogateescape")
 
 
-def _log_command(git_dir: Path, root: Path, whole: bool) -> list[str]:
-    """The one `git log` over the whole history of the current folder (whole: the work tree)."""
+def _cut(git_dir: Path, root: Path, folder: Path) -> str | None:
+    """Where to cut a long history (_LONG commits or more on HEAD's first-parent line) in two parts of about
+    equal cost; None for a short one. Older commits hold fewer files, whose trees git compares faster, so the
+    older part holds more commits (_OLDER)."""
+    try:
+        done = subprocess.run(["git", f"--git-dir={git_dir}", f"--work-tree={root}", "rev-list", "--first-parent",
+                               "HEAD"], cwd=folder, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL)
+    except OSError:
+        return None
+    line = done.stdout.split()
+    return line[int(len(line) * (1 - _OLDER))].decode() if done.returncode == 0 and len(line) >= _LONG else None
+
+
+def _log_command(git_dir: Path, root: Path, whole: bool, revisions: list[str]) -> list[str]:
+    """The `git log` of the revisions over the history of the current folder (whole: the work tree)."""
     # --git-dir and --work-tree: the repository found, not whatever GIT_DIR a hook may have set.
     # The -c settings undo user config that would change the output: signatures, no root commit.
     return [
@@ -181,7 +211,7 @@ def _log_command(git_dir: Path, root: Path, whole: bool) -> list[str]:
         "-c", "core.quotepath=false", "-c", "log.showSignature=false", "-c", "log.showRoot=true",
         "log", "-z", "--name-status", "-M", "--relative", "--topo-order", _FORMAT,
         # Merges show no changes in a log without -m: the commits merged carry their own dates.
-        "--no-merges",
+        "--no-merges", *revisions,
         # No pathspec for the whole tree: limiting to "." costs a second tree diff per commit.
         *([] if whole else ["--", "."]),
     ]
