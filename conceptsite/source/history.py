@@ -1,8 +1,8 @@
 """Dates of notes from git: created at the first commit of a file, updated at its last one.
 
 Notes that set no dates in their front-matter get them here. The whole history comes from one
-`git log` process; read_head gives the cache key without starting any process, so a warm build
-runs no git at all. Outside git, file_dates falls back to the file's modification time.
+`git log` pass (a long one in two processes at once); read_head gives the cache key without starting
+any process, so a warm build runs no git at all. Outside git, file_dates falls back to the file's modification time.
 """
 from __future__ import annotations
 
