@@ -256,16 +256,12 @@ def test_the_reader_is_linear_and_total(text):
         assert code.start <= code.end < len(lines)
 
 
-def test_a_long_page_of_nested_open_fences_reads_in_one_pass():
-    """20,000 lines in up to three containers each, 10,000 fences: ~0.1 s read once per line, minutes if each
-    line looked back over those before it (the limit is far from either, so no machine's speed decides)."""
-    import time
-
+def test_a_long_page_of_nested_open_fences_reads_as_one_fence_an_item():
+    """20,000 lines in up to three containers each, 10,000 fences (how long it takes is measured in
+    benchmarks/pathological.py: ~0.1 s read once per line, minutes if each line looked back)."""
     lines = ["> - ```"] * 10_000 + ["text"] * 10_000
-    start = time.perf_counter()
     reader = Parser()
     reader.parse(lines)
-    assert time.perf_counter() - start < 20
     assert len(reader.codes) == 10_000 and reader.unclosed is None  # each item ends the fence in it
 
 

@@ -3,7 +3,6 @@ block ids, each where Obsidian reads it and literal where it does not (code, mat
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -206,12 +205,20 @@ def test_the_tags_shown_are_the_tags_the_page_gets(markup, pieces):
     assert list(dict.fromkeys(shown)) == inline_tags(text), text
 
 
-@pytest.mark.parametrize("unit", ["==a ", "`` ` ", "$a ", "%%", "#a#", "[[a ", "$$\n", "```\n", "    x\n\n- a\n"])
-def test_long_runs_of_unclosed_marks_stay_quick(markup, unit):
-    text = unit * 4000
-    started = time.perf_counter()
-    marked_regions(text), inline_tags(text), markup.convert(text, PAGE)
-    assert time.perf_counter() - started < 10
+# How long these take is measured in benchmarks/pathological.py, not asserted here: no machine's speed decides.
+LONG_RUNS = {"==a ": [], "`` ` ": [], "$a ": [], "%%": [], "#a#": ["a"], "[[a ": [], "$$\n": [], "```\n": [],
+             "    x\n\n- a\n": []}
+
+
+@pytest.mark.parametrize("unit", LONG_RUNS)
+def test_long_runs_of_unclosed_marks_read_as_text(markup, unit):
+    text = unit * 1000
+    regions = marked_regions(text)
+    assert all(0 <= start <= end <= len(text) for start, end, _ in regions)
+    assert all(a[1] <= b[0] for a, b in zip(regions, regions[1:]))  # in order, none inside another
+    assert inline_tags(text) == LONG_RUNS[unit]
+    out = seen(markup, text)
+    assert "<mark>" not in out and 'class="tag"' not in out[200:]  # (only '#a' at the very start is a tag)
 
 
 # --- a whole site -----------------------------------------------------------------------------
