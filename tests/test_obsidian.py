@@ -51,6 +51,13 @@ def test_highlight_marks_text_that_hugs_both_marks(markup):
         assert "<mark>" not in html(markup, prose), prose
 
 
+def test_strikethrough_marks_text_that_hugs_both_marks(markup):
+    assert html(markup, "a ~~gone~~ b") == "<p>a <del>gone</del> b</p>"
+    assert html(markup, "~~**both**~~ ==hi==") == "<p><del><strong>both</strong></del> <mark>hi</mark></p>"
+    for prose in ("a ~~ b ~~ c", "~~~", "~~ spaced ~~", "`~~code~~`"):
+        assert "<del>" not in html(markup, prose), prose
+
+
 # --- comments ---------------------------------------------------------------------------------
 
 def test_inline_and_block_comments_vanish(markup):

@@ -12,7 +12,7 @@ from conceptsite.markdown import speedups
 from conceptsite.source.frontmatter import split
 from conceptsite.markdown.convert import Markup
 from conceptsite.markdown.speedups import markdown_inline
-from conceptsite.markdown.obsidian import Highlight, InlineTag
+from conceptsite.markdown.obsidian import Highlight, InlineTag, Strike
 from fakes import FakeIndex
 from conceptsite.markdown.embeds import EmbedPattern
 
@@ -67,6 +67,7 @@ PATTERNS = {
     "wikilink": markup_module._WikiLink.PATTERN,
     "embed": EmbedPattern.PATTERN,
     "highlight": Highlight.PATTERN,
+    "strike": Strike.PATTERN,
     "inline_tag": InlineTag.PATTERN,
 }
 # Inline pattern text -> texts every match holds: the library's (INLINE_NEEDS) and those markup.py gives for its own.
@@ -139,7 +140,7 @@ def test_run_gated_processors_give_back_blocks_without_their_text(text):
 
 # --- gated inline patterns -------------------------------------------------------------------
 
-_SPECIALS = "`\\[]^!<>:/@&#;*_$|= \na1x"
+_SPECIALS = "`\\[]^!<>:/@&#;*_$|=~ \na1x"
 
 
 @settings(max_examples=1500, deadline=None)
@@ -152,7 +153,7 @@ def test_no_pattern_matches_text_without_what_it_needs(text):
 
 @pytest.mark.parametrize("text", ["`a`", "\\\\`", "\\*", "[^1]", "[a](b)", "![i](p)", "<http://x.y/>", "<a@b.c>",
                                   "a  \nb", "&amp;", "&#35;", "*a*", "_a_", "<span>", "<!-- c -->", "<?php ?>",
-                                  "<![CDATA[x]]>", "$x$", "[[relu]]", "==hi==", "#tag"])
+                                  "<![CDATA[x]]>", "$x$", "[[relu]]", "==hi==", "~~no~~", "#tag"])
 def test_each_pattern_finds_its_example_and_it_holds_a_needed_text(text):
     found = [p for p in NEEDS if re.search(p, text, re.DOTALL)]
     assert found, text
@@ -166,7 +167,7 @@ def test_every_inline_pattern_of_the_installed_markdown_is_gated(allow_html):
     expected = {name: text for name, text in PATTERNS.items() if allow_html or name != "html"}
     registered = {name: md.inlinePatterns[name].pattern for name in expected if name in md.inlinePatterns}
     assert not ON or (registered == expected and len(md.inlinePatterns) == len(expected))
-    assert set(_ours()) == {"inline_math", "wikilink", "embed", "highlight", "inline_tag"}
+    assert set(_ours()) == {"inline_math", "wikilink", "embed", "highlight", "strike", "inline_tag"}
     assert set(NEEDS) == set(PATTERNS.values())
     inline = TUNED[allow_html].md.treeprocessors["inline"]
     assert isinstance(inline, markdown_inline.GatedInline) is ON
@@ -184,7 +185,7 @@ def test_no_needed_text_can_appear_in_or_across_a_placeholder():
             assert need not in placeholder and util.STX not in need and util.ETX not in need
 
 
-_PIECES = ["==hi==", "==", "#tag", " #a/b", "a == b",
+_PIECES = ["==hi==", "==", "~~no~~", "~~", "#tag", " #a/b", "a == b",
            "[a](/concepts/relu/)", "[[relu]]", "[[nope|x]]", "`co*de*`", "``a`b``", "*em*", "**strong**", "_u_",
            "__uu__", "***both***", "&amp;", "&copy;", "<http://ex.org/a>", "<me@ex.org>", "  \n", "![i](p.png)",
            "[^1]", "\\*", "\\[", "$x^2$", "5 $ and", "[ref]", "[ref]: /concepts/relu/", "<b>bold</b>", "<!-- c -->",

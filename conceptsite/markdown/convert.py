@@ -20,7 +20,7 @@ from conceptsite.diagnostics import BROKEN_LINK, NO_NOTE
 from conceptsite.markdown import blocks, math, speedups
 from conceptsite.markdown.callouts import CalloutPass
 from conceptsite.markdown.embeds import EmbedPattern, anchor_of
-from conceptsite.markdown.obsidian import Highlight, InlineTag, ObsidianExtension
+from conceptsite.markdown.obsidian import Highlight, InlineTag, ObsidianExtension, Strike
 from conceptsite.markdown.deadline import TimeUp, within
 from conceptsite.markdown.runaway import find_runaways
 from conceptsite.markdown.words import word_counts
@@ -113,7 +113,7 @@ class Markup:
             md.inlinePatterns.deregister("html")
         # What every match of ours holds
         speedups.install(md, {"inline_math": _InlineMath.NEEDS, "wikilink": ("[[",), "embed": ("![[",),
-                              "highlight": Highlight.NEEDS, "inline_tag": InlineTag.NEEDS})
+                              "highlight": Highlight.NEEDS, "strike": Strike.NEEDS, "inline_tag": InlineTag.NEEDS})
         self.toc_pass = md.treeprocessors["toc"]
         self.toc_marker = self.toc_pass.marker  # the text a paragraph must be to become the table of contents
         return md

@@ -2,7 +2,8 @@
 
 - `%%comment%%`, inline or over many lines, is not here: it is taken out when the page is read (source/fields.
   read_marks), so neither this converter nor the summary, read time or link checks see it.
-- `==text==` is `<mark>`: the text hugs both marks and holds no '==' of its own ('a == b' is no highlight).
+- `==text==` is `<mark>`, `~~text~~` is `<del>`: the text hugs both marks and holds no pair of its own ('a == b'
+  is no highlight).
 - `#tag`, `#nested/tag` after a space, a line's or table cell's start or an emphasis mark is a link to the tag's
   page, class "tag"; fields.read_marks adds the same tags to the page (tests/test_obsidian.py holds the two to
   each other). Not in a link's text: no link in a link.
@@ -39,27 +40,40 @@ class ObsidianExtension(Extension):
     def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's API name
         """Marks and tags inside emphasis; tasks and block ids before the inline pass."""
         md.inlinePatterns.register(Highlight(md), "highlight", 65)  # after links, before emphasis (60)
+        md.inlinePatterns.register(Strike(md), "strike", 64)
         tags = InlineTag(md, self.state)
         md.inlinePatterns.register(tags, "inline_tag", 45)  # after emphasis: '**#tag**'
         md.treeprocessors.register(TagPlaces(md, tags.made), "tag_places", 19)  # just after the inline pass (20)
         md.treeprocessors.register(TasksAndIds(md, self.warn), "obsidian_blocks", 22)  # before math (21), inline (20)
 
 
+def _paired(mark: str) -> str:
+    """The pattern of text between two doubled marks: it hugs both and holds no doubled mark of its own ('a == b'
+    is no highlight). The mark first, then what precedes it (a lookbehind first would be tried at every
+    position); no pair inside keeps each try to the next pair, so a line of them stays quick."""
+    return rf"{mark}{mark}(?<!{mark * 3})(?=\S)((?:[^{mark}]|{mark}(?!{mark}))+?)(?<=\S){mark}{mark}(?!{mark})"
+
+
 class Highlight(InlineProcessor):
     """`==text==` as `<mark>`; what is inside is read on (emphasis, links, tags)."""
 
-    # '==' first, then what precedes it (a lookbehind first would be tried at every position); no '==' inside
-    # keeps each try to the next '==', so a line of them stays quick.
-    PATTERN = r"==(?<!===)(?=\S)((?:[^=]|=(?!=))+?)(?<=\S)==(?!=)"
+    PATTERN, TAG = _paired("="), "mark"
     NEEDS = ("==",)  # text every match holds (speedups.install)
 
     def __init__(self, md):
         super().__init__(self.PATTERN, md)
 
     def handleMatch(self, m, data):  # noqa: N802 - Python-Markdown's API name
-        el = etree.Element("mark")
+        el = etree.Element(self.TAG)
         el.text = m.group(1)
         return el, m.start(0), m.end(0)
+
+
+class Strike(Highlight):
+    """`~~text~~` as `<del>`, struck out (Obsidian's and GitHub's)."""
+
+    PATTERN, TAG = _paired("~"), "del"
+    NEEDS = ("~~",)
 
 
 class InlineTag(InlineProcessor):
