@@ -252,3 +252,11 @@ def test_a_comment_reaches_no_built_file_and_inline_tags_reach_the_tag_page(scra
     page = scratch_project.read("concepts/momentum/index.html")
     assert '<a class="tag" href="../../tags/optimization/">#optimization</a>' in page
     assert "<mark>Remember</mark>" in page
+
+
+def test_inline_footnotes_are_footnotes_in_order_and_stay_text_in_code_and_math(markup):
+    out = seen(markup, "One^[First, with [brackets].] two^[Second.] three.\n\nAnd `^[code]`, $x^[1]$, ^[] and ^[open.\n")
+    assert re.findall(r'<a class="footnote-ref" href="#fn:([^"]+)">(\d+)</a>', out) == [("inline-1", "1"), ("inline-2", "2")]
+    assert re.findall(r'<li id="fn:[^"]+">\s*<p>([^&]*)&', out) == ["First, with [brackets].", "Second."]
+    assert "<code>^[code]</code>" in out and "^[] and ^[open." in out and "<math" in out
+    assert "inline-" not in html(markup, "No notes [here] ^ [nor] here.")

@@ -8,6 +8,7 @@
   page, class "tag"; fields.read_marks adds the same tags to the page (tests/test_obsidian.py holds the two to
   each other). Not in a link's text: no link in a link.
 - `- [ ] item` and `- [x] item` get a disabled checkbox, the item class "task".
+- `text^[a note]` is an inline footnote, numbered after the note's `[^1]` ones.
 - `text ^block-id` ending a paragraph or list item is that element's id (without the '^'), shown nowhere; a
   paragraph of only `^block-id` gives it to the block before it (a list, quote or table).
 """
@@ -19,10 +20,12 @@ import xml.etree.ElementTree as etree
 from markdown import util
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from conceptsite.source.discover import make_slug
 from conceptsite.source.fields import TAG_NAME, opens_tag, tag_follows, tag_name
+from conceptsite.source.marks import marked_regions
 from conceptsite.urls import relative_url
 
 _TASK = re.compile(r"\[([ xX])\](?:[ \t]+|$)")
@@ -39,6 +42,7 @@ class ObsidianExtension(Extension):
 
     def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's API name
         """Marks and tags inside emphasis; tasks and block ids before the inline pass."""
+        md.preprocessors.register(InlineFootnotes(md), "inline_footnotes", 40)  # before the block reader (35, 25)
         md.inlinePatterns.register(Highlight(md), "highlight", 65)  # after links, before emphasis (60)
         md.inlinePatterns.register(Strike(md), "strike", 64)
         tags = InlineTag(md, self.state)
@@ -52,6 +56,42 @@ def _paired(mark: str) -> str:
     is no highlight). The mark first, then what precedes it (a lookbehind first would be tried at every
     position); no pair inside keeps each try to the next pair, so a line of them stays quick."""
     return rf"{mark}{mark}(?<!{mark * 3})(?=\S)((?:[^{mark}]|{mark}(?!{mark}))+?)(?<=\S){mark}{mark}(?!{mark})"
+
+
+class InlineFootnotes(Preprocessor):
+    """`text^[a note]` as a footnote: each becomes a reference `[^inline-N]` where it stands and a definition
+    after the text (its lines keep their numbers), so they are numbered in order, after the note's `[^1]`
+    ones (footnotes are numbered as their definitions stand); in code, math and links it stays text."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        text = "\n".join(lines)
+        if "^[" not in text:
+            return lines
+        pieces, notes, done = [], [], 0
+        for start, end in _inline_notes(text):
+            notes.append(text[start + 2:end - 1])
+            pieces += [text[done:start], f"[^inline-{len(notes)}]"]
+            done = end
+        ends = [f"[^inline-{n}]: {note}" for n, note in enumerate(notes, 1)]
+        return "".join(pieces + [text[done:]]).split("\n") + ["", *ends] if notes else lines
+
+
+def _inline_notes(text: str):
+    """(start, end) of each `^[...]` outside code, math and links, its brackets matched within its line."""
+    hidden = [(start, end) for start, end, kind in marked_regions(text) if kind != "quote"]
+    at, place = text.find("^["), 0
+    while at >= 0:
+        while place < len(hidden) and hidden[place][1] <= at:
+            place += 1
+        inside = place < len(hidden) and hidden[place][0] <= at
+        end, depth = at + 2, 1
+        while not inside and end < len(text) and depth and text[end] != "\n":
+            depth += {"[": 1, "]": -1}.get(text[end], 0)
+            end += 1
+        if not inside and depth == 0 and end > at + 3:  # (a note of some text)
+            yield at, end
+            at = end
+        at = text.find("^[", at + 1)
 
 
 class Highlight(InlineProcessor):
