@@ -19,7 +19,7 @@ from conceptsite.source.fields import inline_tags
 from conceptsite.source.marks import marked_regions, without_comments
 
 # The units the tests repeat (tests/test_obsidian.py LONG_RUNS): each opens a mark that nothing closes.
-UNITS = ["==a ", "`` ` ", "$a ", "%%", "#a#", "[[a ", "$$\n", "```\n", "    x\n\n- a\n"]
+UNITS = ["==a ", "`` ` ", "$a ", "%%", "#a#", "[[a ", "$$\n", "```\n", "    x\n\n- a\n", "^[a "]
 
 
 class Nothing:

@@ -214,7 +214,7 @@ def test_the_tags_shown_are_the_tags_the_page_gets(markup, pieces):
 
 # How long these take is measured in benchmarks/pathological.py, not asserted here: no machine's speed decides.
 LONG_RUNS = {"==a ": [], "`` ` ": [], "$a ": [], "%%": [], "#a#": ["a"], "[[a ": [], "$$\n": [], "```\n": [],
-             "    x\n\n- a\n": []}
+             "    x\n\n- a\n": [], "^[a ": []}
 
 
 @pytest.mark.parametrize("unit", LONG_RUNS)

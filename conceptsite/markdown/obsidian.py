@@ -14,6 +14,7 @@
 """
 from __future__ import annotations
 
+import bisect
 import re
 import xml.etree.ElementTree as etree
 
@@ -28,6 +29,7 @@ from conceptsite.source.fields import TAG_NAME, opens_tag, tag_follows, tag_name
 from conceptsite.source.marks import marked_regions
 from conceptsite.urls import relative_url
 
+_BRACKET = re.compile(r"\^\[|[\[\]\n]")
 _TASK = re.compile(r"\[([ xX])\](?:[ \t]+|$)")
 _BLOCK_ID = re.compile(r"[A-Za-z0-9-]+")
 
@@ -72,26 +74,31 @@ class InlineFootnotes(Preprocessor):
             notes.append(text[start + 2:end - 1])
             pieces += [text[done:start], f"[^inline-{len(notes)}]"]
             done = end
+        if not notes:
+            return lines
         ends = [f"[^inline-{n}]: {note}" for n, note in enumerate(notes, 1)]
-        return "".join(pieces + [text[done:]]).split("\n") + ["", *ends] if notes else lines
+        return "".join(pieces + [text[done:]]).split("\n") + ["", *ends]
 
 
-def _inline_notes(text: str):
-    """(start, end) of each `^[...]` outside code, math and links, its brackets matched within its line."""
-    hidden = [(start, end) for start, end, kind in marked_regions(text) if kind != "quote"]
-    at, place = text.find("^["), 0
-    while at >= 0:
-        while place < len(hidden) and hidden[place][1] <= at:
-            place += 1
-        inside = place < len(hidden) and hidden[place][0] <= at
-        end, depth = at + 2, 1
-        while not inside and end < len(text) and depth and text[end] != "\n":
-            depth += {"[": 1, "]": -1}.get(text[end], 0)
-            end += 1
-        if not inside and depth == 0 and end > at + 3:  # (a note of some text)
-            yield at, end
-            at = end
-        at = text.find("^[", at + 1)
+def _inline_notes(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each `^[...]` outside code, math and links, its brackets matched within its line (one
+    pass, however many are left open), in order; one inside another is part of that one's text."""
+    pairs, opened = [], []  # the '[' still open on this line: where its '^[' starts, or None for a bare '['
+    for m in _BRACKET.finditer(text):
+        if m.group() == "\n":
+            opened.clear()
+        elif m.group() != "]":
+            opened.append(m.start() if m.group() == "^[" else None)
+        elif opened and (start := opened.pop()) is not None and m.end() > start + 3:  # (a note of some text)
+            pairs.append((start, m.end()))
+    hidden = [(start, end) for start, end, kind in marked_regions(text) if kind != "quote"] if pairs else []
+    found, last = [], 0
+    for start, end in sorted(pairs):
+        place = bisect.bisect(hidden, (start, len(text))) - 1
+        if start >= last and not (place >= 0 and hidden[place][1] > start):
+            found.append((start, end))
+            last = end
+    return found
 
 
 class Highlight(InlineProcessor):
