@@ -107,17 +107,18 @@ class Suggester:
     # and the bit-parallel LCS (Allison-Dix) runs on all of them at once, a few big-int operations per
     # character of the word; only names whose LCS can reach the cutoff are scored by difflib, best bound first.
 
-    def __init__(self, candidates, cutoff: float = 0.6):
+    def __init__(self, candidates, cutoff: float = 0.6, shown: dict | None = None):
         if not 0.0 < cutoff <= 1.0:
             raise ValueError(f"cutoff must be in (0.0, 1.0]: {cutoff!r}")
-        self.cutoff = cutoff
+        self.cutoff, self.shown = cutoff, shown or {}  # shown: how the hint writes a candidate, if not as it is
         self.names = set(candidates)  # indexed at the first question: most builds have no unknown name
         self.blocks: list[_Block] | None = None
         self.memo: dict[str, str | None] = {}  # one dangling name is often written many times
 
     def hint(self, name: str) -> str:
         """A ' (did you mean 'x'?)' hint for the closest name, or ''."""
-        return _hint(self.closest(name))
+        found = self.closest(name)
+        return _hint(self.shown.get(found, found))
 
     def closest(self, name: str) -> str | None:
         """What difflib.get_close_matches(name, names, n=1, cutoff) gives, or None."""

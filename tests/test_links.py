@@ -41,6 +41,13 @@ def test_unknown_wikilink_is_placed_in_the_file(scratch_project):
     assert warnings(scratch_project) == expected and warnings(scratch_project, strict=True) == expected
 
 
+def test_did_you_mean_compares_names_with_their_separators_alike(scratch_project):
+    scratch_project.concept("learning-rate", "title: Step Size")
+    scratch_project.concept("learningrate", "title: Other")  # nearer to the link as written, were '-' no ' '
+    scratch_project.concept("x", body="See [[lerning rate]].")
+    assert warnings(scratch_project) == ["4:5: no note named 'lerning rate' (did you mean 'learning-rate'?)"]
+
+
 def test_broken_markdown_link_and_anchor(scratch_project):
     scratch_project.concept("alpha", body="## Real heading\n")
     scratch_project.concept("x", body="[a](/concepts/alpah/) and [b](/concepts/alpha/#real-headin)")

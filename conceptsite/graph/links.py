@@ -38,7 +38,12 @@ class Index:
             self._add_names(page, report)
         _check_tags(pages, report)
         _check_assets(assets, self.by_url, report)
-        self.suggester = Suggester([note_path(page) for page in known] + list(self.aliases))
+        # Did-you-mean compares names with their word separators alike ('learning-rate', 'learning rate'),
+        # and shows a name as links write it
+        spelled = {}
+        for name in [note_path(page) for page in known] + list(self.aliases):
+            spelled.setdefault(_spaced(name), name)
+        self.suggester = Suggester(spelled, shown=spelled)
         self.files: dict[str, list[str]] = {}  # a file's name, folded -> the content files so named
         for asset in assets:
             self.files.setdefault(_fold(asset.rel.rpartition("/")[2]), []).append(asset.rel)
@@ -107,7 +112,7 @@ class Index:
 
     def hint(self, name: str) -> str:
         """A did-you-mean suffix for an unknown note name."""
-        return self.suggester.hint(_fold(name))
+        return self.suggester.hint(_spaced(_fold(name)))
 
 
 def note_path(page: Page) -> str:
@@ -180,6 +185,11 @@ def _check_assets(assets, by_url: dict, report: Report) -> None:
             continue
         report.error(show_path(asset.path), 1, 1, f"this file would be written to /{asset.rel}, where {owner} goes; "
                                                   "rename or move it")
+
+
+def _spaced(name: str) -> str:
+    """A name with '-' and '_' as spaces."""
+    return name.replace("-", " ").replace("_", " ")
 
 
 def _fold(name: str) -> str:
