@@ -12,7 +12,7 @@ from conceptsite.diagnostics import Report
 from conceptsite.graph.links import locate
 from conceptsite.markdown.convert import Body
 from conceptsite.markdown.embeds import anchor_of
-from conceptsite.markdown.words import as_lines, count_words
+from conceptsite.markdown.words import as_lines, count_words, from_lines
 from conceptsite.urls import relative_url
 
 _SLOT = re.compile(r'<span data-embed="(\d+)"></span>')
@@ -99,7 +99,7 @@ class _Filler:
 
 def _more_words(words: str, texts: list[str]) -> str:
     """A body's search words ('\\nword count' lines) with those of the texts it embeds added."""
-    counts = {word: int(n) for word, _, n in (line.rpartition(" ") for line in words.split("\n")[1:])}
+    counts = from_lines(words)
     for text in texts:
         count_words(text, counts)
     return as_lines(counts)

@@ -19,7 +19,7 @@ from pygments.formatters import HtmlFormatter
 from conceptsite.diagnostics import BROKEN_LINK, NO_NOTE
 from conceptsite.markdown import blocks, math, speedups
 from conceptsite.markdown.callouts import CalloutPass
-from conceptsite.markdown.embeds import EmbedPattern, anchor_of
+from conceptsite.markdown.embeds import EmbedPattern, anchor_of, broken
 from conceptsite.markdown.obsidian import Highlight, InlineTag, ObsidianExtension, Strike
 from conceptsite.markdown.deadline import TimeUp, within
 from conceptsite.markdown.runaway import find_runaways
@@ -98,7 +98,7 @@ class Markup:
     def _markdown(self) -> markdown.Markdown:
         md = markdown.Markdown(
             extensions=[*blocks.extensions(self._warn), "codehilite", "tables", "footnotes", "toc",
-                        _ConceptExtension(self.state), ObsidianExtension(self.state, self._warn)],
+                        _ConceptExtension(self.state, self._warn), ObsidianExtension(self.state, self._warn)],
             extension_configs={
                 "codehilite": {"css_class": "highlight", "guess_lang": False, "pygments_formatter": _formatter},
                 "toc": {"permalink": "#", "permalink_class": "anchor", "slugify": slugify_unicode,
@@ -165,16 +165,14 @@ def _count(tokens) -> int:
 
 
 class _ConceptExtension(Extension):
-    def __init__(self, state: _State):
+    def __init__(self, state: _State, warn):
         super().__init__()
-        self.state = state
+        self.state, self.warn = state, warn  # warn(message, needle): Markup._warn
 
     def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's API name
-        state = self.state  # its problems list is new for each page
-        math.register(md, lambda message, needle: state.problems.append(Problem("warning", message, needle)))
+        math.register(md, self.warn)
         md.inlinePatterns.register(_WikiLink(md, self.state), "wikilink", 175)
-        warn = lambda message, needle: self.state.problems.append(Problem("warning", message, needle))  # noqa: E731
-        md.inlinePatterns.register(EmbedPattern(md, self.state, warn), "embed", 176)  # before '[[' is a wikilink
+        md.inlinePatterns.register(EmbedPattern(md, self.state, self.warn), "embed", 176)  # before '[[' is a wikilink
         md.treeprocessors.register(CalloutPass(md), "callouts", 15)  # after the inline pass (20): titles hold markup
         md.treeprocessors.register(_LinkPass(md, self.state), "concept_links", 1)
 
@@ -208,9 +206,7 @@ class _WikiLink(InlineProcessor):
             # A dangling link is a warning (--strict fails on it): notes link ahead to notes not written yet.
             hint = self.state.resolver.hint(target)
             self.state.problems.append(Problem("warning", f"{NO_NOTE} '{target}'{hint}", written))
-            el = etree.Element("span", {"class": "wikilink broken", "title": f"{NO_NOTE} '{target}' yet"})
-            el.text = label or target
-            return el, m.start(0), m.end(0)
+            return broken(label or target, f"{NO_NOTE} '{target}' yet"), m.start(0), m.end(0)
         url, shown = found
         if target:
             self.state.wikilinks.append(url)

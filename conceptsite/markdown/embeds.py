@@ -34,9 +34,7 @@ class EmbedPattern(InlineProcessor):
         found = self.state.resolver.resolve(note)
         if found is None:
             self.warn(f"{NO_NOTE} '{note}' to embed{self.state.resolver.hint(note)}", m.group(0))
-            el = etree.Element("span", {"class": "wikilink broken", "title": f"{NO_NOTE} '{note}' yet"})
-            el.text = target
-            return el, m.start(0), m.end(0)
+            return broken(target, f"{NO_NOTE} '{note}' yet"), m.start(0), m.end(0)
         self.state.wikilinks.append(found[0])
         self.state.embeds.append((found[0], part, m.group(0)))
         return etree.Element("span", {"data-embed": str(len(self.state.embeds) - 1)}), m.start(0), m.end(0)
@@ -46,9 +44,7 @@ class EmbedPattern(InlineProcessor):
         rel = self.state.resolver.resolve_file(name, self.state.folder)
         if rel is None:
             self.warn(f"no file named '{name}' to embed", m.group(0))
-            el = etree.Element("span", {"class": "wikilink broken", "title": f"no file named '{name}'"})
-            el.text = name
-            return el
+            return broken(name, f"no file named '{name}'")
         self.state.links.append("/" + rel)
         href = relative_url(self.state.page_url, rel)
         if rel.rpartition(".")[2].lower() not in IMAGES:
@@ -63,6 +59,13 @@ class EmbedPattern(InlineProcessor):
             if size.group(2):
                 el.set("height", size.group(2))
         return el
+
+
+def broken(text: str, title: str) -> etree.Element:
+    """What a link or embed to nothing shows: its text, marked unresolved, with no address."""
+    el = etree.Element("span", {"class": "wikilink broken", "title": title})
+    el.text = text
+    return el
 
 
 def anchor_of(part: str) -> str:

@@ -26,12 +26,12 @@ from markdown.treeprocessors import Treeprocessor
 
 from conceptsite.source.discover import make_slug
 from conceptsite.source.fields import TAG_NAME, opens_tag, tag_follows, tag_name
-from conceptsite.source.marks import marked_regions
+from conceptsite.source.marks import BLOCK_ID, marked_regions
 from conceptsite.urls import relative_url
 
 _BRACKET = re.compile(r"\^\[|[\[\]\n]")
 _TASK = re.compile(r"\[([ xX])\](?:[ \t]+|$)")
-_BLOCK_ID = re.compile(r"[A-Za-z0-9-]+")
+_BLOCK_ID = re.compile(BLOCK_ID)
 
 
 class ObsidianExtension(Extension):

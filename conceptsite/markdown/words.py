@@ -64,3 +64,8 @@ def count_words(html: str, counts: dict[str, int] | None = None) -> dict[str, in
 def as_lines(counts: dict[str, int]) -> str:
     """Word counts as word_counts writes them."""
     return "".join(f"\n{word} {n}" for word, n in counts.items())
+
+
+def from_lines(words: str) -> dict[str, int]:
+    """The word counts that word_counts wrote."""
+    return {word: int(n) for word, _, n in (line.partition(" ") for line in words.split("\n")) if word}

@@ -12,13 +12,10 @@ import sys
 from collections import Counter
 
 from conceptsite.markdown.convert import Body
+from conceptsite.markdown.words import from_lines
 
 TERMS_PER_PAGE = 40
 MAX_REPLACED = 50  # beyond this many changed bodies, ranking every page afresh is quicker
-
-
-def _counts(words: str) -> dict[str, int]:
-    return {word: int(n) for word, _, n in (line.partition(" ") for line in words.split("\n")) if word}
 
 
 class SearchTerms:
@@ -32,7 +29,7 @@ class SearchTerms:
         self.words = words  # url -> Body.words, in index order
         self.rows = rows  # the pages' rows as JSON: they read page fields only
         self.number = {url: n for n, url in enumerate(words)}
-        counts = [_counts(w) for w in words.values()]
+        counts = [from_lines(w) for w in words.values()]
         self.frequency = Counter()
         for found in counts:
             self.frequency.update(found.keys())
@@ -73,7 +70,7 @@ class SearchTerms:
         new = copy.copy(self)
         new.words, new.frequency, new.top = {**self.words, url: words}, Counter(self.frequency), dict(self.top)
         new.postings, new.fragments = dict(self.postings), dict(self.fragments)
-        before, after = _counts(self.words[url]).keys(), _counts(words).keys()
+        before, after = from_lines(self.words[url]).keys(), from_lines(words).keys()
         new.frequency.subtract(before - after)
         new.frequency.update(after - before)
         # Only pages holding a word whose frequency moved can rank differently; each line starts with '\n'.
@@ -112,7 +109,7 @@ class SearchTerms:
                 del self.order[bisect.bisect_left(self.order, term)]
 
     def _rank(self, words: str) -> list[str]:
-        counts = _counts(words)
+        counts = from_lines(words)
         return _top(counts, self._weights(counts))
 
     def _weights(self, terms=None) -> dict[str, float]:

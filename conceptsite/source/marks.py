@@ -42,6 +42,7 @@ _NOT_BEFORE_MATH = re.compile(r"[\w$\\]")  # what may not stand before an openin
 _NOT_AFTER_MATH = re.compile(r"[\w$]")  # nor after a closing one
 
 HIDDEN = ("comment", "unclosed")
+BLOCK_ID = r"[A-Za-z0-9-]+"  # the name in Obsidian's '^block-id' (markdown/obsidian.py, summary.py)
 _QUOTED = re.compile(r"[ \t]*>")  # a line in a block quote
 
 

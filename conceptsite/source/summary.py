@@ -24,6 +24,8 @@ from __future__ import annotations
 import html
 import re
 
+from conceptsite.source.marks import BLOCK_ID
+
 MAX_CHARS = 160  # a card's line or two; the cut one ends with '…' within it
 
 # Lines that start or interrupt blocks, after at most three spaces of indentation (CommonMark).
@@ -42,7 +44,7 @@ _HTML_BLOCK = re.compile(
 # Blocks that run to a closing mark, across blank lines: fences, display math, comments, raw text.
 _OPENER = re.compile(r" {0,3}(?:(`{3,}+)(?!.*`)|(~{3,}+)|(\$\$|<!--)|<(script|pre|style|textarea)\b)", re.I)
 _CLOSER = {"$$": "$$", "<!--": "-->"}
-_BLOCK_ID = re.compile(r"(?:^|[ \t])\^[A-Za-z0-9-]+[ \t]*$")  # Obsidian's '^block-id' ending a paragraph
+_BLOCK_ID = re.compile(rf"(?:^|[ \t])\^{BLOCK_ID}[ \t]*$")  # Obsidian's '^block-id' ending a paragraph
 _FIELD = re.compile(r"[ \t]*([A-Za-z_][\w-]*+)[ \t]*(::?)(?:[ \t]|$)")
 _TAGS = re.compile(r"[ \t]*#[^\s#]++(?:[ \t]+#[^\s#]++)*+[ \t]*$")
 _IMAGE = r"(?:!\[[^\[\]]*+\](?:\([^()]*+\))?|!\[\[[^\[\]]*+\]\]|<img\b[^<>]*+>|\[!\[[^\[\]]*+\]\([^()]*+\)\]\([^()]*+\))"
