@@ -106,6 +106,9 @@ class Suggester:
     # form a common subsequence: M <= LCS. The index packs the names of each length side by side in one int,
     # and the bit-parallel LCS (Allison-Dix) runs on all of them at once, a few big-int operations per
     # character of the word; only names whose LCS can reach the cutoff are scored by difflib, best bound first.
+    # Typos come first: the names one deletion away from the word (on either side, so a swapped, dropped,
+    # doubled or changed letter) are looked up in a second index and scored. A name outside them has an LCS of
+    # at most the longer length - 2, which bounds its ratio; after a typo's high score most lengths fall below.
 
     def __init__(self, candidates, cutoff: float = 0.6, shown: dict | None = None):
         if not 0.0 < cutoff <= 1.0:
@@ -113,6 +116,7 @@ class Suggester:
         self.cutoff, self.shown = cutoff, shown or {}  # shown: how the hint writes a candidate, if not as it is
         self.names = set(candidates)  # indexed at the first question: most builds have no unknown name
         self.blocks: list[_Block] | None = None
+        self.near: dict[str, list[str]] = {}  # each name, and it with one character deleted -> the names
         self.memo: dict[str, str | None] = {}  # one dangling name is often written many times
 
     def hint(self, name: str) -> str:
@@ -134,15 +138,23 @@ class Suggester:
                 if other:
                     by_length.setdefault(len(other), []).append(other)
             self.blocks = [_Block(group) for _, group in sorted(by_length.items())]
+            for other in self.names:
+                for key in _shortened(other):
+                    self.near.setdefault(key, []).append(other)
         matcher = difflib.SequenceMatcher()
         matcher.set_seq2(name)  # as get_close_matches sets them: a junk heuristic depends on which is which
         best, floor = None, self.cutoff  # difflib keeps the max of (ratio, name): below floor nothing can win
+        for other in sorted({other for key in _shortened(name) for other in self.near.get(key, ())}, reverse=True):
+            matcher.set_seq1(other)
+            found = (matcher.ratio(), other)
+            if found[0] >= self.cutoff and (best is None or found > best):
+                best, floor = found, found[0]
         # Lengths nearest the word's first: they can score highest, and a good match found early raises the
         # floor, so names of farther lengths are skipped whole and the rest need a longer LCS to be scored.
-        for reach, block in sorted(((_ratio(min(len(name), b.length), len(name) + b.length), b)
-                                    for b in self.blocks), key=lambda pair: -pair[0]):
+        for reach, block in sorted(((_beyond_typos(len(name), b.length), b) for b in self.blocks),
+                                   key=lambda pair: -pair[0]):
             if reach < floor:
-                break  # real_quick_ratio, an upper bound of ratio, is below it here and for every later length
+                break  # no name of this length or a later one outside the typos scored above can reach it
             total = len(name) + block.length
             need = max(0, int(floor * total / 2) - 1)
             while _ratio(need, total) < floor:  # the fewest matches that reach the floor, in difflib's arithmetic
@@ -158,6 +170,18 @@ class Suggester:
                     if found[0] >= self.cutoff and (best is None or found > best):
                         best, floor = found, found[0]
         return best[1] if best else None
+
+
+def _shortened(name: str) -> set[str]:
+    """The name, and the name with any one of its characters deleted."""
+    return {name, *(name[:i] + name[i + 1:] for i in range(len(name)))}
+
+
+def _beyond_typos(length: int, other: int) -> float:
+    """The highest ratio a word of one length can have with a name of the other that is not one deletion away
+    on either side: their LCS is at most the shorter length, and when the lengths differ by one or less, at
+    most the longer - 2."""
+    return _ratio(max(0, min(length, other, max(length, other) - 2)), length + other)
 
 
 def _ratio(matches: int, total: int) -> float:
