@@ -4,7 +4,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conceptsite.markdown.words import _STOP, _TAG, plain_words, word_counts
+from conceptsite.markdown.words import _STOP, _TAG, from_lines, plain_words, word_counts
 
 
 def test_plain_words_skip_markup_code_math_and_stopwords():
@@ -34,3 +34,13 @@ def test_word_counts_follow_the_definition_for_any_ascii_text(html):
 def test_word_counts_keep_first_use_order_and_merge_trimmed_words():
     assert word_counts("<p>Beta alpha-- ALPHA beta' the Beta</p><pre>gamma</pre>") == "\nbeta 3\nalpha 2"
     assert word_counts("İstanbul ıstanbul KELVIN") == _plain_counts("İstanbul ıstanbul KELVIN")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="abc the<p>-'", max_size=30), max_size=4))
+def test_counts_written_one_after_another_read_as_the_counts_of_the_texts_together(texts):
+    # build/embeds.py writes an embedded text's counts after the body's own, and from_lines adds them up
+    written = "".join(word_counts(text) for text in texts)
+    each = [word for text in texts for word in plain_words(text)]  # each text counted apart, in order
+    assert from_lines(written) == dict(Counter(each))
+    assert list(from_lines(written)) == list(dict.fromkeys(each))

@@ -12,7 +12,7 @@ from conceptsite.diagnostics import Report
 from conceptsite.graph.links import locate
 from conceptsite.markdown.convert import Body
 from conceptsite.markdown.embeds import anchor_of
-from conceptsite.markdown.words import as_lines, count_words, from_lines
+from conceptsite.markdown.words import word_counts
 from conceptsite.urls import relative_url
 
 _SLOT = re.compile(r'<span data-embed="(\d+)"></span>')
@@ -72,7 +72,8 @@ class _Filler:
             shown.append(text)
             at = end
         html = ("".join(parts) + html[at:]).replace("<p></p>", "")
-        self.done[url] = replace(body, html=html, words=_more_words(body.words, shown))
+        # The embedded text's counts follow the body's own: words.from_lines adds up a word written twice.
+        self.done[url] = replace(body, html=html, words=body.words + "".join(map(word_counts, shown)))
 
     def _slot(self, url: str, body: Body, number: int) -> tuple[str, str]:
         """The HTML an embed shows: the text it names, wrapped with a link to where it comes from (nothing
@@ -95,14 +96,6 @@ class _Filler:
         first = self.pages[trail[start][0]]
         self.report.error(first.source.shown, *locate(first, trail[start][1]),
                           f"embed cycle: {' -> '.join(places)} -> back to the first; remove one of these embeds")
-
-
-def _more_words(words: str, texts: list[str]) -> str:
-    """A body's search words ('\\nword count' lines) with those of the texts it embeds added."""
-    counts = from_lines(words)
-    for text in texts:
-        count_words(text, counts)
-    return as_lines(counts)
 
 
 def _written(trail: list, bodies: dict, last: str) -> list:

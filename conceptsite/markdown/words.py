@@ -67,5 +67,10 @@ def as_lines(counts: dict[str, int]) -> str:
 
 
 def from_lines(words: str) -> dict[str, int]:
-    """The word counts that word_counts wrote."""
-    return {word: int(n) for word, _, n in (line.partition(" ") for line in words.split("\n")) if word}
+    """The word counts that word_counts wrote; a word written twice (a body, then the text it embeds, each
+    counted apart: build/embeds.py) counts both times."""
+    counts: dict[str, int] = {}
+    for line in words.split("\n")[1:]:  # each line starts with '\n'
+        word, _, n = line.partition(" ")
+        counts[word] = counts.get(word, 0) + int(n)
+    return counts
