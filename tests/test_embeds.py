@@ -89,3 +89,35 @@ def test_editing_an_embedded_note_rewrites_its_page_and_the_pages_embedding_it_o
     pages = sorted(path for path in result.stats.written if path.endswith("index.html") and path.startswith("concepts/"))
     assert pages == ["concepts/host/index.html", "concepts/outer/index.html", "concepts/source/index.html"]
     assert "More words, edited." in (p.out / "concepts/outer/index.html").read_text()
+
+
+def test_embeds_filled_across_processes_are_filled_as_in_one(scratch_project, monkeypatch):
+    """fill_embeds in 2 or 3 processes (each filling first what its share needs) gives every body as one
+    process does: nested sections with and without embeds in them, embeds opening, closing and inside
+    paragraphs, a cycle, and chains that cross from one share to the next."""
+    import random
+    from conceptsite.build import embeds
+    from conceptsite.diagnostics import Report
+    p, rng = scratch_project, random.Random(25)
+    names = [f"n{n:03d}" for n in range(90)]
+    for n, name in enumerate(names):
+        def embed():
+            target = rng.choice(names[:n] or names)  # mostly earlier notes: long chains; the first makes a cycle
+            return f"![[{target}{rng.choice(['', '#Part A', '#Part B'])}]]"
+        part_a = rng.choice([f"Words {name} here.", f"{embed()} starts this.", f"Ends with {embed()}"])
+        part_b = rng.choice([f"Plain {name}.", f"Mid {embed()} text.", embed()])
+        p.concept(name, f"title: {name.upper()}", body=f"Intro {name}.\n\n## Part A\n\n{part_a}\n\n## Part B\n\n{part_b}\n")
+    seen = {}
+    monkeypatch.setattr(pipeline, "fill_embeds", lambda pages, bodies, report, workers: seen.setdefault(
+        "args", (pages, bodies)) and embeds.fill_embeds(pages, bodies, report, 1))
+    with pytest.raises(BuildFailed):  # the cycle
+        gather(p)
+    pages, bodies = seen["args"]
+    one = embeds.fill_embeds(pages, bodies, Report(), 1)
+    assert sum('class="embed"' in body.html for body in one.values()) > 60
+    assert sum(body.html.count('class="embed"') > 2 for body in one.values()) > 10  # nested
+    for workers in (2, 3):
+        report = Report()
+        many = embeds.fill_embeds(pages, bodies, report, workers)
+        assert {u: (b.html, b.words) for u, b in many.items()} == {u: (b.html, b.words) for u, b in one.items()}
+        assert [d.message for d in report.items][0].startswith("embed cycle")

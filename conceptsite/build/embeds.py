@@ -13,6 +13,7 @@ from conceptsite.graph.links import locate
 from conceptsite.markdown.convert import Body
 from conceptsite.markdown.embeds import anchor_of
 from conceptsite.markdown.words import word_counts
+from conceptsite.parallel import map_chunks, worker_count
 from conceptsite.urls import relative_url
 
 _SLOT = re.compile(r'<span data-embed="(\d+)"></span>')
@@ -22,12 +23,15 @@ _ID = re.compile(r' id="[^"]*"')
 _HEADING = re.compile(r'<h([1-6])[^>]*\bid="([^"]*)"')
 
 
-def fill_embeds(pages, bodies: dict[str, Body], report: Report) -> dict[str, Body]:
-    """Every body with its embeds filled in; bodies without embeds are returned as they were."""
+def fill_embeds(pages, bodies: dict[str, Body], report: Report, workers: int = 1) -> dict[str, Body]:
+    """Every body with its embeds filled in; bodies without embeds are returned as they were. Many are
+    filled across processes (parallel.worker_count)."""
     filler = _Filler({page.url: page for page in pages}, bodies, report)
-    for url in filler.order():
-        filler.fill(url)
-    return {url: filler.done.get(url, body) for url, body in bodies.items()}
+    order = filler.order()
+    filled = dict(bodies)
+    for part in map_chunks(filler.fill_chunk, order, worker_count(workers, len(order))):
+        filled.update((url, _filled(bodies[url], *fill)) for url, fill in part.items())  # as each share comes
+    return filled
 
 
 class _Filler:
@@ -36,6 +40,7 @@ class _Filler:
 
     def __init__(self, pages: dict, bodies: dict[str, Body], report: Report):
         self.pages, self.bodies, self.report, self.done = pages, bodies, report, {}
+        self.place: dict[str, int] = {}  # url -> where order() put it
 
     def order(self) -> list[str]:
         """The pages with embeds, each after every page it embeds; each cycle reported once, left unfilled."""
@@ -57,29 +62,41 @@ class _Filler:
                 elif target not in state and target in self.bodies:
                     state[target] = "open"
                     stack.append((target, iter(self.bodies[target].embeds)))
+        self.place = {url: n for n, url in enumerate(order)}
         return order
 
-    def fill(self, url: str) -> None:
-        """Fill one body's slots from bodies already filled; its search words gain the embedded text's."""
-        body, parts, at, shown = self.bodies[url], [], 0, []
-        html = body.html
-        for m in _SLOT.finditer(html):  # a literal start: the scan skips to each slot
-            alone = html.endswith("<p>", 0, m.start()) and html.startswith("</p>", m.end())
-            start, end = (m.start() - 3, m.end() + 4) if alone else (m.start(), m.end())
-            embed, text = self._slot(url, body, int(m.group(1)))
-            inside = not alone and html.rfind("<p>", 0, start) > html.rfind("</p>", 0, start)
-            parts += [html[at:start], f"</p>{embed}<p>" if inside else embed]
-            shown.append(text)
-            at = end
-        html = ("".join(parts) + html[at:]).replace("<p></p>", "")
+    def fill_chunk(self, urls: list[str]) -> dict[str, tuple]:
+        """What fills some pages of the order (_filled's arguments but the body: the embeds are a fraction of
+        the page to send back), found after the bodies they need filled first: those whose embedded part
+        holds an embed itself (a part without one reads the same unfilled)."""
+        needed, stack = set(urls), list(urls)
+        while stack:
+            url = stack.pop()
+            for target, part, _ in self.bodies[url].embeds:
+                if target not in needed and self._before(target, url) and _SLOT.search(_part(self.bodies[target].html, part)):
+                    needed.add(target)
+                    stack.append(target)
+        fills = {url: self.fill(url) for url in sorted(needed, key=self.place.__getitem__)}
+        return {url: fills[url] for url in urls}
+
+    def _before(self, target: str, url: str) -> bool:
+        """Whether target has embeds and is filled before url (after it, url's embed of it is on a cycle)."""
+        return target in self.place and self.place[target] < self.place[url]
+
+    def fill(self, url: str) -> tuple[list[str], str]:
+        """Fill one body's slots from bodies already filled; what filled them (_filled's arguments)."""
+        body = self.bodies[url]
+        slots = [self._slot(url, body, int(m.group(1))) for m in _SLOT.finditer(body.html)]
         # The embedded text's counts follow the body's own: words.from_lines adds up a word written twice.
-        self.done[url] = replace(body, html=html, words=body.words + "".join(map(word_counts, shown)))
+        fill = [embed for embed, _ in slots], "".join(word_counts(text) for _, text in slots)
+        self.done[url] = _filled(body, *fill)
+        return fill
 
     def _slot(self, url: str, body: Body, number: int) -> tuple[str, str]:
         """The HTML an embed shows: the text it names, wrapped with a link to where it comes from (nothing
         on a cycle, which is reported)."""
         target, part, _ = body.embeds[number]
-        if target in self.bodies and self.bodies[target].embeds and target not in self.done:
+        if target in self.place and not self._before(target, url):
             return "", ""  # on a cycle
         inner = self.done[target].html if target in self.done else self.bodies[target].html if target in self.bodies else ""
         page = self.pages.get(target)
@@ -96,6 +113,21 @@ class _Filler:
         first = self.pages[trail[start][0]]
         self.report.error(first.source.shown, *locate(first, trail[start][1]),
                           f"embed cycle: {' -> '.join(places)} -> back to the first; remove one of these embeds")
+
+
+def _filled(body: Body, embeds: list[str], words: str) -> Body:
+    """The body with its slots replaced by the embeds' HTML, in order, and the embedded text's words added."""
+    html, parts, at = body.html, [], 0
+    for m, embed in zip(_SLOT.finditer(html), embeds):  # a literal start: the scan skips to each slot
+        start, end = m.start(), m.end()
+        # In a paragraph, the embed ends it and starts the rest anew; a side left empty goes.
+        if html.rfind("<p>", 0, start) > html.rfind("</p>", 0, start):
+            opened, closes = html.endswith("<p>", at, start), html.startswith("</p>", end)
+            start, end = start - 3 * opened, end + 4 * closes
+            embed = ("" if opened else "</p>") + embed + ("" if closes else "<p>")
+        parts += [html[at:start], embed]
+        at = end
+    return replace(body, html="".join(parts) + html[at:], words=body.words + words)
 
 
 def _written(trail: list, bodies: dict, last: str) -> list:

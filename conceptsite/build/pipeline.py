@@ -125,7 +125,7 @@ def gather(options: Options, timings: dict | None = None, state: State | None = 
     index = clock("index", Index, pages, report, sources.assets)
     check_theme_clashes(sources.assets, theme.assets, report)
     bodies = clock("markup", render_bodies, pages, index, config, report, caches.bodies, options.workers)
-    bodies = clock("embeds", fill_embeds, pages, bodies, report)
+    bodies = clock("embeds", fill_embeds, pages, bodies, report, options.workers)
     known = known_urls(pages, sources, theme)
     in_place = state is not None and bool(Manifest(state).entries)
     last = last_search(caches.store, state) if caches.pages is not None else None
