@@ -10,7 +10,7 @@ import unicodedata
 from conceptsite.source.discover import SECTIONS, SourceFile, make_slug
 from conceptsite.source.frontmatter import FrontMatter
 from conceptsite.source.history import FileDates, file_dates
-from conceptsite.source.marks import HIDDEN, marked_regions, without_comments
+from conceptsite.source.marks import HIDDEN, marked_regions, restart, without_comments
 
 # Each field's names, ours first: when a note has more than one, the first found is read.
 DATE_KEYS = ("date", "created", "publishDate")
@@ -203,9 +203,15 @@ def read_marks(fm: FrontMatter, body: str) -> tuple[str, list, tuple[int, int] |
     """Obsidian's marks of a page's body, read in one pass: the body as everything after reads it (its %%
     comments out, line breaks kept), each #tag with its line and column in the file, and where an unclosed
     comment opens (None for none). body is the end of fm.body (the title heading it may start with taken off)."""
-    regions = marked_regions(body) if "%%" in body or _MAY_TAG.search(body) else []
-    shown, unclosed = without_comments(body, regions)
-    tags = inline_tag_offsets(body, regions)
+    tag, comment = _MAY_TAG.search(body), body.find("%%")
+    if tag is None and comment < 0:  # most bodies: no region need be read
+        return body, [], None
+    # Marks are read from the last line before the first where the regions read the same as from the start
+    start = restart(body, min(tag.start() if tag else len(body), comment % (len(body) + 1)))
+    regions = marked_regions(body[start:])
+    shown, unclosed = without_comments(body[start:], regions)
+    tags = [(name, start + at) for name, at in inline_tag_offsets(body[start:], regions)]
+    shown, unclosed = body[:start] + shown, unclosed + start if unclosed >= 0 else -1
     places = _places(fm, body, [at for _, at in tags] + ([unclosed] if unclosed >= 0 else []))
     return shown, [(name, place) for (name, _), place in zip(tags, places)], places[-1] if unclosed >= 0 else None
 
