@@ -117,6 +117,7 @@ class Suggester:
         self.names = set(candidates)  # indexed at the first question: most builds have no unknown name
         self.blocks: list[_Block] | None = None
         self.near: dict[str, list[str]] = {}  # each name, and it with one character deleted -> the names
+        self.reach: dict[int, list] = {}
         self.memo: dict[str, str | None] = {}  # one dangling name is often written many times
 
     def hint(self, name: str) -> str:
@@ -151,8 +152,7 @@ class Suggester:
                 best, floor = found, found[0]
         # Lengths nearest the word's first: they can score highest, and a good match found early raises the
         # floor, so names of farther lengths are skipped whole and the rest need a longer LCS to be scored.
-        for reach, block in sorted(((_beyond_typos(len(name), b.length), b) for b in self.blocks),
-                                   key=lambda pair: -pair[0]):
+        for reach, block in self._by_reach(len(name)):
             if reach < floor:
                 break  # no name of this length or a later one outside the typos scored above can reach it
             total = len(name) + block.length
@@ -170,6 +170,12 @@ class Suggester:
                     if found[0] >= self.cutoff and (best is None or found > best):
                         best, floor = found, found[0]
         return best[1] if best else None
+
+    def _by_reach(self, length: int) -> list:
+        """(the highest ratio outside the typos, block) for a word of this length, highest first; kept per length."""
+        if length not in self.reach:
+            self.reach[length] = sorted(((_beyond_typos(length, b.length), b) for b in self.blocks), key=lambda pair: -pair[0])
+        return self.reach[length]
 
 
 def _shortened(name: str) -> set[str]:
