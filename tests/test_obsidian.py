@@ -86,6 +86,31 @@ def test_an_unclosed_comment_hides_the_rest_of_the_page_with_a_warning_at_it(mar
     assert (problem.severity, problem.line, problem.col, problem.message) == ("warning", 6, 6, UNCLOSED_COMMENT)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["w", " ", "%%c%%", "%%", "\n", "\n> ", "> ", "`", "$", "#t"]), max_size=20))
+def test_text_after_a_comment_is_placed_where_the_file_has_it(pieces):
+    """Page.place gives the file's line and column of any text of the body, past comments taken out of its line
+    (problems the converter finds after one are shown where they are written)."""
+    text = "".join(piece if piece != "w" else f"[[n{n}]]" for n, piece in enumerate(pieces))
+    page, _ = read("---\ntitle: X\n---\n" + text)
+    lines = text.split("\n")
+    for n in range(len(pieces)):
+        token = f"[[n{n}]]"
+        if token in page.body:  # (not in a comment)
+            row = next(i for i, line in enumerate(lines) if token in line)
+            assert page.place(page.body.index(token)) == (row + 4, lines[row].index(token) + 1), (text, token)
+
+
+def test_a_dangling_link_after_a_comment_is_reported_where_it_is_written(scratch_project):
+    body = "Intro %%a note to self%% then [[nowhere]] here.\n\n> Quoted %%over\n> lines%% and [[gone]] too.\n"
+    scratch_project.concept("x", "title: X", body=body)
+    site = pipeline.gather(pipeline.Options(content=scratch_project.content))
+    text = (scratch_project.content / "concepts" / "x.md").read_text().split("\n")
+    written = {name: next((row + 1, line.index(name) + 1) for row, line in enumerate(text) if name in line)
+               for name in ("[[nowhere]]", "[[gone]]")}
+    assert {(d.line, d.col) for d in site.warnings} == set(written.values())
+
+
 @pytest.mark.parametrize("text", ["%% private\n\nstill private. %%\n\nProse *here*. More.", "%%hidden%%\n\nProse here.",
                                   "%%aside%% Prose\nhere.\n- a list\n- b", "Prose here. %% left open, secret"])
 def test_comments_reach_no_summary(text):

@@ -145,7 +145,7 @@ def _mentions(page: Page, names: dict, linked: set):
         if url not in seen:
             seen.add(url)
             start, end = words[i][0], words[i + length - 1][1]
-            line, col = _place(page, text, start)
+            line, col = page.place(start)  # (text keeps the body's offsets)
             yield Finding(page.source.shown, line, col,
                           f"mentions {title} without a link: '{page.body[start:end]}'; write [[{slug}]]")
         i += length
@@ -162,12 +162,6 @@ def _longest(names: dict, words: list, i: int, text: str) -> tuple:
         if _END in node:
             best = (node[_END], j - i)
     return best
-
-
-def _place(page: Page, text: str, offset: int) -> tuple[int, int]:
-    """Line and column in the file of an offset in the body."""
-    line_start = text.rfind("\n", 0, offset) + 1
-    return page.body_line + text.count("\n", 0, offset), offset - line_start + 1
 
 
 def format_report(health: Health) -> str:

@@ -206,10 +206,7 @@ def locate(page: Page, needle: str, nth: int = 0) -> tuple[int, int]:
         if later < 0:
             break
         index = later
-    if index < 0:
-        return page.body_line, 1
-    before = page.body[:index]
-    return page.body_line + before.count("\n"), index - (before.rfind("\n") + 1) + 1
+    return page.place(index) if index >= 0 else (page.body_line, 1)
 
 
 # What comes right before a link's address where it is written: inline, autolink, definition, raw HTML.

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from conceptsite.source.discover import Section, is_vault, show_path
 from conceptsite.diagnostics import Report, did_you_mean
-from conceptsite.source.frontmatter import FrontMatterError, load_yaml
+from conceptsite.source.frontmatter import FrontMatterError, byte_position, decode, load_yaml
 from conceptsite.source.fields import plain_permalink
-from conceptsite.source.page import KNOWN_KEYS, byte_position, decode
+from conceptsite.source.page import KNOWN_KEYS
 
 RESERVED_KEYS = {"T", "/", "?"}
 

@@ -199,21 +199,23 @@ def inline_tag_offsets(body: str, regions: list | None = None) -> list[tuple[str
 UNCLOSED_COMMENT = "unclosed %% comment hides the rest of the page: close it with another %%, or remove it"
 
 
-def read_marks(fm: FrontMatter, body: str) -> tuple[str, list, tuple[int, int] | None]:
+def read_marks(fm: FrontMatter, body: str) -> tuple[str, list, tuple[int, int] | None, tuple]:
     """Obsidian's marks of a page's body, read in one pass: the body as everything after reads it (its %%
-    comments out, line breaks kept), each #tag with its line and column in the file, and where an unclosed
-    comment opens (None for none). body is the end of fm.body (the title heading it may start with taken off)."""
+    comments out, line breaks kept), each #tag with its line and column in the file, where an unclosed comment
+    opens (None for none), and the cuts the comments left (marks.without_comments; Page.place reads them). body
+    is the end of fm.body (the title heading it may start with taken off)."""
     tag, comment = _MAY_TAG.search(body), body.find("%%")
     if tag is None and comment < 0:  # most bodies: no region need be read
-        return body, [], None
+        return body, [], None, ()
     # Marks are read from the last line before the first where the regions read the same as from the start
     start = restart(body, min(tag.start() if tag else len(body), comment % (len(body) + 1)))
     regions = marked_regions(body[start:])
-    shown, unclosed = without_comments(body[start:], regions)
+    shown, unclosed, cuts = without_comments(body[start:], regions)
     tags = [(name, start + at) for name, at in inline_tag_offsets(body[start:], regions)]
     shown, unclosed = body[:start] + shown, unclosed + start if unclosed >= 0 else -1
     places = _places(fm, body, [at for _, at in tags] + ([unclosed] if unclosed >= 0 else []))
-    return shown, [(name, place) for (name, _), place in zip(tags, places)], places[-1] if unclosed >= 0 else None
+    found = [(name, place) for (name, _), place in zip(tags, places)]
+    return shown, found, places[-1] if unclosed >= 0 else None, tuple((start + at, cut) for at, cut in cuts)
 
 
 def _places(fm: FrontMatter, body: str, offsets: list[int]) -> list[tuple[int, int]]:

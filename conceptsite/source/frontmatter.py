@@ -270,3 +270,17 @@ def _from_yaml_error(exc: yaml.MarkedYAMLError, where: _Where) -> FrontMatterErr
     if "maximum nesting depth" in problem:  # libyaml's own limit, far above ours
         return FrontMatterError(line, col, _TOO_DEEP)
     return FrontMatterError(line, col, f"invalid YAML: {problem}")
+
+
+def decode(raw: bytes) -> str:
+    """Bytes to text with LF endings and no BOM; raises UnicodeDecodeError."""
+    text = raw.decode("utf-8")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """Line and column (both from 1, the column in bytes) of a byte offset."""
+    before = raw[:offset]
+    return before.count(b"\n") + 1, offset - (before.rfind(b"\n") + 1) + 1

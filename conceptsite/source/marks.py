@@ -63,21 +63,26 @@ def _next_fence_mark(body: str, pos: int, end: int) -> int:
     return min(found, default=-1)
 
 
-def without_comments(text: str, regions: list | None = None) -> tuple[str, int]:
+def without_comments(text: str, regions: list | None = None) -> tuple[str, int, list[tuple[int, int]]]:
     """The text with its %% comments taken out: their line breaks stay (the lines after keep their numbers), and
-    in a block quote, the quote markers of their later lines (the quote goes on); and where an unclosed one
-    opens, or -1. regions: marked_regions(text), when it is at hand."""
+    in a block quote, the quote markers of their later lines (the quote goes on); where an unclosed one opens, or
+    -1; and the cuts: (offset in the text shown, how many characters of its line were taken out before it), for
+    finding a column of the text shown in the file. regions: marked_regions(text), when it is at hand."""
     if regions is None:
         regions = marked_regions(text) if "%%" in text else ()
-    pieces, done, line, unclosed = [], 0, 0, -1
+    pieces, done, line, unclosed, shown, cuts = [], 0, 0, -1, 0, []
     for start, end, kind in regions:
         if kind in HIDDEN:
             line = text.rfind("\n", done, start) + 1 or line  # where the comment's first line starts
-            quoted, rows = _QUOTED.match(text, line, start), text[start:end].split("\n")[1:]
-            kept = (QUOTES.match(row).group() if quoted else "" for row in rows)
-            pieces += [text[done:start], "\n".join(["", *kept])]
+            quoted, rows = _QUOTED.match(text, line, start), text[start:end].split("\n")
+            kept = "\n".join(["", *(QUOTES.match(row).group() if quoted else "" for row in rows[1:])])
+            pieces += [text[done:start], kept]
+            shown += start - done + len(kept)
+            # What follows the comment on its last line stood further right in the file: by the comment's part of
+            # that line, less the quote markers kept of it
+            cuts.append((shown, end - start if len(rows) == 1 else len(rows[-1]) - len(kept) + kept.rfind("\n") + 1))
             done, unclosed = end, start if kind == "unclosed" else unclosed
-    return "".join(pieces + [text[done:]]), unclosed
+    return "".join(pieces + [text[done:]]), unclosed, cuts
 
 
 @functools.lru_cache(maxsize=64)

@@ -13,7 +13,7 @@ from conceptsite.diagnostics import Diagnostic, Report, did_you_mean
 from conceptsite.source.fields import (ALIAS_KEYS, DATE_KEYS, HIDING, UNCLOSED_COMMENT, UPDATED_KEYS, URL_KEYS,
                                        bare_tag, created_date, first_key, heading_text, list_advice, own_url, parse_date,
                                        plain_permalink, read_marks, rename_keys, section_url, split_tags, title_from_name)
-from conceptsite.source.frontmatter import FrontMatter, FrontMatterError, split
+from conceptsite.source.frontmatter import FrontMatter, FrontMatterError, byte_position, decode, split
 from conceptsite.source.history import FileDates
 from conceptsite.source.summary import derive_summary
 
@@ -55,6 +55,7 @@ class Page:
     body: str
     body_line: int
     tag_places: tuple = ()  # (line, col) of each tag, for messages about one tag
+    cuts: tuple = ()  # where %% comments were taken out of a line of the body: (offset, characters) (place())
     own_url: str = ""  # the URL its slug or permalink front-matter gives it, if any
     extra: dict = field(default_factory=dict)  # front-matter keys this tool does not read, as written
 
@@ -62,6 +63,12 @@ class Page:
     def kind(self) -> str:
         """concept, writeup, project or page."""
         return self.source.kind
+
+    def place(self, offset: int) -> tuple[int, int]:
+        """Line and column in the file of an offset into the body (past any %% comment taken out of its line)."""
+        line_start = self.body.rfind("\n", 0, offset) + 1
+        moved = sum(cut for at, cut in self.cuts if line_start <= at <= offset)
+        return self.body_line + self.body.count("\n", 0, offset), offset - line_start + 1 + moved
 
     @property
     def slug(self) -> str:
@@ -75,14 +82,6 @@ class Page:
             return self.own_url
         section = section_url(self.source)
         return f"{section}/{self.slug}/" if section else f"{self.slug}/"
-
-
-def decode(raw: bytes) -> str:
-    """Bytes to text with LF endings and no BOM; raises UnicodeDecodeError."""
-    text = raw.decode("utf-8")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def read_page(source: SourceFile, raw: bytes, report: Report, dates: FileDates | None = None,
@@ -122,12 +121,6 @@ def reread(source: SourceFile, dates: FileDates | None = None,
     return (raw, page, notes) if page is not None and len(notes) == len(report.items) else None
 
 
-def byte_position(raw: bytes, offset: int) -> tuple[int, int]:
-    """Line and column (both from 1, the column in bytes) of a byte offset."""
-    before = raw[:offset]
-    return before.count(b"\n") + 1, offset - (before.rfind(b"\n") + 1) + 1
-
-
 class _Checker:
     """Validates front-matter values one key at a time, recording every problem."""
 
@@ -146,7 +139,7 @@ class _Checker:
                 # Notes carry keys of other tools (kept as page.extra): only --strict asks about them.
                 self.report.note(self.where, *self.fm.where(str(key)), f"unknown front-matter key '{key}'{hint}")
         body, title = self._title_and_body(source)
-        body, inline, unclosed = read_marks(self.fm, body)  # from here on, the body without its %% comments
+        body, inline, unclosed, cuts = read_marks(self.fm, body)  # from here on, the body without its %% comments
         if unclosed is not None:
             self.report.warn(self.where, *unclosed, UNCLOSED_COMMENT)
         tags, tag_places = self.tags(inline)
@@ -170,6 +163,7 @@ class _Checker:
             body=body,
             body_line=self.fm.body_line,
             tag_places=tag_places,
+            cuts=cuts,
             own_url=url,
             extra={str(key): value for key, value in data.items() if str(key) not in KNOWN_KEYS},
         )
