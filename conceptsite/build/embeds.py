@@ -39,7 +39,9 @@ class _Filler:
     of embeds may be as long as the vault, so the order is found with a stack, not by recursion."""
 
     def __init__(self, pages: dict, bodies: dict[str, Body], report: Report):
-        self.pages, self.bodies, self.report, self.done = pages, bodies, report, {}
+        self.pages, self.bodies, self.report = pages, bodies, report
+        self.done: dict[str, list[str]] = {}  # url -> the embeds that fill its slots, once filled
+        self.spliced: dict[str, str] = {}  # url -> its filled HTML, made the first time a part with a slot is asked
         self.place: dict[str, int] = {}  # url -> where order() put it
 
     def order(self) -> list[str]:
@@ -89,8 +91,19 @@ class _Filler:
         slots = [self._slot(url, body, int(m.group(1))) for m in _SLOT.finditer(body.html)]
         # The embedded text's counts follow the body's own: words.from_lines adds up a word written twice.
         fill = [embed for embed, _ in slots], "".join(word_counts(text) for _, text in slots)
-        self.done[url] = _filled(body, *fill)
+        self.done[url] = fill[0]
         return fill
+
+    def _part_of(self, target: str, part: str) -> str:
+        """The part of target an embed names, from target's filled body when that part holds a slot (a part
+        without one reads the same unfilled, and most embedded parts have none: no splice is made for them)."""
+        html = self.bodies[target].html if target in self.bodies else ""
+        found = _part(html, part)
+        if target in self.done and _SLOT.search(found):
+            if target not in self.spliced:
+                self.spliced[target] = _spliced(html, self.done[target])
+            found = _part(self.spliced[target], part)
+        return found
 
     def _slot(self, url: str, body: Body, number: int) -> tuple[str, str]:
         """The HTML an embed shows: the text it names, wrapped with a link to where it comes from (nothing
@@ -98,10 +111,9 @@ class _Filler:
         target, part, _ = body.embeds[number]
         if target in self.place and not self._before(target, url):
             return "", ""  # on a cycle
-        inner = self.done[target].html if target in self.done else self.bodies[target].html if target in self.bodies else ""
         page = self.pages.get(target)
         title = (page.title if page else target) + (f" > {part}" if part and part[0] != "^" else "")  # a block: its note
-        text = _moved(_part(inner, part), target, url)
+        text = _moved(self._part_of(target, part), target, url)
         source = relative_url(url, target) + (f"#{anchor_of(part)}" if part else "")
         return (f'<div class="embed"><div class="embed-content">{text}</div>'
                 f'<p class="embed-source"><a href="{source}">{_escape(title)}</a></p></div>'), text
@@ -117,7 +129,12 @@ class _Filler:
 
 def _filled(body: Body, embeds: list[str], words: str) -> Body:
     """The body with its slots replaced by the embeds' HTML, in order, and the embedded text's words added."""
-    html, parts, at = body.html, [], 0
+    return replace(body, html=_spliced(body.html, embeds), words=body.words + words)
+
+
+def _spliced(html: str, embeds: list[str]) -> str:
+    """The HTML with its slots replaced by the embeds' HTML, in order."""
+    parts, at = [], 0
     for m, embed in zip(_SLOT.finditer(html), embeds):  # a literal start: the scan skips to each slot
         start, end = m.start(), m.end()
         # In a paragraph, the embed ends it and starts the rest anew; a side left empty goes.
@@ -127,7 +144,7 @@ def _filled(body: Body, embeds: list[str], words: str) -> Body:
             embed = ("" if opened else "</p>") + embed + ("" if closes else "<p>")
         parts += [html[at:start], embed]
         at = end
-    return replace(body, html="".join(parts) + html[at:], words=body.words + words)
+    return "".join(parts) + html[at:]
 
 
 def _written(trail: list, bodies: dict, last: str) -> list:
