@@ -68,9 +68,15 @@ class Regions:
 
     def line(self, pos: int) -> int:
         """Where to read on from, at a line's start: past the line or block if it is code."""
-        text = self.text
         stop = self.line_end(pos)
         self.state, self.line_at = (self.blank, self.listed, self.coded), pos  # for a comment opening the line
+        if pos == stop or self.text[pos].isalpha():  # most lines: what any_line makes of them, with no pattern tried
+            return self.plain_line(pos == stop)
+        return self.any_line(pos, stop)
+
+    def any_line(self, pos: int, stop: int) -> int:
+        """line() for any line, text[pos:stop]."""
+        text = self.text
         inside = self.quotes(pos, stop)
         first = _SPACES.match(text, inside, stop).end()
         indent = len(text[pos:first].expandtabs(4)) - len(text[pos:inside].expandtabs(4))  # tabs stop by the line
@@ -85,6 +91,18 @@ class Regions:
         fence = FENCE.match(text, pos) if inner < 4 else None  # indented more, it goes on a paragraph
         self.text_line(inside, stop, indent, fence)
         return self.add(inside, self.fence_end(stop, fence, inside), "code") if fence else pos
+
+    def plain_line(self, empty: bool) -> int:
+        """What any_line() makes of an empty line or one starting with a letter (no quote, list, code or heading),
+        in fewer steps; where to read on from."""
+        if empty:  # a blank line ends an empty item, and a block quote with the list and code in it
+            self.coded = self.coded and not self.depth
+            self.blank, self.listed = True, self.listed and not self.empty and not self.depth
+        else:  # text after a blank line ends a list
+            self.coded, self.empty = False, None
+            self.listed, self.blank = self.listed and not self.blank, False
+        self.depth = 0
+        return self.line_at
 
     def line_end(self, pos: int) -> int:
         """Where the line holding pos ends, found once for each line however often it is asked."""
