@@ -12,9 +12,10 @@ from pathlib import Path
 
 from . import corpus, vault
 
-STAMP, VERSION = ".obsidian-version", "1"  # bump when these vaults' generator changes
+STAMP, VERSION = ".obsidian-version", "2"  # bump when these vaults' generator changes
 KINDS = ("bare", "plain", "rich")  # also the order of the rows in each run
 EMBEDDED, LINKED = "Overview", "How it works"  # sections every generated note has (corpus.body's first two)
+TAG = "topic/sub"  # the constructs' inline tag; the plain vault's notes give it in their front matter
 BARE = "obsidian: bare notes, cold --no-cache"
 PLAIN = "obsidian: plain-Markdown equivalent, cold --no-cache"
 RICH = "obsidian: Obsidian constructs, cold --no-cache"
@@ -39,8 +40,10 @@ def generate(project: Path, kind: str) -> Path:
     picks = random.Random(17)
     for number, (path, text) in enumerate(zip(sources, texts)):
         other = picks.randrange(number) if number else None  # an earlier note only, so embeds make no cycle
-        if kind != "bare":
-            text += (rich if kind == "rich" else plain)(number, stems, texts, other)
+        if kind == "plain":
+            text = tagged(text, path) + plain(number, stems, texts, other)
+        elif kind == "rich":
+            text += rich(number, stems, texts, other)
         (root / vault.NOTES / path.name).write_text(text, encoding="utf-8")
     (root / STAMP).write_text(stamp)
     return root
@@ -50,7 +53,7 @@ def rich(number: int, stems: list[str], texts: list[str], other: int | None) -> 
     """A note's tail in Obsidian's constructs: a folded callout with a highlight and an inline tag, a task list
     with an inline comment, a block comment, a block id, and (but in the first note) a section embed and a
     heading link to an earlier note."""
-    lines = ["", f"> [!tip]- A note on {stems[number]}", "> A line with ==a highlight== and the tag #topic/sub in it.",
+    lines = ["", f"> [!tip]- A note on {stems[number]}", f"> A line with ==a highlight== and the tag #{TAG} in it.",
              "", "- [ ] a task", "- [x] done %%a private comment%%", "", "%%", "A block comment, shown nowhere.", "%%",
              "", f"This paragraph ends with its block id. ^line-{number}"]
     if other is not None:
@@ -61,12 +64,21 @@ def rich(number: int, stems: list[str], texts: list[str], other: int | None) -> 
 def plain(number: int, stems: list[str], texts: list[str], other: int | None) -> str:
     """The same tail as plain Markdown showing the same text: a block quote with a bold title, a plain list, no
     comments, no block id, the embedded section copied in after a link to its note, a link to the note."""
-    lines = ["", f"> **A note on {stems[number]}**", ">", "> A line with a highlight and the tag topic/sub in it.",
+    lines = ["", f"> **A note on {stems[number]}**", ">", f"> A line with a highlight and the tag {TAG} in it.",
              "", "- a task", "- done", "", "This paragraph ends with its block id."]
     if other is not None:
         lines += ["", f"[[{stems[other]}]]", "", section(texts[other], EMBEDDED, stems[other]), "",
                   f"See [[{stems[other]}|how]]."]
     return "\n".join(lines) + "\n"
+
+
+def tagged(text: str, path: Path) -> str:
+    """The note with TAG added to its front matter's tags: the same site as the constructs' inline tag makes
+    (the tag on the note and its two tag pages, topic and topic/sub, listing every note)."""
+    text, count = re.subn(r"^tags: \[(.*)\]$", lambda m: f"tags: [{m.group(1)}, {TAG}]", text, count=1, flags=re.M)
+    if not count:
+        raise SystemExit(f"obsidian vaults: note {path.name} has no 'tags: [...]' line to add {TAG} to")
+    return text
 
 
 def section(text: str, heading: str, stem: str) -> str:
