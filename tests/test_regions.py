@@ -21,7 +21,7 @@ class _General(Regions):
         return self.any_line(pos, stop)
 
 
-def _states(regions: Regions, body: str) -> tuple:
+def _states(regions: Regions) -> tuple:
     return regions.run(), regions.blank, regions.listed, regions.coded, regions.depth
 
 
@@ -35,4 +35,4 @@ def _states(regions: Regions, body: str) -> tuple:
 @example([">     code #q", ""])  # and the code in it
 def test_plain_and_empty_lines_are_read_as_the_general_reading_reads_them(lines):
     body = "\n".join(lines)
-    assert _states(Regions(body), body) == _states(_General(body), body)
+    assert _states(Regions(body)) == _states(_General(body))

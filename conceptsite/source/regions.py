@@ -71,7 +71,7 @@ class Regions:
         stop = self.line_end(pos)
         self.state, self.line_at = (self.blank, self.listed, self.coded), pos  # for a comment opening the line
         if pos == stop or self.text[pos].isalpha():  # most lines: what any_line makes of them, with no pattern tried
-            return self.plain_line(pos == stop)
+            return self.plain_line(pos, pos == stop)
         return self.any_line(pos, stop)
 
     def any_line(self, pos: int, stop: int) -> int:
@@ -92,7 +92,7 @@ class Regions:
         self.text_line(inside, stop, indent, fence)
         return self.add(inside, self.fence_end(stop, fence, inside), "code") if fence else pos
 
-    def plain_line(self, empty: bool) -> int:
+    def plain_line(self, pos: int, empty: bool) -> int:
         """What any_line() makes of an empty line or one starting with a letter (no quote, list, code or heading),
         in fewer steps; where to read on from."""
         if empty:  # a blank line ends an empty item, and a block quote with the list and code in it
@@ -102,7 +102,7 @@ class Regions:
             self.coded, self.empty = False, None
             self.listed, self.blank = self.listed and not self.blank, False
         self.depth = 0
-        return self.line_at
+        return pos
 
     def line_end(self, pos: int) -> int:
         """Where the line holding pos ends, found once for each line however often it is asked."""
