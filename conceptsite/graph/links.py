@@ -7,7 +7,8 @@ from urllib.parse import unquote
 from conceptsite.source.discover import make_slug, show_path
 from conceptsite.urls import link_target
 from conceptsite.source.fields import section_url
-from conceptsite.diagnostics import BROKEN_LINK, Report, Suggester, did_you_mean
+from conceptsite.diagnostics import BROKEN_LINK, Report, did_you_mean
+from conceptsite.graph.closest_names import Suggester
 from conceptsite.markdown.convert import Body
 from conceptsite.source.page import Page
 
