@@ -21,8 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except BuildFailed as failed:
-        for diagnostic in failed.diagnostics:
-            print(diagnostic, file=sys.stderr)
+        _print_lines(failed.diagnostics)
         print(_failed_line(args, failed), file=sys.stderr)
         return 1
     except (UnsafeOutput, scaffold.ScaffoldError) as exc:
@@ -107,8 +106,12 @@ def _serve(args) -> int:
 
 
 def _print_warnings(diagnostics) -> None:
-    for diagnostic in sorted(diagnostics):  # by file and position, as a failed build lists its problems
-        print(diagnostic, file=sys.stderr)
+    _print_lines(sorted(diagnostics))  # by file and position, as a failed build lists its problems
+
+
+def _print_lines(diagnostics) -> None:
+    # One write: stderr is line-buffered, and a vault may have tens of thousands of warnings.
+    sys.stderr.write("".join(f"{diagnostic}\n" for diagnostic in diagnostics))
 
 
 def _parser() -> argparse.ArgumentParser:

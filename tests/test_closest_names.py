@@ -84,3 +84,13 @@ def test_suggester_at_scale_gives_difflibs_answers():
     for miss in rng.sample(list(misses), 40):
         assert found[miss] == _difflib(miss, names), miss
     assert suggester.closest(next(iter(misses))) == found[next(iter(misses))]  # asked again: from the memo
+
+
+def test_a_swap_leaves_names_two_longer_in_reach_and_one_holding_the_word_wins():
+    """A swapped pair scores 2(n-1)/2n with its typo, below a name 2 longer holding all of the word (2n/(2n+2)):
+    such names are looked for, and passed over quickly when none holds each of the word's letters."""
+    word = "acbdefgh"  # 'abcdefgh' with b and c swapped
+    for names, answer in ((["abcdefgh", "hgfedcbaxy", "acbdefghxy"], "acbdefghxy"),  # one holds the word: it wins
+                          (["abcdefgh", "hgfedcbaxy"], "abcdefgh"),  # the word's letters, not in its order
+                          (["abcdefgh", "acbdefgxyz", "zzzzzzzzzz"], "abcdefgh")):  # none holds an 'h'
+        assert Suggester(names).closest(word) == _difflib(word, names) == answer, names

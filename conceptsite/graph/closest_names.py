@@ -3,6 +3,7 @@ built once rather than a scan of every name for each question."""
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 
 from conceptsite.diagnostics import hint_text
 
@@ -118,9 +119,12 @@ class _Block:
             for place, char in enumerate(name):
                 places.setdefault(char, []).append(lane * self.width + place)
         self.chars = {char: _bits(where) for char, where in places.items()}  # the name bits where names hold it
+        self.counts: dict[tuple[str, int], int] | None = None  # made at the first _may_hold
 
     def levels(self, word: str, need: int):
         """(LCS, its names) for each LCS with word from the longest down to need, among the names reaching it."""
+        if need >= len(word) and not self._may_hold(word):
+            return  # typos leave this often (a swap leaves the names 2 longer in reach), and it costs far less
         v = self.ones  # Allison-Dix: a name's zero bits count its LCS with the word read so far
         for char in word:
             match = self.chars.get(char)
@@ -138,6 +142,29 @@ class _Block:
             if passing != above:
                 yield common, [self.names[place // self.width] for place in _ones(passing ^ above)]
                 above = passing
+
+
+    def _may_hold(self, word: str) -> bool:
+        """Whether some name holds each character of word at least as often as word does, as a name holding
+        all of word (an LCS of its length) must."""
+        if self.counts is None:
+            self.counts = _count_masks(self.names)
+        alive = (1 << len(self.names)) - 1
+        for char, times in Counter(word).items():
+            alive &= self.counts.get((char, times), 0)
+            if not alive:
+                return False
+        return True
+
+
+def _count_masks(names: list[str]) -> dict[tuple[str, int], int]:
+    """(char, n) -> the names holding char at least n times, as the bits of their places in names."""
+    places: dict[tuple[str, int], list[int]] = {}
+    for place, name in enumerate(names):
+        for char, times in Counter(name).items():
+            for n in range(1, times + 1):
+                places.setdefault((char, n), []).append(place)
+    return {key: _bits(where) for key, where in places.items()}
 
 
 def _bits(places: list[int]) -> int:

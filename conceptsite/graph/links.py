@@ -91,7 +91,10 @@ class Index:
         if key.startswith("concepts/"):
             key = key[len("concepts/"):]
         found = self.names.get(key) or self.aliases.get(key)
-        return found or self.names.get(make_slug(key)) or self.aliases.get(make_slug(key))  # [[notes 2]] -> notes-2
+        if found is None:
+            key = make_slug(key)  # [[notes 2]] -> notes-2
+            found = self.names.get(key) or self.aliases.get(key)
+        return found
 
     def resolve(self, name: str):
         """Markup's resolver: (url, text to show) of the named note, or None. The text is what the author
