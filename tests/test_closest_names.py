@@ -8,7 +8,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from conceptsite.diagnostics import did_you_mean
-from conceptsite.graph.closest_names import Suggester
+from conceptsite.graph.closest_names import Suggester, _matched
 
 
 def _difflib(name: str, candidates: list[str]) -> str | None:
@@ -94,3 +94,24 @@ def test_a_swap_leaves_names_two_longer_in_reach_and_one_holding_the_word_wins()
                           (["abcdefgh", "hgfedcbaxy"], "abcdefgh"),  # the word's letters, not in its order
                           (["abcdefgh", "acbdefgxyz", "zzzzzzzzzz"], "abcdefgh")):  # none holds an 'h'
         assert Suggester(names).closest(word) == _difflib(word, names) == answer, names
+
+
+_RUNS = st.one_of(st.text(st.sampled_from("ab"), max_size=30), st.text(st.sampled_from("abc-"), max_size=60),
+                  st.text(st.sampled_from("aé😀\x00 "), max_size=12), st.text(max_size=20))
+
+
+@given(_RUNS, _RUNS)
+@example("xabYabab", "xababab")  # the longest run of a is matched early in b, so one letter short of the LCS
+@example("", "a")
+@example("aaaa", "aa")
+def test_matched_counts_what_difflibs_matching_blocks_hold(a, b):
+    matcher = difflib.SequenceMatcher(None, a, b)
+    assert _matched(a, b) == sum(block.size for block in matcher.get_matching_blocks())
+
+
+def test_matched_agrees_with_difflib_up_to_its_autojunk_length():
+    rng = random.Random(8)
+    for _ in range(300):
+        b = "".join(rng.choice("abcd- ") for _ in range(rng.randint(150, 199)))
+        a = "".join(rng.choice(("", c, c + c)) for c in b)  # b with letters dropped and doubled
+        assert _matched(a, b) == sum(block.size for block in difflib.SequenceMatcher(None, a, b).get_matching_blocks())

@@ -43,20 +43,13 @@ class Suggester:
 
     def _closest(self, name: str) -> str | None:
         if self.blocks is None:
-            by_length: dict[int, list[str]] = {}
-            for other in sorted(self.names):
-                if other:
-                    by_length.setdefault(len(other), []).append(other)
-            self.blocks = [_Block(group) for _, group in sorted(by_length.items())]
-            for other in self.names:
-                for key in _shortened(other):
-                    self.near.setdefault(key, []).append(other)
-        matcher = difflib.SequenceMatcher()
-        matcher.set_seq2(name)  # as get_close_matches sets them: a junk heuristic depends on which is which
+            self._index()
+        score = _scorer(name)
         best, floor = None, self.cutoff  # difflib keeps the max of (ratio, name): below floor nothing can win
-        for other in sorted({other for key in _shortened(name) for other in self.near.get(key, ())}, reverse=True):
-            matcher.set_seq1(other)
-            found = (matcher.ratio(), other)
+        near = self.near
+        typos = {other for key in _shortened(name) if key in near for other in near[key]}
+        for other in sorted(typos, reverse=True):
+            found = (score(other), other)
             if found[0] >= self.cutoff and (best is None or found > best):
                 best, floor = found, found[0]
         # Lengths nearest the word's first: they can score highest, and a good match found early raises the
@@ -74,17 +67,69 @@ class Suggester:
                 for other in sorted(others, reverse=True):
                     if best is not None and (_ratio(common, total), other) < best:
                         break  # difflib breaks ties by the greater name
-                    matcher.set_seq1(other)
-                    found = (matcher.ratio(), other)
+                    found = (score(other), other)
                     if found[0] >= self.cutoff and (best is None or found > best):
                         best, floor = found, found[0]
         return best[1] if best else None
+
+    def _index(self) -> None:
+        by_length: dict[int, list[str]] = {}
+        for other in sorted(self.names):
+            if other:
+                by_length.setdefault(len(other), []).append(other)
+        self.blocks = [_Block(group) for _, group in sorted(by_length.items())]
+        for other in self.names:
+            for key in _shortened(other):
+                self.near.setdefault(key, []).append(other)
 
     def _by_reach(self, length: int) -> list:
         """(the highest ratio outside the typos, block) for a word of this length, highest first; kept per length."""
         if length not in self.reach:
             self.reach[length] = sorted(((_beyond_typos(length, b.length), b) for b in self.blocks), key=lambda pair: -pair[0])
         return self.reach[length]
+
+
+def _scorer(word: str):
+    """other -> difflib's ratio of other to word, as get_close_matches scores it."""
+    if len(word) >= _AUTOJUNK:
+        matcher = difflib.SequenceMatcher()
+        matcher.set_seq2(word)  # as get_close_matches sets them: the junk heuristic depends on which is which
+
+        def score(other: str) -> float:
+            matcher.set_seq1(other)
+            return matcher.ratio()
+        return score
+    return lambda other: _ratio(_matched(other, word), len(other) + len(word))
+
+
+_AUTOJUNK = 200  # from this length of b, SequenceMatcher ignores b's most frequent characters
+
+
+def _matched(a: str, b: str) -> int:
+    """How many characters SequenceMatcher(None, a, b).get_matching_blocks() holds, for b shorter than
+    _AUTOJUNK (no junk then): the longest common run (the first in a, then in b), then the same on each
+    side of it. str.find does difflib's table walk, several times faster."""
+    total, parts = 0, [(0, len(a), 0, len(b))]
+    while parts:
+        alo, ahi, blo, bhi = parts.pop()
+        size, start, i = 0, alo, alo
+        while i + size < ahi:
+            # Only a longer run counts (difflib keeps the first of equal ones), from i at any place in b.
+            j = b.find(a[i:i + size + 1], blo, bhi)
+            while j >= 0:
+                size, start = size + 1, i
+                while i + size < ahi and j + size < bhi and a[i + size] == b[j + size]:
+                    size += 1
+                j = b.find(a[i:i + size + 1], j + 1, bhi) if i + size < ahi else -1
+            i += 1
+        if size:
+            j = b.find(a[start:start + size], blo, bhi)
+            total += size
+            if alo < start and blo < j:
+                parts.append((alo, start, blo, j))
+            if start + size < ahi and j + size < bhi:
+                parts.append((start + size, ahi, j + size, bhi))
+    return total
 
 
 def _shortened(name: str) -> set[str]:
