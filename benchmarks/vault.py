@@ -116,6 +116,16 @@ def shim(folder: Path) -> tuple[Path, Path]:
     return folder / "bin", log
 
 
+def site(root: Path) -> Path:
+    """Where the build of a vault (or of the corpus) in root writes: under RAM when the machine has it.
+    On the machine of 2026-12-07, writing the same 10,000 pages to its disk took 1 to 11 s of system time,
+    more after each folder of them was deleted: noise as large as the differences measured."""
+    return (RAM / "conceptsite-bench" / root.name if RAM.is_dir() else root) / "site"
+
+
+RAM = Path("/dev/shm")  # a memory-backed folder on Linux
+
+
 class Runs:
     """The vault rows of one corpus, run by run; checks, git runs and ratios go into the notes at the end."""
 
@@ -136,13 +146,13 @@ class Runs:
             self.log.unlink(missing_ok=True)
         return env
 
-    def command(self, content: str, *flags: str) -> list[str]:
-        """A build of content into site/."""
-        return [sys.executable, str(BUILD), "build", "--content", content, "--out", "site", *flags]
+    def command(self, content: str, root: Path, *flags: str) -> list[str]:
+        """A build of content (in root) into its site folder."""
+        return [sys.executable, str(BUILD), "build", "--content", content, "--out", str(site(root)), *flags]
 
     def check(self, root: Path, expected: int) -> str:
         """One untimed cold build of a vault: 0 errors, and its warnings counted against those expected."""
-        proc = subprocess.run(self.command(NOTES, "--no-cache"), cwd=root, env=self.env(root, True),
+        proc = subprocess.run(self.command(NOTES, root, "--no-cache"), cwd=root, env=self.env(root, True),
                               capture_output=True, text=True)
         if proc.returncode != 0:
             raise SystemExit(f"vault check build failed in {root}:\n{proc.stderr[-3000:]}")
@@ -161,19 +171,20 @@ class Runs:
 
     def vault_build(self, root: Path, *flags: str, logged: bool = False) -> tuple[float, float]:
         """A timed build of the vault in root."""
-        return self.run(self.command(NOTES, *flags), root, self.env(root, logged))
+        return self.run(self.command(NOTES, root, *flags), root, self.env(root, logged))
 
     def once(self) -> None:
-        """One run of each row, in a fixed order, so each vault row has its reference in the same session."""
-        shutil.rmtree(self.project / "site", ignore_errors=True)
-        self.record(REFERENCE, self.run(self.command("content", "--no-cache"), self.project))
-        shutil.rmtree(self.plain / "site", ignore_errors=True)
-        self.record(COLD, self.vault_build(self.plain, "--no-cache"))
+        """One run of each row, so each vault row has its reference in the same session. The three cold
+        builds swap order every other run, so that a machine slowing down (or speeding up) over a run
+        favours none of them."""
+        colds = [(REFERENCE, self.project, "content", None), (COLD, self.plain, NOTES, self.env(self.plain)),
+                 (self.links, self.dangling, NOTES, self.env(self.dangling))]
+        for name, root, content, env in colds if len(self.git_runs) % 2 == 0 else colds[::-1]:
+            shutil.rmtree(site(root), ignore_errors=True)
+            self.record(name, self.run(self.command(content, root, "--no-cache"), root, env))
         self.vault_build(self.plain)  # fills the cache after a --no-cache build
         self.record(WARM, self.vault_build(self.plain, logged=True))
         self.git_runs.append(self.git_count())
-        shutil.rmtree(self.dangling / "site", ignore_errors=True)
-        self.record(self.links, self.vault_build(self.dangling, "--no-cache"))
 
     def finish(self, samples: dict) -> None:
         """The notes: ratios of medians (vault / content form, dangling / vault), checks and git runs."""
@@ -185,3 +196,6 @@ class Runs:
                               f"x cold {ratio(WARM, COLD):.3f}")
         samples[self.links].note = (f"x git vault {ratio(self.links, COLD):.3f} (target <= 1.20); "
                                     f"{self.checks[self.links]}")
+        for root in (self.project, self.plain, self.dangling):
+            if site(root).parent != root:
+                shutil.rmtree(site(root).parent, ignore_errors=True)  # give the memory back
