@@ -1,6 +1,7 @@
 """The vault group: the benchmark corpus as a git vault of loose notes, built beside its content/ form."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import random
@@ -202,3 +203,5 @@ class Runs:
         for root in (self.project, self.plain, self.dangling):
             if site(root).parent != root:
                 shutil.rmtree(site(root).parent, ignore_errors=True)  # give the memory back
+        with contextlib.suppress(OSError):
+            (RAM / "conceptsite-bench").rmdir()  # when no other run is using it
