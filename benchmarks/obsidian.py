@@ -13,7 +13,7 @@ from pathlib import Path
 from . import corpus, vault
 
 STAMP, VERSION = ".obsidian-version", "2"  # bump when these vaults' generator changes
-KINDS = ("bare", "plain", "rich")  # also the order of the rows in each run
+KINDS = ("bare", "plain", "rich")  # the rows, in the order of the builds of odd runs (even runs: reversed)
 EMBEDDED, LINKED = "Overview", "How it works"  # sections every generated note has (corpus.body's first two)
 TAG = "topic/sub"  # the constructs' inline tag; the plain vault's notes give it in their front matter
 BARE = "obsidian: bare notes, cold --no-cache"
@@ -104,7 +104,7 @@ class Runs:
     def __init__(self, project: Path, run, record):
         self.project, self.run, self.record = project, run, record
         self.roots = {kind: generate(project, kind) for kind in KINDS}
-        self.pages, self.files = {}, {}
+        self.pages, self.files, self.turns = {}, {}, 0
         for kind, root in self.roots.items():
             self.pages[kind], self.files[kind] = self.check(root)
 
@@ -112,15 +112,16 @@ class Runs:
         """The environment of a vault build: its work folder (cache) inside root."""
         return dict(os.environ, XDG_CACHE_HOME=str(root / "cache"))
 
-    def command(self, *flags: str) -> list[str]:
-        """A build of the vault's notes into site/."""
-        return [sys.executable, str(vault.BUILD), "build", "--content", vault.NOTES, "--out", "site", *flags]
+    def command(self, root: Path, *flags: str) -> list[str]:
+        """A build of the vault's notes into its site folder (in memory where there is some: vault.site)."""
+        return [sys.executable, str(vault.BUILD), "build", "--content", vault.NOTES, "--out", str(vault.site(root)),
+                *flags]
 
     def check(self, root: Path) -> tuple[int, int]:
         """One untimed cold build of a vault: 0 errors and 0 warnings, or the run stops; the pages it built (the
         notes: `built N pages` counts no tag page) and the files it wrote (tag pages among them)."""
-        shutil.rmtree(root / "site", ignore_errors=True)
-        proc = subprocess.run(self.command("--no-cache"), cwd=root, env=self.env(root), capture_output=True, text=True)
+        shutil.rmtree(vault.site(root), ignore_errors=True)
+        proc = subprocess.run(self.command(root, "--no-cache"), cwd=root, env=self.env(root), capture_output=True, text=True)
         if proc.returncode != 0:
             raise SystemExit(f"obsidian check build failed in {root}:\n{proc.stderr[-3000:]}")
         warnings = [line for line in proc.stderr.splitlines() if ": warning: " in line]
@@ -132,11 +133,13 @@ class Runs:
         return int(built.group(1)), int(built.group(2))
 
     def once(self) -> None:
-        """One cold build of each vault, in a fixed order, so each row has its reference in the same session."""
-        for kind in KINDS:
+        """One cold build of each vault, so each row has its reference in the same session; the order is
+        reversed every other run, as in the vault group (benchmarks/README.md says why)."""
+        self.turns += 1
+        for kind in KINDS if self.turns % 2 else KINDS[::-1]:
             root = self.roots[kind]
-            shutil.rmtree(root / "site", ignore_errors=True)
-            self.record(ROWS[kind], self.run(self.command("--no-cache"), root, self.env(root)))
+            shutil.rmtree(vault.site(root), ignore_errors=True)
+            self.record(ROWS[kind], self.run(self.command(root, "--no-cache"), root, self.env(root)))
 
     def finish(self, samples: dict) -> None:
         """The notes: pages built and files written, and ratios of medians (constructs / plain, constructs / bare,
@@ -154,3 +157,4 @@ class Runs:
         bare_whole, bare_page = ratios("rich", "bare")
         samples[RICH].note = (f"{built['rich']}; x plain {whole:.3f}, per page {page:.3f} (target <= "
                               f"{TARGET:.2f}); x bare {bare_whole:.3f}, per page {bare_page:.3f}; check 0 warnings")
+        vault.forget_sites(self.roots.values())

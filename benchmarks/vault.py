@@ -128,6 +128,15 @@ def site(root: Path) -> Path:
 RAM = Path("/dev/shm")  # a memory-backed folder on Linux
 
 
+def forget_sites(roots) -> None:
+    """Remove the sites written in memory for these roots, giving the memory back."""
+    for root in roots:
+        if site(root).parent != root:
+            shutil.rmtree(site(root).parent, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        (RAM / "conceptsite-bench").rmdir()  # when no other run is using it
+
+
 class Runs:
     """The vault rows of one corpus, run by run; checks, git runs and ratios go into the notes at the end."""
 
@@ -200,8 +209,4 @@ class Runs:
         samples[WARM].note = (f"git ran {'/'.join(map(str, self.git_runs)) if len(runs) > 1 else runs[0]} times; "
                               f"x cold {ratio(WARM, COLD)}")
         samples[self.links].note = f"x git vault {ratio(self.links, COLD)} (target <= 1.20); {self.checks[self.links]}"
-        for root in (self.project, self.plain, self.dangling):
-            if site(root).parent != root:
-                shutil.rmtree(site(root).parent, ignore_errors=True)  # give the memory back
-        with contextlib.suppress(OSError):
-            (RAM / "conceptsite-bench").rmdir()  # when no other run is using it
+        forget_sites((self.project, self.plain, self.dangling))
