@@ -118,14 +118,14 @@ def shim(folder: Path) -> tuple[Path, Path]:
     return folder / "bin", log
 
 
+RAM = Path("/dev/shm")  # a memory-backed folder on Linux
+
+
 def site(root: Path) -> Path:
     """Where the build of a vault (or of the corpus) in root writes: under RAM when the machine has it.
     On the machine of 2026-12-07, writing the same 10,000 pages to its disk took 1 to 11 s of system time,
     more after each folder of them was deleted: noise as large as the differences measured."""
     return (RAM / "conceptsite-bench" / root.name if RAM.is_dir() else root) / "site"
-
-
-RAM = Path("/dev/shm")  # a memory-backed folder on Linux
 
 
 def forget_sites(roots) -> None:

@@ -14,7 +14,8 @@ class Suggester:
     # difflib scores a name by ratio = 2*M/(len(a)+len(b)), M the characters of its matching blocks, which
     # form a common subsequence: M <= LCS. The index packs the names of each length side by side in one int,
     # and the bit-parallel LCS (Allison-Dix) runs on all of them at once, a few big-int operations per
-    # character of the word; only names whose LCS can reach the cutoff are scored by difflib, best bound first.
+    # character of the word; only names whose LCS can reach the cutoff are scored (as difflib scores them:
+    # _matched), best bound first.
     # Typos come first: the names one deletion away from the word (on either side, so a swapped, dropped,
     # doubled or changed letter) are looked up in a second index and scored. A name outside them has an LCS of
     # at most the longer length - 2, which bounds its ratio; after a typo's high score most lengths fall below.
@@ -187,7 +188,6 @@ class _Block:
             if passing != above:
                 yield common, [self.names[place // self.width] for place in _ones(passing ^ above)]
                 above = passing
-
 
     def _may_hold(self, word: str) -> bool:
         """Whether some name holds each character of word at least as often as word does, as a name holding
